@@ -1,0 +1,129 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { sessionRoutes } from './auth/routes.js';
+import { sessionPolicyFrom, validateSession } from './auth/sessions.js';
+import type { Config } from './config.js';
+import { checkpoint, type Db } from './db/connection.js';
+import { AppError } from './errors.js';
+import { bearerToken, noStore, type AppEnv } from './http/context.js';
+import { limitByNetwork, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
+import { identityRoutes } from './identity/routes.js';
+import type { Logger } from './logger.js';
+import type { Pepper } from './pepper.js';
+import { powRoutes } from './pow/routes.js';
+import { ProofOfWork } from './pow/service.js';
+import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol/errors.js';
+import type { Sodium } from './protocol/sodium.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  pepper: Pepper;
+  logger: Logger;
+  sodium: Sodium;
+  clock?: () => number;
+}
+
+const API_BODY_LIMIT = 64 * 1024;
+
+// Everything the pages may load comes from this origin (DESIGN.md §2.7): no CDN, font,
+// analytics or captcha; no inline script; WebAssembly for libsodium only.
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+function statusOf(code: ErrorCode): ContentfulStatusCode {
+  return ERROR_STATUS[code] as ContentfulStatusCode;
+}
+
+/** Maps whatever was thrown to an error code; the one place errors become HTTP. */
+function codeOf(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new AppError('payload_too_large');
+    if (err.status === 400) return new AppError('invalid_json');
+    if (err.status === 404) return new AppError('not_found');
+    if (err.status === 415) return new AppError('unsupported_media_type');
+    if (err.status === 401) return new AppError('unauthorized');
+    if (err.status === 503 || err.status === 504) return new AppError('timeout');
+  }
+  return new AppError('internal');
+}
+
+/** Builds the application (no listen): tests drive it with app.request(). */
+export function buildApp(deps: AppDeps) {
+  const { config, db, pepper, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const sessions = sessionPolicyFrom(config);
+  const pow = new ProofOfWork(pepper, config.POW_BITS);
+  const limiter = new RateLimiter();
+  const keyer = new NetworkKeyer(clock());
+  const byNetwork = (name: string, limit: number, windowMs: number) => limitByNetwork(limiter, keyer, { name, limit, windowMs }, clock);
+
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer', crossOriginEmbedderPolicy: false }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info({
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    }, 'request');
+  });
+  app.use('/api/*', noStore);
+  app.use('/api/*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw new AppError('payload_too_large'); } }));
+  app.use('/api/*', async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    c.set('token', token);
+    c.set('principal', token ? validateSession(db, pepper, sessions, token, clock()) : null);
+    await next();
+  });
+  app.use('/api/identities', byNetwork('mint', 20, 60_000));
+  app.use('/api/identities/sessions', byNetwork('login', 30, 60_000));
+  app.use('/api/pow/*', byNetwork('pow', 60, 60_000));
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.route('/', powRoutes({ pow, clock }));
+  app.route('/', sessionRoutes({ db, pepper }));
+  app.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Tynys API', version: '1', description: 'Anonymous support with end-to-end encrypted consultations.' },
+  });
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: ERROR_MESSAGES.not_found, requestId: c.get('requestId') } } satisfies ErrorBody, 404));
+  app.onError((err, c) => {
+    const appError = codeOf(err);
+    if (appError.code === 'internal') logger.error({ requestId: c.get('requestId'), err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    const body: ErrorBody = {
+      error: { code: appError.code, message: ERROR_MESSAGES[appError.code], requestId: c.get('requestId'), ...(appError.issues ? { issues: appError.issues } : {}) },
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.json(body, statusOf(appError.code));
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof buildApp>;

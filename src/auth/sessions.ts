@@ -1,0 +1,90 @@
+import { and, eq, lt, or } from 'drizzle-orm';
+import { identities, sessions, staff } from '../../db/schema.js';
+import type { Db } from '../db/connection.js';
+import type { Pepper } from '../pepper.js';
+import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
+import type { StaffRole } from '../protocol/api/staff.js';
+
+// Session tokens, after lucia's auth_session: 256 random bits handed out once; the database
+// keeps only HMAC(pepper, token), so a stolen copy of it cannot be replayed as a session, and
+// the lookup by keyed hash needs no constant-time compare. An expected failure (unknown,
+// idle, expired) is `null`, not a throw.
+
+export type Principal =
+  | { kind: 'asker'; identityId: string }
+  | { kind: 'staff'; staffId: string; roles: StaffRole[] };
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export type SessionSubject = { identityId: string } | { staffId: string };
+
+const DAY_MS = 86_400_000;
+export const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
+
+function tokenHash(pepper: Pepper, token: string): Uint8Array | null {
+  const bytes = fromBase64Url(token);
+  return bytes && bytes.length === 32 ? pepper.hash('session', bytes) : null;
+}
+
+export function createSession(db: Db, pepper: Pepper, policy: SessionPolicy, subject: SessionSubject, now: number): { token: string; expiresAt: number } {
+  const secret = randomBytes(32);
+  const token = toBase64Url(secret);
+  const expiresAt = now + policy.absoluteMs;
+  db.insert(sessions).values({
+    tokenHash: Buffer.from(pepper.hash('session', secret)),
+    identityId: 'identityId' in subject ? subject.identityId : null,
+    staffId: 'staffId' in subject ? subject.staffId : null,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt,
+  }).run();
+  secret.fill(0);
+  return { token, expiresAt };
+}
+
+/** Returns who holds the token, or null; slides the idle window and drops a session found expired. */
+export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, token: string, now: number): Principal | null {
+  const hash = tokenHash(pepper, token);
+  if (!hash) return null;
+  const key = Buffer.from(hash);
+  const row = db.select().from(sessions).where(eq(sessions.tokenHash, key)).get();
+  if (!row) return null;
+  if (row.expiresAt <= now || row.lastUsedAt + policy.idleMs <= now) {
+    db.delete(sessions).where(eq(sessions.tokenHash, key)).run();
+    return null;
+  }
+  // Coarse updates only: a write per request would record a fine-grained activity trail.
+  if (now - row.lastUsedAt > 60_000) db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.tokenHash, key)).run();
+  if (row.identityId) {
+    const today = dayNumber(now);
+    db.update(identities).set({ lastSeenDay: today }).where(and(eq(identities.id, row.identityId), lt(identities.lastSeenDay, today))).run();
+    return { kind: 'asker', identityId: row.identityId };
+  }
+  if (row.staffId) {
+    const member = db.select({ roles: staff.roles }).from(staff).where(eq(staff.id, row.staffId)).get();
+    return member ? { kind: 'staff', staffId: row.staffId, roles: member.roles as StaffRole[] } : null;
+  }
+  return null;
+}
+
+export function revokeSession(db: Db, pepper: Pepper, token: string): void {
+  const hash = tokenHash(pepper, token);
+  if (hash) db.delete(sessions).where(eq(sessions.tokenHash, Buffer.from(hash))).run();
+}
+
+/** Log out everywhere. */
+export function revokeAllSessions(db: Db, subject: SessionSubject): void {
+  db.delete(sessions).where('identityId' in subject ? eq(sessions.identityId, subject.identityId) : eq(sessions.staffId, subject.staffId)).run();
+}
+
+export function purgeExpiredSessions(db: Db, policy: SessionPolicy, now: number): number {
+  return db.delete(sessions).where(or(lt(sessions.expiresAt, now + 1), lt(sessions.lastUsedAt, now - policy.idleMs + 1))).run().changes;
+}
+
+export const sessionPolicyFrom = (c: { SESSION_IDLE_MINUTES: number; SESSION_ABSOLUTE_HOURS: number }): SessionPolicy => ({
+  idleMs: c.SESSION_IDLE_MINUTES * 60_000,
+  absoluteMs: c.SESSION_ABSOLUTE_HOURS * 3_600_000,
+});

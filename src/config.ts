@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+// The only module that reads the environment (STYLE.md; enforced by eslint).
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Hex, 32 bytes. When absent, generated on first start into DATA_DIR/pepper (mode 0600). */
+  PEPPER: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60 * 24),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(24 * 14),
+  /** Leading zero bits a proof of work needs when the service is quiet; load adds to it. */
+  POW_BITS: z.coerce.number().int().min(1).max(30).default(18),
+  MAX_OPEN_THREADS: z.coerce.number().int().min(1).default(5),
+  /** The organisation's Ed25519 public key (base64url) that staff directory entries are signed with. */
+  ORG_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses the environment once at start-up; a bad value stops the process with the failing key named. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const keys = result.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`Invalid configuration: ${keys}`);
+  }
+  return result.data;
+}
+
+/** Defaults for tests and tools, overridden field by field. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...configSchema.parse({}), POW_BITS: 4, LOG_LEVEL: 'silent', ...overrides };
+}

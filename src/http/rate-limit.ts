@@ -1,0 +1,80 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { AppError } from '../errors.js';
+import { randomBytes, toBase64Url, utf8 } from '../protocol/encoding.js';
+
+// Rate limits without identity (DESIGN.md §2.2, §8). A network address is reduced at once to
+// HMAC(day key, address) and lives only in this process's memory: the day key is random,
+// never written anywhere, and replaced every 24 hours, so yesterday's keys cannot be linked
+// to today's, nor to an address by anyone holding the database or the logs.
+
+const DAY_MS = 86_400_000;
+
+export class NetworkKeyer {
+  private key = randomBytes(32);
+  private rotatedAt: number;
+
+  constructor(now: number) {
+    this.rotatedAt = now;
+  }
+
+  keyFor(address: string, now: number): string {
+    if (now - this.rotatedAt >= DAY_MS) {
+      this.key.fill(0);
+      this.key = randomBytes(32);
+      this.rotatedAt = now;
+    }
+    return toBase64Url(hmac(sha256, this.key, utf8(address)).subarray(0, 16));
+  }
+}
+
+interface Window {
+  count: number;
+  resetAt: number;
+}
+
+/** Fixed-window counters in memory, swept as they expire. */
+export class RateLimiter {
+  private readonly windows = new Map<string, Window>();
+
+  /** Counts one hit; false when the key is over its limit for the current window. */
+  hit(key: string, limit: number, windowMs: number, now: number): boolean {
+    if (this.windows.size > 100_000) this.sweep(now);
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      this.windows.set(key, { count: 1, resetAt: now + windowMs });
+      return true;
+    }
+    w.count++;
+    return w.count <= limit;
+  }
+
+  private sweep(now: number): void {
+    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+  }
+}
+
+/** The peer address of a request, for the keyer only; 'local' under app.request() in tests. */
+export function peerAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'local';
+  } catch {
+    return 'local';
+  }
+}
+
+export interface LimitRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+export function limitByNetwork(limiter: RateLimiter, keyer: NetworkKeyer, rule: LimitRule, clock: () => number): MiddlewareHandler {
+  return async (c, next) => {
+    const now = clock();
+    if (!limiter.hit(`${rule.name}:${keyer.keyFor(peerAddress(c), now)}`, rule.limit, rule.windowMs, now)) throw new AppError('rate_limited');
+    await next();
+  };
+}

@@ -1,0 +1,47 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deriveKey } from './protocol/kdf.js';
+import { randomBytes } from './protocol/encoding.js';
+
+// The pepper is the server's one long-lived secret. Secrets at rest are stored only as
+// HMAC(pepper-subkey, secret) (DESIGN.md §2.3), so a stolen database alone cannot be used to
+// log in or to test guesses offline. Each purpose has its own subkey.
+
+export type HashPurpose = 'identity-auth' | 'staff-auth' | 'session' | 'invite' | 'fake-salt' | 'pow' | 'vote';
+
+export interface Pepper {
+  /** HMAC-SHA256 under the subkey for `purpose`. */
+  hash(purpose: HashPurpose, data: Uint8Array): Uint8Array;
+}
+
+export function pepperFromBytes(secret: Uint8Array): Pepper {
+  if (secret.length !== 32) throw new TypeError('pepper: expected 32 bytes');
+  const subkeys = new Map<HashPurpose, Uint8Array>();
+  return {
+    hash(purpose, data) {
+      let key = subkeys.get(purpose);
+      if (!key) {
+        key = deriveKey(secret, `tynys/v1/pepper/${purpose}`);
+        subkeys.set(purpose, key);
+      }
+      return hmac(sha256, key, data);
+    },
+  };
+}
+
+/** Reads DATA_DIR/pepper, creating it with mode 0600 on first start; or takes it from the environment. */
+export function loadPepper(options: { dataDir: string; fromEnv?: string | undefined }): Pepper {
+  if (options.fromEnv) return pepperFromBytes(Uint8Array.from(Buffer.from(options.fromEnv, 'hex')));
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = join(options.dataDir, 'pepper');
+  if (!existsSync(file)) {
+    writeFileSync(file, Buffer.from(randomBytes(32)).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  // Tighten a file that someone loosened by hand: the pepper must not be world-readable.
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  const hex = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`pepper file ${file} is not 64 hex characters`);
+  return pepperFromBytes(Uint8Array.from(Buffer.from(hex, 'hex')));
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { bytesIn, bytesOut, idSchema, languageSchema, sessionResponse } from './common.js';
+
+export const STAFF_ROLES = ['admin', 'moderator', 'psychologist', 'supervisor', 'school-psychologist'] as const;
+export const staffRoleSchema = z.enum(STAFF_ROLES);
+export type StaffRole = z.infer<typeof staffRoleSchema>;
+
+const rolesSchema = z.array(staffRoleSchema).min(1).max(STAFF_ROLES.length).refine((r) => new Set(r).size === r.length, 'duplicate role');
+const languagesSchema = z.array(languageSchema).min(1).max(3).refine((l) => new Set(l).size === l.length, 'duplicate language');
+
+export const loginSchema = z.string().min(3).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/);
+export const inviteCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
+
+export const kdfParamsSchema = z.object({
+  m: z.number().int().min(8).max(4 * 1024 * 1024),
+  t: z.number().int().min(1).max(64),
+  p: z.number().int().min(1).max(16),
+});
+
+export const createInviteRequest = z.object({ roles: rolesSchema });
+export const createInviteResponse = z.object({ code: z.string(), expiresAt: z.number().int(), roles: z.array(staffRoleSchema) });
+
+/** nonce (24) + secretbox of box secret key (32) and sign secret key (64) + tag (16). */
+export const WRAPPED_KEYS_BYTES = 24 + 32 + 64 + 16;
+
+export const acceptInviteRequest = z.object({
+  code: inviteCodeSchema,
+  login: loginSchema,
+  displayName: z.string().trim().min(1).max(80),
+  languages: languagesSchema,
+  kdfSalt: bytesIn(16),
+  kdf: kdfParamsSchema,
+  authKey: bytesIn(32),
+  boxPublicKey: bytesIn(32),
+  signPublicKey: bytesIn(32),
+  wrappedKeys: bytesIn(WRAPPED_KEYS_BYTES),
+});
+
+export const preloginRequest = z.object({ login: z.string().min(1).max(64) });
+export const preloginResponse = z.object({ kdfSalt: bytesOut, kdf: kdfParamsSchema });
+
+export const staffLoginRequest = z.object({ login: z.string().min(1).max(64), authKey: bytesIn(32) });
+
+export const staffProfile = z.object({
+  staffId: idSchema,
+  login: z.string(),
+  displayName: z.string(),
+  roles: z.array(staffRoleSchema),
+  languages: z.array(languageSchema),
+  boxPublicKey: bytesOut,
+  signPublicKey: bytesOut,
+  wrappedKeys: bytesOut,
+});
+
+export const staffSessionResponse = sessionResponse.extend({ profile: staffProfile });
+
+export const directoryEntrySchema = z.object({
+  staffId: idSchema,
+  displayName: z.string(),
+  roles: z.array(staffRoleSchema),
+  languages: z.array(languageSchema),
+  boxPublicKey: bytesOut,
+  signPublicKey: bytesOut,
+  signature: bytesOut,
+});
+export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
+export const directoryResponse = z.object({ entries: z.array(directoryEntrySchema) });

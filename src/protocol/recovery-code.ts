@@ -1,0 +1,95 @@
+// The recovery code is the asker's only way back (DESIGN.md §3): 128 random bits written as
+// Crockford base32 (no I, L, O, U: nothing to misread on a shared phone's screen), plus two
+// check characters. The first is a Luhn mod 32 check, which catches every single mistyped
+// character and every swap of two neighbours that differ; the second adds 5 more bits so that
+// other slips are caught 1023 times in 1024.
+
+export const RECOVERY_SECRET_BYTES = 16;
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const DATA_CHARS = 26; // ceil(128 / 5); the last character carries 3 bits and two zero bits
+const GROUP = 4;
+
+export type RecoveryCodeResult =
+  | { ok: true; secret: Uint8Array }
+  | { ok: false; reason: 'length' | 'character' | 'checksum' };
+
+function symbolOf(ch: string): number {
+  const c = ch.toUpperCase();
+  // Crockford's decoding rules: the easily confused letters read as the digits they look like.
+  const folded = c === 'O' ? '0' : c === 'I' || c === 'L' ? '1' : c;
+  return ALPHABET.indexOf(folded);
+}
+
+function luhnMod32(symbols: number[]): number {
+  let factor = 2;
+  let sum = 0;
+  for (let i = symbols.length - 1; i >= 0; i--) {
+    let addend = factor * symbols[i]!;
+    factor = factor === 2 ? 1 : 2;
+    addend = Math.floor(addend / 32) + (addend % 32);
+    sum += addend;
+  }
+  return (32 - (sum % 32)) % 32;
+}
+
+// A second, position-weighted sum over a prime modulus: independent of Luhn for multi-character slips.
+function weightedMod31(symbols: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < symbols.length; i++) sum = (sum + symbols[i]! * (i + 7)) % 31;
+  return sum;
+}
+
+function secretToSymbols(secret: Uint8Array): number[] {
+  const symbols: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  for (const byte of secret) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      symbols.push((acc >> bits) & 31);
+    }
+    acc &= (1 << bits) - 1;
+  }
+  if (bits > 0) symbols.push((acc << (5 - bits)) & 31);
+  return symbols;
+}
+
+/** Formats a 16-byte secret as `XXXX-XXXX-…` (7 groups of 4). */
+export function formatRecoveryCode(secret: Uint8Array): string {
+  if (secret.length !== RECOVERY_SECRET_BYTES) throw new TypeError(`secret: expected ${RECOVERY_SECRET_BYTES} bytes`);
+  const symbols = secretToSymbols(secret);
+  symbols.push(luhnMod32(symbols));
+  symbols.push(weightedMod31(symbols.slice(0, DATA_CHARS)));
+  const text = symbols.map((s) => ALPHABET[s]).join('');
+  return text.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-');
+}
+
+/** Parses a code as typed (any case, spaces or dashes anywhere); a typo is a value, not a throw. */
+export function parseRecoveryCode(input: string): RecoveryCodeResult {
+  const compact = input.replace(/[\s-]+/g, '');
+  if (compact.length !== DATA_CHARS + 2) return { ok: false, reason: 'length' };
+  const symbols = [...compact].map(symbolOf);
+  if (symbols.some((s) => s < 0)) return { ok: false, reason: 'character' };
+  const data = symbols.slice(0, DATA_CHARS);
+  if (luhnMod32(data) !== symbols[DATA_CHARS] || weightedMod31(data) !== symbols[DATA_CHARS + 1]) {
+    return { ok: false, reason: 'checksum' };
+  }
+  const secret = new Uint8Array(RECOVERY_SECRET_BYTES);
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (const s of data) {
+    acc = (acc << 5) | s;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      if (o < secret.length) secret[o++] = (acc >> bits) & 0xff;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  // The two padding bits must be zero; otherwise two codes would name one secret.
+  if (acc !== 0) return { ok: false, reason: 'checksum' };
+  return { ok: true, secret };
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { buildApp, type App } from '../../src/app.js';
+import { testConfig, type Config } from '../../src/config.js';
+import { databaseFile, openDatabase, type Db } from '../../src/db/connection.js';
+import { createLogger } from '../../src/logger.js';
+import { pepperFromBytes, type Pepper } from '../../src/pepper.js';
+import { randomBytes } from '../../src/protocol/encoding.js';
+import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
+
+export interface TestContext {
+  app: App;
+  db: Db;
+  dir: string;
+  dbFile: string;
+  config: Config;
+  pepper: Pepper;
+  sodium: Sodium;
+  /** Every log line the app wrote, as text. */
+  logs: string[];
+  clock: { now: number };
+  /** JSON request through app.request(); returns status and parsed body. */
+  call: (method: string, path: string, options?: { token?: string; json?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  close: () => void;
+}
+
+/** A fresh app on its own database file in a temp directory, with captured logs and a settable clock. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'tynys-test-'));
+  const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...overrides });
+  const dbFile = databaseFile(dir);
+  const db = openDatabase(dbFile);
+  const pepper = pepperFromBytes(randomBytes(32));
+  const sodium = await loadSodium();
+  const logs: string[] = [];
+  const destination = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
+  const logger = createLogger({ level: config.LOG_LEVEL, destination });
+  const clock = { now: Date.now() };
+  const app = buildApp({ config, db, pepper, logger, sodium, clock: () => clock.now });
+  const call: TestContext['call'] = async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  return {
+    app, db, dir, dbFile, config, pepper, sodium, logs, clock, call,
+    close: () => { db.$client.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
