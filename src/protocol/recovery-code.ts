@@ -1,8 +1,10 @@
 // The recovery code is the asker's only way back (DESIGN.md §3): 128 random bits written as
 // Crockford base32 (no I, L, O, U: nothing to misread on a shared phone's screen), plus two
 // check characters. The first is a Luhn mod 32 check, which catches every single mistyped
-// character and every swap of two neighbours that differ; the second adds 5 more bits so that
-// other slips are caught 1023 times in 1024.
+// character; the second is a position-weighted sum mod 29 over everything before it. A swap of
+// two neighbours changes that sum by their difference, so together the two catch every swap of
+// neighbours that differ (Luhn misses only 0↔Z, whose difference, 31, is not a multiple of 29),
+// and most other slips 1 time in 900 at worst.
 
 export const RECOVERY_SECRET_BYTES = 16;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -32,10 +34,9 @@ function luhnMod32(symbols: number[]): number {
   return (32 - (sum % 32)) % 32;
 }
 
-// A second, position-weighted sum over a prime modulus: independent of Luhn for multi-character slips.
-function weightedMod31(symbols: number[]): number {
+function weightedMod29(symbols: number[]): number {
   let sum = 0;
-  for (let i = 0; i < symbols.length; i++) sum = (sum + symbols[i]! * (i + 7)) % 31;
+  for (let i = 0; i < symbols.length; i++) sum = (sum + symbols[i]! * (i + 1)) % 29;
   return sum;
 }
 
@@ -61,7 +62,7 @@ export function formatRecoveryCode(secret: Uint8Array): string {
   if (secret.length !== RECOVERY_SECRET_BYTES) throw new TypeError(`secret: expected ${RECOVERY_SECRET_BYTES} bytes`);
   const symbols = secretToSymbols(secret);
   symbols.push(luhnMod32(symbols));
-  symbols.push(weightedMod31(symbols.slice(0, DATA_CHARS)));
+  symbols.push(weightedMod29(symbols));
   const text = symbols.map((s) => ALPHABET[s]).join('');
   return text.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-');
 }
@@ -73,7 +74,7 @@ export function parseRecoveryCode(input: string): RecoveryCodeResult {
   const symbols = [...compact].map(symbolOf);
   if (symbols.some((s) => s < 0)) return { ok: false, reason: 'character' };
   const data = symbols.slice(0, DATA_CHARS);
-  if (luhnMod32(data) !== symbols[DATA_CHARS] || weightedMod31(data) !== symbols[DATA_CHARS + 1]) {
+  if (luhnMod32(data) !== symbols[DATA_CHARS] || weightedMod29(symbols.slice(0, DATA_CHARS + 1)) !== symbols[DATA_CHARS + 1]) {
     return { ok: false, reason: 'checksum' };
   }
   const secret = new Uint8Array(RECOVERY_SECRET_BYTES);

@@ -1,0 +1,106 @@
+import { okSchema, powChallengeResponse, type Language } from '../protocol/api/common.js';
+import { identitySessionResponse } from '../protocol/api/identity.js';
+import { threadSummary, type POPULATIONS, type TOPICS, type URGENCIES } from '../protocol/api/threads.js';
+import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
+import { deriveAskerKeys } from '../protocol/kdf.js';
+import { solveProofOfWork } from '../protocol/pow.js';
+import { formatRecoveryCode, parseRecoveryCode, RECOVERY_SECRET_BYTES } from '../protocol/recovery-code.js';
+import { loadSodium } from '../protocol/sodium.js';
+import { ApiError, Http } from './http.js';
+import { Participant, type ClientOptions } from './participant.js';
+
+export interface ConsultationRequest {
+  topic: (typeof TOPICS)[number];
+  language: Language;
+  urgency: (typeof URGENCIES)[number];
+  populations?: (typeof POPULATIONS)[number][];
+}
+
+/**
+ * The anonymous asker. Everything the asker holds comes from the recovery code: the auth key
+ * the server checks, and the box and sign key pairs that never leave this object.
+ */
+export class AskerClient extends Participant {
+  pseudonym = '';
+
+  /** Draws a new secret, mints an identity with a proof of work, and returns the recovery code to show once. */
+  static async create(options: ClientOptions): Promise<{ client: AskerClient; recoveryCode: string }> {
+    const sodium = await loadSodium();
+    const secret = randomBytes(RECOVERY_SECRET_BYTES);
+    const recoveryCode = formatRecoveryCode(secret);
+    const keys = deriveAskerKeys(sodium, secret);
+    secret.fill(0);
+    const http = new Http(options);
+    const challenge = await http.request(powChallengeResponse, 'POST', '/api/pow/challenges', { purpose: 'identity' });
+    const raw = fromBase64Url(challenge.challenge);
+    const counter = raw && solveProofOfWork(raw, challenge.bits);
+    if (counter === null || counter === undefined) throw new ApiError('invalid_proof_of_work', 0, 'Could not solve the challenge.');
+    const session = await http.request(identitySessionResponse, 'POST', '/api/identities', {
+      authKey: toBase64Url(keys.authKey),
+      boxPublicKey: toBase64Url(keys.box.publicKey),
+      signPublicKey: toBase64Url(keys.sign.publicKey),
+      pow: { challenge: challenge.challenge, counter },
+    });
+    keys.authKey.fill(0);
+    http.token = session.token;
+    const client = new AskerClient(sodium, http, options, session.identityId, keys.box, keys.sign);
+    client.pseudonym = session.pseudonym;
+    return { client, recoveryCode };
+  }
+
+  /** Comes back with a recovery code: derives the keys again and opens a new session. */
+  static async restore(options: ClientOptions, recoveryCode: string): Promise<AskerClient> {
+    const parsed = parseRecoveryCode(recoveryCode);
+    if (!parsed.ok) throw new ApiError(`recovery_code_${parsed.reason}`, 0, 'This recovery code has a typo.');
+    const sodium = await loadSodium();
+    const keys = deriveAskerKeys(sodium, parsed.secret);
+    parsed.secret.fill(0);
+    const http = new Http(options);
+    const session = await http.request(identitySessionResponse, 'POST', '/api/identities/sessions', { authKey: toBase64Url(keys.authKey) });
+    keys.authKey.fill(0);
+    http.token = session.token;
+    const client = new AskerClient(sodium, http, options, session.identityId, keys.box, keys.sign);
+    client.pseudonym = session.pseudonym;
+    return client;
+  }
+
+  /** The session token, for a caller that keeps it (the browser's "remember on this device"). */
+  get token(): string | null {
+    return this.http.token;
+  }
+
+  /** Opens a consultation: a fresh thread key sealed to this asker and to the verified intake pool. */
+  async openConsultation(request: ConsultationRequest): Promise<string> {
+    const pool = await this.pool('psychologist', request.language);
+    const { key, sealedKeys } = this.sealNewThreadKey(pool);
+    const thread = await this.http.request(threadSummary, 'POST', '/api/threads', {
+      kind: 'consultation',
+      topic: request.topic,
+      language: request.language,
+      urgency: request.urgency,
+      populations: request.populations ?? [],
+      sealedKeys,
+    });
+    this.threadKeys.set(thread.id, { key, openerId: this.id, openerSignPublicKey: this.sign.publicKey });
+    return thread.id;
+  }
+
+  /** Erases one thread with all its messages. */
+  async eraseThread(threadId: string): Promise<void> {
+    await this.http.request(okSchema, 'DELETE', `/api/threads/${threadId}`);
+    this.threadKeys.get(threadId)?.key.fill(0);
+    this.threadKeys.delete(threadId);
+  }
+
+  /** Erases the identity and everything it owns; this object is unusable afterwards. */
+  async eraseEverything(): Promise<void> {
+    await this.http.request(okSchema, 'DELETE', '/api/identities/me');
+    this.http.token = null;
+    this.forgetKeys();
+  }
+
+  async logoutEverywhere(): Promise<void> {
+    await this.http.request(okSchema, 'DELETE', '/api/identities/me/sessions');
+    this.http.token = null;
+  }
+}

@@ -1,0 +1,135 @@
+import { type Language } from '../protocol/api/common.js';
+import { preloginResponse, staffSessionResponse, type StaffRole } from '../protocol/api/staff.js';
+import { threadListResponse, threadSummary, type ThreadSummary, type TOPICS, type URGENCIES } from '../protocol/api/threads.js';
+import { bytesEqual, fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
+import { sealThreadKey } from '../protocol/envelope.js';
+import { deriveStaffSecrets, STAFF_KDF, type KdfParams } from '../protocol/kdf.js';
+import { unwrapKeyBundle, wrapKeyBundle } from '../protocol/key-bundle.js';
+import { loadSodium } from '../protocol/sodium.js';
+import { ApiError, Http } from './http.js';
+import { Participant, ProtocolError, type ClientOptions } from './participant.js';
+
+export interface StaffClientOptions extends ClientOptions {
+  /**
+   * The weakest Argon2id cost this client accepts from a server's pre-login answer. A server that
+   * lowered it could brute-force the passphrase from the auth key, so it defaults to STAFF_KDF;
+   * only tests lower it.
+   */
+  minKdf?: KdfParams;
+}
+
+export interface QueueFilter {
+  language?: Language;
+  topic?: (typeof TOPICS)[number];
+  urgency?: (typeof URGENCIES)[number];
+  kind?: 'consultation' | 'case';
+}
+
+/**
+ * A staff member (psychologist, supervisor, moderator, admin). The passphrase is stretched here
+ * with Argon2id; the server sees only the derived auth key and a key bundle it cannot open.
+ */
+export class StaffClient extends Participant {
+  roles: StaffRole[] = [];
+
+  /** Accepts a one-time invite: picks a salt, derives the keys, wraps new key pairs, and logs in. */
+  static async acceptInvite(
+    options: StaffClientOptions,
+    invite: { code: string; login: string; displayName: string; languages: Language[]; passphrase: string; kdf?: KdfParams },
+  ): Promise<StaffClient> {
+    const sodium = await loadSodium();
+    const kdf = invite.kdf ?? STAFF_KDF;
+    assertKdf(kdf, options.minKdf ?? STAFF_KDF);
+    const salt = randomBytes(16);
+    const secrets = await deriveStaffSecrets(invite.passphrase, salt, kdf);
+    const box = sodium.crypto_box_keypair();
+    const sign = sodium.crypto_sign_keypair();
+    const wrapped = wrapKeyBundle(sodium, secrets.wrapKey, { boxSecretKey: box.privateKey, signSecretKey: sign.privateKey });
+    secrets.wrapKey.fill(0);
+    const http = new Http(options);
+    const session = await http.request(staffSessionResponse, 'POST', '/api/staff/accept', {
+      code: invite.code,
+      login: invite.login,
+      displayName: invite.displayName,
+      languages: invite.languages,
+      kdfSalt: toBase64Url(salt),
+      kdf,
+      authKey: toBase64Url(secrets.authKey),
+      boxPublicKey: toBase64Url(box.publicKey),
+      signPublicKey: toBase64Url(sign.publicKey),
+      wrappedKeys: toBase64Url(wrapped),
+    });
+    secrets.authKey.fill(0);
+    http.token = session.token;
+    const client = new StaffClient(sodium, http, options, session.profile.staffId, { publicKey: box.publicKey, privateKey: box.privateKey }, { publicKey: sign.publicKey, privateKey: sign.privateKey });
+    client.roles = session.profile.roles;
+    return client;
+  }
+
+  /** Pre-login (salt and cost), Argon2id here, login, then opens the key bundle and checks it matches the profile. */
+  static async login(options: StaffClientOptions, login: string, passphrase: string): Promise<StaffClient> {
+    const sodium = await loadSodium();
+    const http = new Http(options);
+    const pre = await http.request(preloginResponse, 'POST', '/api/staff/prelogin', { login });
+    assertKdf(pre.kdf, options.minKdf ?? STAFF_KDF);
+    const salt = fromBase64Url(pre.kdfSalt);
+    if (!salt) throw new ApiError('bad_response', 0, 'The server sent an unexpected answer.');
+    const secrets = await deriveStaffSecrets(passphrase, salt, pre.kdf);
+    const session = await http.request(staffSessionResponse, 'POST', '/api/staff/sessions', { login, authKey: toBase64Url(secrets.authKey) });
+    secrets.authKey.fill(0);
+    const wrapped = fromBase64Url(session.profile.wrappedKeys);
+    const bundle = wrapped && unwrapKeyBundle(sodium, secrets.wrapKey, wrapped);
+    secrets.wrapKey.fill(0);
+    if (!bundle) throw new ProtocolError('bad_thread_key', 'The key bundle does not open with this passphrase.');
+    const box = { publicKey: sodium.crypto_scalarmult_base(bundle.boxSecretKey), privateKey: bundle.boxSecretKey };
+    const sign = { publicKey: bundle.signSecretKey.slice(32), privateKey: bundle.signSecretKey };
+    // The server could pair our bundle with other public keys; use only keys that match what we hold.
+    if (!bytesEqual(box.publicKey, fromBase64Url(session.profile.boxPublicKey) ?? new Uint8Array()) || !bytesEqual(sign.publicKey, fromBase64Url(session.profile.signPublicKey) ?? new Uint8Array())) {
+      throw new ProtocolError('bad_thread_key', 'The public keys on the server do not match the key bundle.');
+    }
+    http.token = session.token;
+    const client = new StaffClient(sodium, http, options, session.profile.staffId, box, sign);
+    client.roles = session.profile.roles;
+    return client;
+  }
+
+  /** Open threads this member may claim (sealed to them), urgent first, then oldest. */
+  async queue(filter: QueueFilter = {}): Promise<ThreadSummary[]> {
+    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return (await this.http.request(threadListResponse, 'GET', `/api/queue?${query.toString()}`)).threads;
+  }
+
+  async claim(threadId: string): Promise<ThreadSummary> {
+    return this.http.request(threadSummary, 'POST', `/api/threads/${threadId}/claim`);
+  }
+
+  /** Hands the thread to a colleague: seals the thread key to their verified directory key. */
+  async handover(threadId: string, toStaffId: string): Promise<ThreadSummary> {
+    const colleague = (await this.directory(true)).get(toStaffId);
+    if (!colleague) throw new ProtocolError('unknown_sender', 'This colleague is not in the verified directory.');
+    const { key } = await this.threadState(threadId);
+    const summary = await this.http.request(threadSummary, 'POST', `/api/threads/${threadId}/handover`, {
+      toStaffId,
+      sealedKey: toBase64Url(sealThreadKey(this.sodium, key, colleague.boxPublicKey)),
+    });
+    this.threadKeys.delete(threadId);
+    return summary;
+  }
+
+  /** A case consultation with supervisors, same protocol; the author de-identifies the case. */
+  async openCase(request: { topic: (typeof TOPICS)[number]; language: Language; urgency: (typeof URGENCIES)[number] }): Promise<string> {
+    const pool = await this.pool('supervisor', request.language);
+    const { key, sealedKeys } = this.sealNewThreadKey(pool);
+    const thread = await this.http.request(threadSummary, 'POST', '/api/threads', { kind: 'case', ...request, populations: [], sealedKeys });
+    this.threadKeys.set(thread.id, { key, openerId: this.id, openerSignPublicKey: this.sign.publicKey });
+    return thread.id;
+  }
+
+  get token(): string | null {
+    return this.http.token;
+  }
+}
+
+function assertKdf(kdf: KdfParams, min: KdfParams): void {
+  if (kdf.m < min.m || kdf.t < min.t) throw new ApiError('weak_kdf', 0, 'The server asked for a weaker key derivation than this client allows.');
+}
