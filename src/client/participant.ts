@@ -8,7 +8,7 @@ import { openMessage, openThreadKey, sealMessage, sealThreadKey, type Envelope }
 import type { KeyPair } from '../protocol/kdf.js';
 import type { Sodium } from '../protocol/sodium.js';
 import { Directory } from './directory.js';
-import { ApiError, Http } from './http.js';
+import { ApiError, type Http } from './http.js';
 import { readSse } from './sse.js';
 
 export interface ClientOptions {
