@@ -9,7 +9,7 @@ import { toBase64Url } from '../protocol/encoding.js';
 import { okSchema } from '../protocol/api/common.js';
 import { commonErrors as errors, errorResponse, jsonBody, jsonResponse as json } from '../http/openapi.js';
 import { identityLoginRequest, identityResponse, identitySessionResponse, mintIdentityRequest } from '../protocol/api/identity.js';
-import { eraseIdentity, findIdentityByAuthKey, getIdentity, mintIdentity } from './service.js';
+import { eraseIdentity, findIdentityByAuthKey, getIdentity, mintIdentity, touchIdentity } from './service.js';
 
 export interface IdentityDeps {
   db: Db;
@@ -81,6 +81,7 @@ export function identityRoutes(deps: IdentityDeps) {
     .openapi(login, (c) => {
       const identity = findIdentityByAuthKey(db, pepper, c.req.valid('json').authKey);
       if (!identity) throw new AppError('invalid_credentials');
+      touchIdentity(db, identity.identityId, clock());
       const session = createSession(db, pepper, deps.sessions, { identityId: identity.identityId }, clock());
       return c.json({ ...session, identityId: identity.identityId, pseudonym: identity.pseudonym }, 201);
     })

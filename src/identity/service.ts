@@ -55,6 +55,11 @@ export function findIdentityByAuthKey(db: Db, pepper: Pepper, authKey: Uint8Arra
   return row ? toRecord(row) : null;
 }
 
+/** Records that the identity was used today (day granularity), which keeps it from idle expiry. */
+export function touchIdentity(db: Db, identityId: string, now: number): void {
+  db.update(identities).set({ lastSeenDay: dayNumber(now) }).where(eq(identities.id, identityId)).run();
+}
+
 export function getIdentity(db: Db, identityId: string): IdentityRecord | null {
   const row = db.select().from(identities).where(eq(identities.id, identityId)).get();
   return row ? toRecord(row) : null;
