@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { checkpoint, type Db } from './db/connection.js';
 import { AppError } from './errors.js';
 import { bearerToken, noStore, type AppEnv } from './http/context.js';
-import { limitByNetwork, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
+import { limitByNetwork, limitByPrincipal, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
 import { identityRoutes } from './identity/routes.js';
 import type { Logger } from './logger.js';
 import type { Pepper } from './pepper.js';
@@ -96,6 +96,8 @@ export function buildApp(deps: AppDeps) {
     c.set('principal', token ? validateSession(db, pepper, sessions, token, clock()) : null);
     await next();
   });
+  app.use('/api/*', byNetwork('network', 1200, 60_000));
+  app.use('/api/*', limitByPrincipal(limiter, { name: 'principal', limit: 600, windowMs: 60_000 }, clock));
   app.use('/api/identities', byNetwork('mint', 20, 60_000));
   app.use('/api/identities/sessions', byNetwork('login', 30, 60_000));
   app.use('/api/pow/*', byNetwork('pow', 60, 60_000));

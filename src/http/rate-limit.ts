@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.js';
+import type { AppEnv } from './context.js';
 import { randomBytes, toBase64Url, utf8 } from '../protocol/encoding.js';
 
 // Rate limits without identity (DESIGN.md §2.2, §8). A network address is reduced at once to
@@ -75,6 +76,19 @@ export function limitByNetwork(limiter: RateLimiter, keyer: NetworkKeyer, rule: 
   return async (c, next) => {
     const now = clock();
     if (!limiter.hit(`${rule.name}:${keyer.keyFor(peerAddress(c), now)}`, rule.limit, rule.windowMs, now)) throw new AppError('rate_limited');
+    await next();
+  };
+}
+
+/** Limits what one session holder can do, whatever network they come from. */
+export function limitByPrincipal(limiter: RateLimiter, rule: LimitRule, clock: () => number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const p = c.get('principal');
+    if (p) {
+      const now = clock();
+      const id = p.kind === 'asker' ? p.identityId : p.staffId;
+      if (!limiter.hit(`${rule.name}:${id}`, rule.limit, rule.windowMs, now)) throw new AppError('rate_limited');
+    }
     await next();
   };
 }

@@ -70,4 +70,15 @@ describe('API shape', () => {
     expect(all).not.toContain(asker.identityId);
     expect(all).not.toMatch(/127\.0\.0\.1|user-agent|authorization/i);
   });
+
+  it('rate-limits minting per network, in memory, with a 429 code', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await t.call('POST', '/api/identities', { json: {} })).status);
+    expect(statuses.slice(0, 20).every((s) => s === 400)).toBe(true);
+    expect(statuses.slice(20)).toEqual([429, 429]);
+    const limited = await t.call('POST', '/api/identities', { json: {} });
+    expect(limited.body.error.code).toBe('rate_limited');
+    t.clock.now += 61_000;
+    expect((await t.call('POST', '/api/identities', { json: {} })).status).toBe(400);
+  });
 });

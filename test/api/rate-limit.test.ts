@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { NetworkKeyer, RateLimiter } from '../../src/http/rate-limit.js';
+
+describe('network keyer', () => {
+  it('never returns the address, and changes every key after a day', () => {
+    const keyer = new NetworkKeyer(0);
+    const a = keyer.keyFor('203.0.113.7', 1000);
+    expect(a).not.toContain('203.0.113.7');
+    expect(keyer.keyFor('203.0.113.7', 2000)).toBe(a);
+    expect(keyer.keyFor('203.0.113.8', 2000)).not.toBe(a);
+    expect(keyer.keyFor('203.0.113.7', 86_400_001)).not.toBe(a);
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows `limit` hits per window per key', () => {
+    const limiter = new RateLimiter();
+    const hits = Array.from({ length: 4 }, () => limiter.hit('k', 3, 1000, 0));
+    expect(hits).toEqual([true, true, true, false]);
+    expect(limiter.hit('other', 3, 1000, 0)).toBe(true);
+    expect(limiter.hit('k', 3, 1000, 1000)).toBe(true);
+  });
+});
