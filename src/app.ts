@@ -18,6 +18,7 @@ import { powRoutes } from './pow/routes.js';
 import { ProofOfWork } from './pow/service.js';
 import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol/errors.js';
 import type { Sodium } from './protocol/sodium.js';
+import { staffRoutes } from './staff/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -101,11 +102,15 @@ export function buildApp(deps: AppDeps) {
   app.use('/api/identities', byNetwork('mint', 20, 60_000));
   app.use('/api/identities/sessions', byNetwork('login', 30, 60_000));
   app.use('/api/pow/*', byNetwork('pow', 60, 60_000));
+  app.use('/api/staff/prelogin', byNetwork('staff-login', 30, 60_000));
+  app.use('/api/staff/sessions', byNetwork('staff-login', 30, 60_000));
+  app.use('/api/staff/accept', byNetwork('staff-accept', 10, 60_000));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.route('/', powRoutes({ pow, clock }));
   app.route('/', sessionRoutes({ db, pepper }));
+  app.route('/', staffRoutes({ db, pepper, sessions, clock, minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 } }));
   app.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -15,6 +15,9 @@ const configSchema = z.object({
   MAX_OPEN_THREADS: z.coerce.number().int().min(1).default(5),
   /** The organisation's Ed25519 public key (base64url) that staff directory entries are signed with. */
   ORG_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  /** The least Argon2id memory (KiB) a staff account may be created with; lowered only by tests. */
+  STAFF_KDF_MIN_MEMORY_KIB: z.coerce.number().int().min(8).default(64 * 1024),
+  STAFF_KDF_MIN_PASSES: z.coerce.number().int().min(1).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
 });
@@ -33,5 +36,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Defaults for tests and tools, overridden field by field. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configSchema.parse({}), POW_BITS: 4, LOG_LEVEL: 'silent', ...overrides };
+  return { ...configSchema.parse({}), POW_BITS: 4, LOG_LEVEL: 'silent', STAFF_KDF_MIN_MEMORY_KIB: 8, STAFF_KDF_MIN_PASSES: 1, ...overrides };
 }

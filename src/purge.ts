@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { checkpoint, type Db } from './db/connection.js';
 import { purgeIdleIdentities } from './identity/service.js';
 import type { Logger } from './logger.js';
+import { purgeExpiredInvites } from './staff/service.js';
 
 // Everything expires (DESIGN.md §2.5). One pass over every domain's retention rule; run on a
 // timer in the server process and by `npm run admin -- purge`.
@@ -10,12 +11,14 @@ import type { Logger } from './logger.js';
 export interface PurgeCounts {
   sessions: number;
   identities: number;
+  invites: number;
 }
 
 export function purgeExpired(db: Db, config: Config, now: number): PurgeCounts {
   const counts = db.transaction(() => ({
     sessions: purgeExpiredSessions(db, sessionPolicyFrom(config), now),
     identities: purgeIdleIdentities(db, config.RETENTION_DAYS, now),
+    invites: purgeExpiredInvites(db, now),
   }));
   checkpoint(db);
   return counts;

@@ -1,5 +1,7 @@
 import { concatBytes, utf8 } from './encoding.js';
 import type { Sodium } from './sodium.js';
+import type { Language } from './api/common.js';
+import type { StaffRole } from './api/staff.js';
 
 // Staff directory entries are signed by the organisation key, which an admin holds offline
 // (DESIGN.md §4). The SDK pins the organisation's public key and refuses any entry that does
@@ -29,4 +31,11 @@ export function verifyDirectoryEntry(sodium: Sodium, entry: DirectoryEntryFields
   } catch {
     return false;
   }
+}
+
+/** What the threads domain may ask about staff, handed to it by app.ts (domains do not import each other). */
+export interface StaffDirectory {
+  get(staffId: string): { staffId: string; roles: StaffRole[]; languages: Language[]; boxPublicKey: Uint8Array; signPublicKey: Uint8Array; signed: boolean } | null;
+  /** Ids of signed entries holding `role` and working in `language`: a thread's intake pool. */
+  pool(role: StaffRole, language: Language): string[];
 }

@@ -1,0 +1,128 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createSession, type SessionPolicy } from '../auth/sessions.js';
+import type { Db } from '../db/connection.js';
+import { AppError } from '../errors.js';
+import { BEARER_SECURITY, newRouter, requireStaff } from '../http/context.js';
+import { commonErrors, errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
+import type { Pepper } from '../pepper.js';
+import {
+  acceptInviteRequest, createInviteRequest, createInviteResponse, directoryResponse, preloginRequest, preloginResponse,
+  staffLoginRequest, staffProfile, staffSessionResponse, STAFF_ROLES, type StaffRole,
+} from '../protocol/api/staff.js';
+import type { Language } from '../protocol/api/common.js';
+import { toBase64Url } from '../protocol/encoding.js';
+import type { KdfParams } from '../protocol/kdf.js';
+import { acceptInvite, createInvite, getStaff, prelogin, signedEntries, verifyStaffLogin, type StaffRow } from './service.js';
+
+export interface StaffDeps {
+  db: Db;
+  pepper: Pepper;
+  sessions: SessionPolicy;
+  clock: () => number;
+  /** The weakest Argon2id cost an account may be created with (STAFF_KDF outside tests). */
+  minKdf: KdfParams;
+}
+
+const createInviteRoute = createRoute({
+  method: 'post', path: '/api/staff/invites', tags: ['staff'], security: BEARER_SECURITY,
+  summary: 'Create a one-time staff invite, valid 72 hours (admins)',
+  request: jsonBody(createInviteRequest),
+  responses: { 201: jsonResponse(createInviteResponse, 'The invite code, shown once'), ...commonErrors },
+});
+
+const acceptRoute = createRoute({
+  method: 'post', path: '/api/staff/accept', tags: ['staff'],
+  summary: 'Accept an invite with client-derived keys; the passphrase never leaves the browser',
+  request: jsonBody(acceptInviteRequest),
+  responses: {
+    201: jsonResponse(staffSessionResponse, 'Account created and logged in'),
+    404: errorResponse('Unknown, used or expired invite'),
+    409: errorResponse('Login taken'),
+    ...commonErrors,
+  },
+});
+
+const preloginRoute = createRoute({
+  method: 'post', path: '/api/staff/prelogin', tags: ['staff'],
+  summary: 'Salt and Argon2id cost for a login (a stable fake for unknown logins)',
+  request: jsonBody(preloginRequest),
+  responses: { 200: jsonResponse(preloginResponse, 'Salt and cost'), ...commonErrors },
+});
+
+const loginRoute = createRoute({
+  method: 'post', path: '/api/staff/sessions', tags: ['staff'],
+  summary: 'Log in with the auth key derived from the passphrase; returns the encrypted key bundle',
+  request: jsonBody(staffLoginRequest),
+  responses: { 201: jsonResponse(staffSessionResponse, 'Session and profile'), ...commonErrors },
+});
+
+const meRoute = createRoute({
+  method: 'get', path: '/api/staff/me', tags: ['staff'], security: BEARER_SECURITY,
+  summary: 'The calling staff member',
+  responses: { 200: jsonResponse(staffProfile, 'Profile'), ...commonErrors },
+});
+
+const directoryRoute = createRoute({
+  method: 'get', path: '/api/directory', tags: ['staff'],
+  summary: 'Staff directory entries signed by the organisation key (clients verify the signatures)',
+  responses: { 200: jsonResponse(directoryResponse, 'Signed entries') },
+});
+
+function profileOf(row: StaffRow) {
+  return {
+    staffId: row.id,
+    login: row.login,
+    displayName: row.displayName,
+    roles: row.roles as StaffRole[],
+    languages: row.languages as Language[],
+    boxPublicKey: toBase64Url(row.boxPublicKey),
+    signPublicKey: toBase64Url(row.signPublicKey),
+    wrappedKeys: toBase64Url(row.wrappedKeys),
+  };
+}
+
+export function staffRoutes(deps: StaffDeps) {
+  const { db, pepper, clock } = deps;
+  const startSession = (row: StaffRow) => ({ ...createSession(db, pepper, deps.sessions, { staffId: row.id }, clock()), profile: profileOf(row) });
+
+  return newRouter()
+    .openapi(createInviteRoute, (c) => {
+      requireStaff(c, ['admin']);
+      return c.json(createInvite(db, pepper, c.req.valid('json').roles, clock()), 201);
+    })
+    .openapi(acceptRoute, (c) => {
+      const body = c.req.valid('json');
+      if (body.kdf.m < deps.minKdf.m || body.kdf.t < deps.minKdf.t) {
+        throw new AppError('invalid_input', { issues: [{ path: 'kdf', code: 'too_weak' }] });
+      }
+      const result = acceptInvite(db, pepper, body, clock());
+      if (!result.ok) throw new AppError(result.reason);
+      return c.json(startSession(result.staff), 201);
+    })
+    .openapi(preloginRoute, (c) => {
+      const { kdfSalt, kdf } = prelogin(db, pepper, c.req.valid('json').login);
+      return c.json({ kdfSalt: toBase64Url(kdfSalt), kdf }, 200);
+    })
+    .openapi(loginRoute, (c) => {
+      const { login, authKey } = c.req.valid('json');
+      const row = verifyStaffLogin(db, pepper, login, authKey);
+      if (!row) throw new AppError('invalid_credentials');
+      return c.json(startSession(row), 201);
+    })
+    .openapi(meRoute, (c) => {
+      const row = getStaff(db, requireStaff(c, STAFF_ROLES).staffId);
+      if (!row) throw new AppError('unauthorized');
+      return c.json(profileOf(row), 200);
+    })
+    .openapi(directoryRoute, (c) => c.json({
+      entries: signedEntries(db).map((row) => ({
+        staffId: row.id,
+        displayName: row.displayName,
+        roles: row.roles as StaffRole[],
+        languages: row.languages as Language[],
+        boxPublicKey: toBase64Url(row.boxPublicKey),
+        signPublicKey: toBase64Url(row.signPublicKey),
+        signature: toBase64Url(row.directorySignature!),
+      })),
+    }, 200));
+}
