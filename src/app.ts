@@ -19,6 +19,10 @@ import { ProofOfWork } from './pow/service.js';
 import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol/errors.js';
 import type { Sodium } from './protocol/sodium.js';
 import { staffRoutes } from './staff/routes.js';
+import { staffDirectory } from './staff/service.js';
+import { ThreadEvents } from './threads/events.js';
+import { threadRoutes } from './threads/routes.js';
+import { getIdentity } from './identity/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -112,6 +116,14 @@ export function buildApp(deps: AppDeps) {
   app.route('/', sessionRoutes({ db, pepper }));
   app.route('/', staffRoutes({ db, pepper, sessions, clock, minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 } }));
   app.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
+  app.route('/', threadRoutes({
+    db, sodium: deps.sodium, clock,
+    directory: staffDirectory(db),
+    identities: (id) => getIdentity(db, id),
+    events: new ThreadEvents(),
+    maxOpenThreads: config.MAX_OPEN_THREADS,
+    afterErase: () => checkpoint(db),
+  }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', {

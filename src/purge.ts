@@ -4,6 +4,7 @@ import { checkpoint, type Db } from './db/connection.js';
 import { purgeIdleIdentities } from './identity/service.js';
 import type { Logger } from './logger.js';
 import { purgeExpiredInvites } from './staff/service.js';
+import { purgeClosedThreads } from './threads/service.js';
 
 // Everything expires (DESIGN.md §2.5). One pass over every domain's retention rule; run on a
 // timer in the server process and by `npm run admin -- purge`.
@@ -12,6 +13,7 @@ export interface PurgeCounts {
   sessions: number;
   identities: number;
   invites: number;
+  threads: number;
 }
 
 export function purgeExpired(db: Db, config: Config, now: number): PurgeCounts {
@@ -19,6 +21,7 @@ export function purgeExpired(db: Db, config: Config, now: number): PurgeCounts {
     sessions: purgeExpiredSessions(db, sessionPolicyFrom(config), now),
     identities: purgeIdleIdentities(db, config.RETENTION_DAYS, now),
     invites: purgeExpiredInvites(db, now),
+    threads: purgeClosedThreads(db, config.RETENTION_DAYS, now),
   }));
   checkpoint(db);
   return counts;

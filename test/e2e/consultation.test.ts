@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AskerClient, ApiError, ProtocolError, type PlainMessage } from '../../src/client/index.js';
+import type { StaffClient } from '../../src/client/index.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+// The whole consultation through the SDK over real HTTP on loopback: asker ↔ psychologist,
+// live replies, hand-over, restore from the recovery code, erase.
+
+let s: TestServer;
+let psyA: StaffClient;
+let psyB: StaffClient;
+let moderator: StaffClient;
+let psyKk: StaffClient;
+
+beforeAll(async () => {
+  s = await startServer();
+  psyA = await s.addStaff(['psychologist'], ['ru', 'en'], 'aigerim');
+  psyB = await s.addStaff(['psychologist'], ['ru'], 'daniyar');
+  psyKk = await s.addStaff(['psychologist'], ['kk'], 'saule');
+  moderator = await s.addStaff(['moderator'], ['ru'], 'peer');
+});
+afterAll(async () => { await s.stop(); });
+
+function waitFor(predicate: () => boolean, ms = 5000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => (predicate() ? resolve() : Date.now() - started > ms ? reject(new Error('timed out')) : setTimeout(tick, 20));
+    tick();
+  });
+}
+
+describe('consultation end to end', () => {
+  it('asker and psychologist talk, live; hand-over; restore from the code; erase', async () => {
+    const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
+    expect(recoveryCode).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
+
+    const threadId = await asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'urgent', populations: ['plhiv'] });
+    await asker.send(threadId, 'Здравствуйте, мне тревожно после диагноза');
+
+    // Both Russian-speaking psychologists see it in their queue; the Kazakh-only one does not.
+    expect((await psyA.queue({ language: 'ru' })).map((t) => t.id)).toContain(threadId);
+    expect((await psyB.queue()).map((t) => t.id)).toContain(threadId);
+    expect((await psyKk.queue()).map((t) => t.id)).not.toContain(threadId);
+
+    await psyA.claim(threadId);
+    await expect(psyB.claim(threadId)).rejects.toMatchObject({ code: 'thread_not_found' });
+    expect((await psyA.read(threadId)).map((m) => m.text)).toEqual(['Здравствуйте, мне тревожно после диагноза']);
+
+    // The asker follows the thread live; the psychologist's reply arrives over SSE.
+    const live: PlainMessage[] = [];
+    const stop = new AbortController();
+    const following = asker.subscribe(threadId, { after: 1, onMessage: (m) => live.push(m), signal: stop.signal });
+    await psyA.send(threadId, 'Я вас слышу. Расскажите, что вас тревожит больше всего?');
+    await waitFor(() => live.length === 1);
+    expect(live[0]).toMatchObject({ seq: 2, senderId: psyA.id, text: 'Я вас слышу. Расскажите, что вас тревожит больше всего?', mine: false });
+    await asker.send(threadId, 'Что узнают на работе');
+    stop.abort();
+    await following;
+
+    // Hand-over: the colleague reads the whole history; the first psychologist is out.
+    await psyA.handover(threadId, psyB.id);
+    expect((await psyB.read(threadId)).map((m) => m.seq)).toEqual([1, 2, 3]);
+    await psyB.send(threadId, 'Меня зовут Данияр, я продолжу с вами.');
+    await expect(psyA.read(threadId)).rejects.toMatchObject({ code: 'thread_not_found' });
+
+    // The asker leaves and comes back on "another device" with only the recovery code.
+    await asker.logout();
+    const back = await AskerClient.restore(s.clientOptions, recoveryCode.toLowerCase().replace(/-/g, ' '));
+    expect(back.id).toBe(asker.id);
+    const history = await back.read(threadId);
+    expect(history.map((m) => [m.seq, m.mine, m.text])).toEqual([
+      [1, true, 'Здравствуйте, мне тревожно после диагноза'],
+      [2, false, 'Я вас слышу. Расскажите, что вас тревожит больше всего?'],
+      [3, true, 'Что узнают на работе'],
+      [4, false, 'Меня зовут Данияр, я продолжу с вами.'],
+    ]);
+
+    // Erase the thread: gone for everyone.
+    await back.eraseThread(threadId);
+    await expect(psyB.read(threadId)).rejects.toMatchObject({ code: 'thread_not_found' });
+    expect(await back.listThreads()).toEqual([]);
+  });
+
+  it('keeps a moderator, another asker and an unassigned psychologist out, with the same answer as for no thread', async () => {
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const { client: other } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'sleep', language: 'ru', urgency: 'routine' });
+    await asker.send(threadId, 'private');
+    await psyA.claim(threadId);
+    const missing = 't_' + 'A'.repeat(22);
+    for (const outsider of [other, moderator, psyB, psyKk]) {
+      for (const id of [threadId, missing]) {
+        await expect(outsider.read(id)).rejects.toMatchObject({ code: 'thread_not_found', status: 404 });
+        await expect(outsider.send(id, 'intrusion')).rejects.toMatchObject({ code: 'thread_not_found', status: 404 });
+      }
+    }
+    expect((await asker.read(threadId)).map((m) => m.text)).toEqual(['private']);
+  });
+
+  it('erasing everything removes the identity; the recovery code no longer logs in', async () => {
+    const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'grief', language: 'en', urgency: 'soon' });
+    await asker.send(threadId, 'goodbye');
+    await asker.eraseEverything();
+    await expect(AskerClient.restore(s.clientOptions, recoveryCode)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(psyA.read(threadId)).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('refuses a recovery code with a typo before asking the server', async () => {
+    const { recoveryCode } = await AskerClient.create(s.clientOptions);
+    const typo = (recoveryCode[0] === 'A' ? 'B' : 'A') + recoveryCode.slice(1);
+    await expect(AskerClient.restore(s.clientOptions, typo)).rejects.toMatchObject({ code: 'recovery_code_checksum' });
+  });
+
+  it('does not seal thread keys to staff the organisation did not sign', async () => {
+    const { createInvite } = await import('../../src/staff/service.js');
+    const { StaffClient } = await import('../../src/client/index.js');
+    const { code } = createInvite(s.db, s.pepper, ['psychologist'], Date.now());
+    const rogue = await StaffClient.acceptInvite(s.clientOptions, { code, login: 'rogue', displayName: 'rogue', languages: ['ru'], passphrase: 'x'.repeat(12), kdf: { m: 256, t: 1, p: 1 } });
+    // A server that signed the entry with its own key instead of the organisation's.
+    const fake = s.sodium.crypto_sign_keypair();
+    const { signDirectory } = await import('../../src/staff/service.js');
+    signDirectory(s.db, s.sodium, fake.privateKey);
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const directory = await asker.directory(true);
+    expect(directory.get(rogue.id)).toBeNull();
+    expect(directory.get(psyA.id)).toBeNull(); // re-signed with the wrong key: no longer trusted either
+    signDirectory(s.db, s.sodium, s.org.privateKey);
+    expect((await asker.directory(true)).get(psyA.id)).not.toBeNull();
+  });
+
+  it('detects a server that reorders, drops or alters messages', async () => {
+    const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'isolation', language: 'en', urgency: 'routine' });
+    await asker.send(threadId, 'one');
+    await asker.send(threadId, 'two');
+    await asker.send(threadId, 'three');
+
+    type Wire = { messages: { seq: number; ciphertext: string }[]; hasMore: boolean };
+    const tamperWith = (change: (body: Wire) => void): typeof fetch => async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).includes('/messages?')) return res;
+      const body = (await res.json()) as Wire;
+      change(body);
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    };
+    const flipFirstChar = (c: string) => (c[0] === 'A' ? 'B' : 'A') + c.slice(1);
+    const attacks: Record<string, (b: Wire) => void> = {
+      reordered: (b) => b.messages.reverse(),
+      dropped: (b) => b.messages.splice(1, 1),
+      replayed: (b) => { b.messages[2] = { ...b.messages[0]!, seq: 3 }; },
+      altered: (b) => { b.messages[1]!.ciphertext = flipFirstChar(b.messages[1]!.ciphertext); },
+    };
+    for (const [name, attack] of Object.entries(attacks)) {
+      const victim = await AskerClient.restore({ ...s.clientOptions, fetch: tamperWith(attack) }, recoveryCode);
+      await expect(victim.read(threadId), name).rejects.toBeInstanceOf(ProtocolError);
+    }
+    expect((await asker.read(threadId)).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+  });
+});
