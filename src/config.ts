@@ -13,8 +13,6 @@ const configSchema = z.object({
   /** Leading zero bits a proof of work needs when the service is quiet; load adds to it. */
   POW_BITS: z.coerce.number().int().min(1).max(30).default(18),
   MAX_OPEN_THREADS: z.coerce.number().int().min(1).default(5),
-  /** The organisation's Ed25519 public key (base64url) that staff directory entries are signed with. */
-  ORG_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
   /** The least Argon2id memory (KiB) a staff account may be created with; lowered only by tests. */
   STAFF_KDF_MIN_MEMORY_KIB: z.coerce.number().int().min(8).default(64 * 1024),
   STAFF_KDF_MIN_PASSES: z.coerce.number().int().min(1).default(3),
