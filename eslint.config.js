@@ -35,4 +35,9 @@ export default tseslint.config(
     files: ['scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Tests start child processes (the CLI) with an environment of their own.
+    files: ['test/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
 );
