@@ -3,7 +3,11 @@ import type { ThreadSummary, WireMessage } from '../protocol/api/threads.js';
 // Live updates inside this one process (DESIGN.md §10: one node serves a country). A thread's
 // listeners hear of new messages and status changes; nothing is kept once delivered.
 
-export type ThreadEvent = { type: 'message'; message: WireMessage } | { type: 'status'; thread: ThreadSummary };
+export type ThreadEvent =
+  | { type: 'message'; message: WireMessage }
+  | { type: 'status'; thread: ThreadSummary }
+  /** The thread was erased: open streams end, so nobody keeps listening to nothing. */
+  | { type: 'erased' };
 type Listener = (event: ThreadEvent) => void;
 
 export class ThreadEvents {

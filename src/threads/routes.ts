@@ -192,6 +192,7 @@ export function threadRoutes(deps: ThreadDeps) {
           while (!stream.aborted) {
             const event = pending.shift();
             if (event) {
+              if (event.type === 'erased') break;
               if (event.type === 'message') await sendMessage(event.message);
               else await stream.writeSSE({ event: 'status', data: JSON.stringify(event.thread) });
               continue;
@@ -226,6 +227,7 @@ export function threadRoutes(deps: ThreadDeps) {
     .openapi(eraseRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id, ['opener']);
       eraseThread(db, row.id);
+      events.publish(row.id, { type: 'erased' });
       deps.afterErase();
       return c.json({ ok: true as const }, 200);
     });

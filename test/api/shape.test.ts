@@ -17,7 +17,14 @@ describe('API shape', () => {
     const res = await t.call('GET', '/api/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/identities', '/api/identities/sessions', '/api/identities/me', '/api/pow/challenges', '/api/sessions/current']));
+    expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/api/directory', '/api/identities', '/api/identities/me', '/api/identities/me/sessions', '/api/identities/sessions',
+      '/api/pow/challenges', '/api/queue', '/api/sessions/current', '/api/staff/accept', '/api/staff/invites', '/api/staff/me',
+      '/api/staff/prelogin', '/api/staff/sessions', '/api/threads', '/api/threads/{id}', '/api/threads/{id}/claim',
+      '/api/threads/{id}/close', '/api/threads/{id}/events', '/api/threads/{id}/handover', '/api/threads/{id}/messages',
+    ]);
+    // Request bodies are described from the same zod schemas the handlers validate with.
+    expect(res.body.paths['/api/threads/{id}/messages'].post.requestBody.content['application/json'].schema.required).toEqual(['seq', 'nonce', 'ciphertext', 'signature']);
   });
 
   it('gives unknown routes a 404 with a code and a request id', async () => {

@@ -34,6 +34,8 @@ describe('staff accounts', () => {
 
     const me = await t.call('GET', '/api/staff/me', { token: res.body.token });
     expect(me.body.login).toBe(created.login);
+    expect((await t.call('DELETE', '/api/sessions/current', { token: res.body.token })).status).toBe(200);
+    expect((await t.call('GET', '/api/staff/me', { token: res.body.token })).status).toBe(401);
     // Nothing secret at rest: the row holds a keyed hash of the auth key, not the key or passphrase.
     const row = t.db.select().from(staff).all()[0]!;
     const rowBytes = Buffer.concat(Object.values(row).map((v) => Buffer.isBuffer(v) ? v : Buffer.from(JSON.stringify(v))));

@@ -193,8 +193,10 @@ describe('messages', () => {
     await post(asker.token, id, envelope(key, id, 3, asker.identityId, asker.keys.sign.privateKey));
     await readUntil('id: 3');
     expect(text).toContain('event: message');
+    // Erasing the thread ends the stream.
+    expect((await t.call('DELETE', `/api/threads/${id}`, { token: asker.token })).status).toBe(200);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
     controller.abort();
-    await reader.cancel();
   });
 });
 
