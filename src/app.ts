@@ -23,6 +23,7 @@ import { staffDirectory } from './staff/service.js';
 import { ThreadEvents } from './threads/events.js';
 import { threadRoutes } from './threads/routes.js';
 import { getIdentity } from './identity/service.js';
+import { webRoutes } from './web/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -111,6 +112,7 @@ export function buildApp(deps: AppDeps) {
   app.use('/api/staff/accept', byNetwork('staff-accept', 10, 60_000));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', webRoutes());
 
   app.route('/', powRoutes({ pow, clock }));
   app.route('/', sessionRoutes({ db, pepper }));
