@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
+import { backupDatabase, restoreDatabase } from '../src/db/backup.js';
 import { databaseFile, openDatabase, type Db } from '../src/db/connection.js';
 import { loadPepper } from '../src/pepper.js';
 import { staffRoleSchema, STAFF_ROLES, type StaffRole } from '../src/protocol/api/staff.js';
@@ -20,6 +21,8 @@ const USAGE = `Usage: npm run admin -- <command>
   org-key public --key FILE                       print the organisation public key
   directory sign --key FILE                       sign every staff entry into the directory
   purge                                           expire sessions, invites, closed threads, idle identities now
+  backup --out FILE                               online backup of the database (the server may run), verified
+  restore --from FILE                             verify a backup and put it in place (stop the server first)
   help                                            this text
 `;
 
@@ -50,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' }, key: { type: 'string' } },
+    options: { role: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' }, key: { type: 'string' }, from: { type: 'string' } },
   });
   const [command, sub] = positionals;
 
@@ -102,6 +105,24 @@ async function main(argv: string[]): Promise<void> {
     const db = openDb();
     console.log(JSON.stringify(purgeExpired(db, config, Date.now())));
     db.$client.close();
+    return;
+  }
+  if (command === 'backup') {
+    if (!values.out) throw new UsageError('backup needs --out FILE');
+    const db = openDb();
+    try {
+      const info = await backupDatabase(db, resolve(values.out));
+      console.log(JSON.stringify(info));
+    } finally {
+      db.$client.close();
+    }
+    return;
+  }
+  if (command === 'restore') {
+    if (!values.from) throw new UsageError('restore needs --from FILE');
+    const verdict = restoreDatabase(resolve(values.from), databaseFile(config.DATA_DIR));
+    if (!verdict.ok) throw new UsageError(`not restored: ${verdict.reason}`);
+    console.log(`Restored ${databaseFile(config.DATA_DIR)} from ${values.from}. Start the server; the pepper in DATA_DIR must be the one the backup was made with.`);
     return;
   }
   throw new UsageError(`unknown command "${positionals.join(' ')}"`);

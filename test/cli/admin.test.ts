@@ -84,4 +84,17 @@ describe('admin CLI', () => {
     expect((await admin('invite')).code).toBe(2);
     expect((await admin('frobnicate')).code).toBe(2);
   });
+
+  it('backs up online and restores a verified backup', async () => {
+    const file = join(dir, 'backup.db');
+    const backup = await admin('backup', '--out', file);
+    expect(backup.code).toBe(0);
+    expect(JSON.parse(backup.stdout)).toMatchObject({ file, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const restore = await admin('restore', '--from', file);
+    expect(restore.code).toBe(0);
+    const refused = await admin('restore', '--from', join(dir, 'org-key.json'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('not restored');
+  });
 });
