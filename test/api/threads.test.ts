@@ -255,6 +255,30 @@ describe('hand-over, close, erase, purge', () => {
   });
 });
 
+describe('case consultations', () => {
+  it('lets a school psychologist open a case thread that only supervisors receive and claim', async () => {
+    const school = await createStaff(t, { roles: ['school-psychologist'], languages: ['ru'] });
+    const supervisor = await createStaff(t, { roles: ['supervisor'], languages: ['ru'], orgPrivateKey: org.privateKey });
+    const key = newThreadKey(t.sodium);
+    const seal = (id: string, box: Uint8Array) => ({ recipientId: id, sealedKey: toBase64Url(sealThreadKey(t.sodium, key, box)) });
+    const body = (recipients: { recipientId: string; sealedKey: string }[]) => ({ kind: 'case', topic: 'violence', language: 'ru', urgency: 'soon', sealedKeys: [seal(school.staffId, school.box.publicKey), ...recipients] });
+    const toPsychologist = await t.call('POST', '/api/threads', { token: school.token, json: body([seal(psyA.staffId, psyA.box.publicKey)]) });
+    expect(toPsychologist.body.error.code).toBe('invalid_recipients');
+    const opened = await t.call('POST', '/api/threads', { token: school.token, json: body([seal(supervisor.staffId, supervisor.box.publicKey)]) });
+    expect(opened.status).toBe(201);
+    expect(opened.body.kind).toBe('case');
+    const asCase = await t.call('POST', '/api/threads', { token: asker.token, json: body([seal(supervisor.staffId, supervisor.box.publicKey)]) });
+    expect(asCase.status).toBe(403);
+    const q = await t.call('GET', '/api/queue?kind=case', { token: supervisor.token });
+    expect(q.body.threads.map((x: { id: string }) => x.id)).toEqual([opened.body.id]);
+    expect((await t.call('POST', `/api/threads/${opened.body.id}/claim`, { token: supervisor.token })).status).toBe(200);
+    const id = opened.body.id as string;
+    expect((await post(school.token, id, envelope(key, id, 1, school.staffId, school.sign.privateKey))).status).toBe(201);
+    expect((await post(supervisor.token, id, envelope(key, id, 2, supervisor.staffId, supervisor.sign.privateKey))).status).toBe(201);
+    expect((await t.call('GET', `/api/threads/${id}`, { token: psyA.token })).status).toBe(404);
+  });
+});
+
 describe('authorization', () => {
   it('answers another asker, an unassigned psychologist and a moderator exactly as for a thread that does not exist', async () => {
     const { id, key } = await open(asker);
