@@ -100,3 +100,105 @@ export const messages = sqliteTable('messages', {
   signature: bytes('signature').notNull(),
   createdAt: integer('created_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.threadId, t.seq] })]);
+
+// ---- Knowledge base (DESIGN.md §6) -------------------------------------------------------------
+// Public text lives here only after a moderator's decision; before that it is visible to staff
+// alone. The original of a question is overwritten (secure_delete zeroes the old cell) when a
+// moderator redacts or decides, never kept beside the redacted copy.
+
+/** Tags: a slug, a kind and labels in the three languages. */
+export const kbTags = sqliteTable('kb_tags', {
+  slug: text('slug').primaryKey(),
+  kind: text('kind', { enum: ['population', 'topic'] }).notNull(),
+  labelRu: text('label_ru').notNull(),
+  labelKk: text('label_kk').notNull(),
+  labelEn: text('label_en').notNull(),
+});
+
+/** Questions (with their answer) and articles: one table, because both are published, searched, voted on and flagged alike. */
+export const kbEntries = sqliteTable('kb_entries', {
+  /** Internal row number: the rowid of the search indexes. Never shown (it would count submissions). */
+  num: integer('num').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull(),
+  kind: text('kind', { enum: ['question', 'article'] }).notNull(),
+  status: text('status', { enum: ['submitted', 'accepted', 'rejected', 'answered', 'draft', 'in_review', 'published', 'retired'] }).notNull(),
+  language: text('language').notNull(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  answer: text('answer'),
+  /** The asker who submitted a question; unpublished questions go with the identity (trigger), published ones stay unlinked. */
+  askerId: text('asker_id').references(() => identities.id, { onDelete: 'set null' }),
+  /** Article author, or the psychologist who drafted the answer. */
+  authorStaffId: text('author_staff_id'),
+  /** The staff member who published it. */
+  reviewerStaffId: text('reviewer_staff_id'),
+  reasonCode: text('reason_code'),
+  /** For a question rejected as a duplicate: the published entry that answers it. */
+  duplicateOf: text('duplicate_of'),
+  suggestedTags: text('suggested_tags', { mode: 'json' }).$type<string[]>().notNull(),
+  /** Detector matches a moderator confirmed are not personal data (a public hotline, say). */
+  piiAcknowledged: text('pii_acknowledged', { mode: 'json' }).$type<string[]>().notNull(),
+  /** Out of the public index while flags wait for a moderator. */
+  hidden: integer('hidden', { mode: 'boolean' }).notNull().default(false),
+  /** Demo content key; such entries are shown as sample content. */
+  sampleKey: text('sample_key'),
+  helpfulCount: integer('helpful_count').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  publishedAt: integer('published_at'),
+}, (t) => [
+  uniqueIndex('kb_entries_id').on(t.id),
+  uniqueIndex('kb_entries_sample_key').on(t.sampleKey),
+  index('kb_entries_queue').on(t.status, t.createdAt),
+  index('kb_entries_public').on(t.status, t.language, t.publishedAt),
+  index('kb_entries_asker').on(t.askerId),
+]);
+
+export const kbEntryTags = sqliteTable('kb_entry_tags', {
+  entryNum: integer('entry_num').notNull().references(() => kbEntries.num, { onDelete: 'cascade' }),
+  tag: text('tag').notNull().references(() => kbTags.slug, { onDelete: 'cascade', onUpdate: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.entryNum, t.tag] }), index('kb_entry_tags_tag').on(t.tag, t.entryNum)]);
+
+/** A proposed edit of a published entry, waiting for a second staff member; the public text stays until then. */
+export const kbRevisions = sqliteTable('kb_revisions', {
+  entryNum: integer('entry_num').primaryKey().references(() => kbEntries.num, { onDelete: 'cascade' }),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  answer: text('answer'),
+  authorStaffId: text('author_staff_id').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Helpful votes: HMAC(pepper, identity ‖ entry), so a vote cannot be tied to an identity, or to the same voter's other votes, without the pepper. */
+export const kbVotes = sqliteTable('kb_votes', {
+  entryNum: integer('entry_num').notNull().references(() => kbEntries.num, { onDelete: 'cascade' }),
+  voterHash: bytes('voter_hash').notNull(),
+}, (t) => [primaryKey({ columns: [t.entryNum, t.voterHash] })]);
+
+/** Reader flags, keyed the same way: one per identity per entry. */
+export const kbFlags = sqliteTable('kb_flags', {
+  entryNum: integer('entry_num').notNull().references(() => kbEntries.num, { onDelete: 'cascade' }),
+  flaggerHash: bytes('flagger_hash').notNull(),
+  reason: text('reason').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.entryNum, t.flaggerHash] })]);
+
+/** Append-only (triggers refuse UPDATE and DELETE): who did what to which entry, never the removed text. */
+export const moderationLog = sqliteTable('moderation_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  entryId: text('entry_id').notNull(),
+  /** A staff id, or null for the asker (never named) and the system. */
+  actorStaffId: text('actor_staff_id'),
+  actorKind: text('actor_kind', { enum: ['staff', 'asker', 'system'] }).notNull(),
+  action: text('action').notNull(),
+  fromStatus: text('from_status'),
+  toStatus: text('to_status'),
+  reasonCode: text('reason_code'),
+  at: integer('at').notNull(),
+}, (t) => [index('moderation_log_entry').on(t.entryId, t.id)]);
+
+/** Place and clinic words the admin adds to the personal-data detector. */
+export const piiWords = sqliteTable('pii_words', {
+  word: text('word').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+});

@@ -10,6 +10,7 @@ import { staffRoleSchema, STAFF_ROLES, type StaffRole } from '../src/protocol/ap
 import { fromBase64Url, toBase64Url } from '../src/protocol/encoding.js';
 import { loadSodium } from '../src/protocol/sodium.js';
 import { purgeExpired } from '../src/purge.js';
+import { seedDemoContent } from '../src/knowledge/seed.js';
 import { createInvite, signDirectory } from '../src/staff/service.js';
 
 const USAGE = `Usage: npm run admin -- <command>
@@ -21,6 +22,7 @@ const USAGE = `Usage: npm run admin -- <command>
   org-key public --key FILE                       print the organisation public key
   directory sign --key FILE                       sign every staff entry into the directory
   purge                                           expire sessions, invites, closed threads, idle identities now
+  seed                                            load the sample knowledge base (entries already there are kept)
   backup --out FILE                               online backup of the database (the server may run), verified
   restore --from FILE                             verify a backup and put it in place (stop the server first)
   help                                            this text
@@ -104,6 +106,12 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'purge') {
     const db = openDb();
     console.log(JSON.stringify(purgeExpired(db, config, Date.now())));
+    db.$client.close();
+    return;
+  }
+  if (command === 'seed') {
+    const db = openDb();
+    console.log(JSON.stringify(seedDemoContent(db, Date.now())));
     db.$client.close();
     return;
   }

@@ -24,6 +24,9 @@ import { ThreadEvents } from './threads/events.js';
 import { threadRoutes } from './threads/routes.js';
 import { getIdentity } from './identity/service.js';
 import { webRoutes } from './web/routes.js';
+import { knowledgeRoutes } from './knowledge/routes.js';
+import { knowledgeStaffRoutes } from './knowledge/staff-routes.js';
+import { ensureDefaultTags } from './knowledge/tags.js';
 
 export interface AppDeps {
   config: Config;
@@ -110,6 +113,8 @@ export function buildApp(deps: AppDeps) {
   app.use('/api/staff/prelogin', byNetwork('staff-login', 30, 60_000));
   app.use('/api/staff/sessions', byNetwork('staff-login', 30, 60_000));
   app.use('/api/staff/accept', byNetwork('staff-accept', 10, 60_000));
+  app.use('/api/kb/search', byNetwork('search', 120, 60_000));
+  app.use('/api/kb/questions', byNetwork('questions', 20, 60_000));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', webRoutes());
@@ -126,6 +131,10 @@ export function buildApp(deps: AppDeps) {
     maxOpenThreads: config.MAX_OPEN_THREADS,
     afterErase: () => checkpoint(db),
   }));
+
+  ensureDefaultTags(db);
+  app.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
+  app.route('/', knowledgeStaffRoutes({ db, clock, afterErase: () => checkpoint(db) }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', {

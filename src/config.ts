@@ -18,6 +18,10 @@ const configSchema = z.object({
   STAFF_KDF_MIN_PASSES: z.coerce.number().int().min(1).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Reader flags that take a published entry out of the public index until a moderator decides. */
+  FLAG_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(3),
+  /** Load the sample knowledge base into an empty database at start (turn off in production). */
+  DEMO_CONTENT: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,6 +5,7 @@ import { purgeIdleIdentities } from './identity/service.js';
 import type { Logger } from './logger.js';
 import { purgeExpiredInvites } from './staff/service.js';
 import { purgeClosedThreads } from './threads/service.js';
+import { purgeDecidedQuestions } from './knowledge/service.js';
 
 // Everything expires (DESIGN.md §2.5). One pass over every domain's retention rule; run on a
 // timer in the server process and by `npm run admin -- purge`.
@@ -14,6 +15,7 @@ export interface PurgeCounts {
   identities: number;
   invites: number;
   threads: number;
+  questions: number;
 }
 
 export function purgeExpired(db: Db, config: Config, now: number): PurgeCounts {
@@ -22,6 +24,7 @@ export function purgeExpired(db: Db, config: Config, now: number): PurgeCounts {
     identities: purgeIdleIdentities(db, config.RETENTION_DAYS, now),
     invites: purgeExpiredInvites(db, now),
     threads: purgeClosedThreads(db, config.RETENTION_DAYS, now),
+    questions: purgeDecidedQuestions(db, config.RETENTION_DAYS, now),
   }));
   checkpoint(db);
   return counts;

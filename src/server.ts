@@ -6,12 +6,16 @@ import { createLogger } from './logger.js';
 import { loadPepper } from './pepper.js';
 import { loadSodium } from './protocol/sodium.js';
 import { startPurgeSchedule } from './purge.js';
+import { knowledgeBaseIsEmpty, seedDemoContent } from './knowledge/seed.js';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.LOG_LEVEL });
 const db = openDatabase(databaseFile(config.DATA_DIR));
 const pepper = loadPepper({ dataDir: config.DATA_DIR, fromEnv: config.PEPPER });
 const sodium = await loadSodium();
+if (config.DEMO_CONTENT && knowledgeBaseIsEmpty(db)) {
+  logger.info(seedDemoContent(db, Date.now()), 'loaded sample knowledge-base content (DEMO_CONTENT=false to skip)');
+}
 const app = buildApp({ config, db, pepper, logger, sodium });
 const stopPurge = startPurgeSchedule({ db, config, logger });
 

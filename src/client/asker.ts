@@ -1,4 +1,7 @@
+import type { z } from 'zod';
 import { okSchema, powChallengeResponse, type Language } from '../protocol/api/common.js';
+import type { flagRequest} from '../protocol/api/knowledge.js';
+import { helpfulResponse, myQuestionSchema, myQuestionsResponse, type submitQuestionRequest } from '../protocol/api/knowledge.js';
 import { identitySessionResponse } from '../protocol/api/identity.js';
 import { threadSummary, type POPULATIONS, type TOPICS, type URGENCIES } from '../protocol/api/threads.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
@@ -20,6 +23,19 @@ export interface ConsultationRequest {
  * The anonymous asker. Everything the asker holds comes from the recovery code: the auth key
  * the server checks, and the box and sign key pairs that never leave this object.
  */
+export type NewQuestion = Omit<z.input<typeof submitQuestionRequest>, 'pow'>;
+export type MyQuestion = z.output<typeof myQuestionSchema>;
+export type FlagReason = z.output<typeof flagRequest>['reason'];
+
+/** Fetches a challenge and solves it here: the work is the client's, not the server's. */
+async function solvePow(http: Http, purpose: 'identity' | 'question'): Promise<{ challenge: string; counter: number }> {
+  const challenge = await http.request(powChallengeResponse, 'POST', '/api/pow/challenges', { purpose });
+  const raw = fromBase64Url(challenge.challenge);
+  const counter = raw && solveProofOfWork(raw, challenge.bits);
+  if (counter === null || counter === undefined) throw new ApiError('invalid_proof_of_work', 0, 'Could not solve the challenge.');
+  return { challenge: challenge.challenge, counter };
+}
+
 export class AskerClient extends Participant {
   pseudonym = '';
 
@@ -31,15 +47,11 @@ export class AskerClient extends Participant {
     const keys = deriveAskerKeys(sodium, secret);
     secret.fill(0);
     const http = new Http(options);
-    const challenge = await http.request(powChallengeResponse, 'POST', '/api/pow/challenges', { purpose: 'identity' });
-    const raw = fromBase64Url(challenge.challenge);
-    const counter = raw && solveProofOfWork(raw, challenge.bits);
-    if (counter === null || counter === undefined) throw new ApiError('invalid_proof_of_work', 0, 'Could not solve the challenge.');
     const session = await http.request(identitySessionResponse, 'POST', '/api/identities', {
       authKey: toBase64Url(keys.authKey),
       boxPublicKey: toBase64Url(keys.box.publicKey),
       signPublicKey: toBase64Url(keys.sign.publicKey),
-      pow: { challenge: challenge.challenge, counter },
+      pow: await solvePow(http, 'identity'),
     });
     keys.authKey.fill(0);
     http.token = session.token;
@@ -97,6 +109,30 @@ export class AskerClient extends Participant {
     await this.http.request(okSchema, 'DELETE', '/api/identities/me');
     this.http.token = null;
     this.forgetKeys();
+  }
+
+  /** Submits a public question for moderation (with a proof of work); it shows only once a moderator publishes it. */
+  async askQuestion(question: NewQuestion): Promise<MyQuestion> {
+    return this.http.request(myQuestionSchema, 'POST', '/api/kb/questions', { ...question, pow: await solvePow(this.http, 'question') });
+  }
+
+  /** This identity's questions with their status. */
+  async myQuestions(): Promise<MyQuestion[]> {
+    return (await this.http.request(myQuestionsResponse, 'GET', '/api/kb/questions/mine')).questions;
+  }
+
+  /** Deletes one of this identity's questions while it is unpublished. */
+  async withdrawQuestion(id: string): Promise<void> {
+    await this.http.request(okSchema, 'DELETE', `/api/kb/questions/${encodeURIComponent(id)}`);
+  }
+
+  /** Marks a published entry helpful (once per identity); returns the count. */
+  async markHelpful(entryId: string): Promise<number> {
+    return (await this.http.request(helpfulResponse, 'PUT', `/api/kb/entries/${encodeURIComponent(entryId)}/helpful`)).helpfulCount;
+  }
+
+  async flagEntry(entryId: string, reason: FlagReason): Promise<void> {
+    await this.http.request(okSchema, 'POST', `/api/kb/entries/${encodeURIComponent(entryId)}/flags`, { reason });
   }
 
   async logoutEverywhere(): Promise<void> {

@@ -1,5 +1,6 @@
 // The Tynys client SDK: runs in the browser and in Node (no Node-only imports here).
-export { AskerClient, type ConsultationRequest } from './asker.js';
+export { AskerClient, type ConsultationRequest, type NewQuestion, type MyQuestion, type FlagReason } from './asker.js';
+export { KnowledgeClient, type SearchParams, type BrowseParams } from './knowledge.js';
 export { StaffClient, type StaffClientOptions, type QueueFilter } from './staff.js';
 export { ApiError } from './http.js';
 export { ProtocolError, type ClientOptions, type PlainMessage } from './participant.js';

@@ -53,9 +53,10 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
+/** API answers are not stored by caches, unless a public route said otherwise (the same for everyone). */
 export const noStore: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header('Cache-Control', 'no-store');
+  if (!c.res.headers.get('Cache-Control')?.startsWith('public')) c.header('Cache-Control', 'no-store');
 };
 
 export const BEARER_SECURITY = [{ bearer: [] }];

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { identities, sessions } from '../../db/schema.js';
-import { toBase64Url } from '../../src/protocol/encoding.js';
+import { identities, kbEntries, sessions } from '../../db/schema.js';
+import { fromBase64Url, toBase64Url } from '../../src/protocol/encoding.js';
+import { solveProofOfWork } from '../../src/protocol/pow.js';
 import { purgeExpired } from '../../src/purge.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { mintAsker } from '../support/asker.js';
+import { createStaff } from '../support/staff.js';
 
 let t: TestContext;
 beforeEach(async () => { t = await createTestApp({ RETENTION_DAYS: 30 }); });
@@ -34,5 +36,24 @@ describe('retention purge', () => {
       purgeExpired(t.db, t.config, t.clock.now);
     }
     expect(t.db.select().from(identities).all()).toHaveLength(1);
+  });
+
+  it('removes rejected questions after the retention period, and keeps published ones', async () => {
+    const asker = await mintAsker(t);
+    const moderator = await createStaff(t, { roles: ['moderator'] });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const ch = await t.call('POST', '/api/pow/challenges', { json: { purpose: 'question' } });
+      const pow = { challenge: ch.body.challenge, counter: solveProofOfWork(fromBase64Url(ch.body.challenge)!, ch.body.bits)! };
+      const q = await t.call('POST', '/api/kb/questions', { token: asker.token, json: { title: 'Вопрос о сне', body: 'Не могу уснуть уже месяц.', language: 'ru', pow } });
+      ids.push(q.body.id);
+    }
+    await t.call('POST', `/api/moderation/entries/${ids[0]}/reject`, { token: moderator.token, json: { reason: 'spam' } });
+    t.clock.now += 29 * DAY;
+    await t.call('POST', '/api/identities/sessions', { json: { authKey: toBase64Url(asker.keys.authKey) } }); // still active
+    expect(purgeExpired(t.db, t.config, t.clock.now).questions).toBe(0);
+    t.clock.now += 2 * DAY;
+    expect(purgeExpired(t.db, t.config, t.clock.now).questions).toBe(1);
+    expect(t.db.select({ id: kbEntries.id }).from(kbEntries).all()).toEqual([{ id: ids[1] }]);
   });
 });

@@ -18,7 +18,16 @@ describe('API shape', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/api/admin/pii-words', '/api/admin/tags', '/api/admin/tags/{slug}', '/api/admin/tags/{slug}/merge',
+      '/api/articles', '/api/articles/{id}', '/api/articles/{id}/submit',
       '/api/directory', '/api/identities', '/api/identities/me', '/api/identities/me/sessions', '/api/identities/sessions',
+      '/api/kb/entries', '/api/kb/entries/{id}', '/api/kb/entries/{id}/flags', '/api/kb/entries/{id}/helpful',
+      '/api/kb/questions', '/api/kb/questions/mine', '/api/kb/questions/{id}', '/api/kb/search', '/api/kb/tags',
+      '/api/moderation/bulk', '/api/moderation/entries/{id}', '/api/moderation/entries/{id}/accept', '/api/moderation/entries/{id}/answer',
+      '/api/moderation/entries/{id}/flags', '/api/moderation/entries/{id}/merge', '/api/moderation/entries/{id}/publish',
+      '/api/moderation/entries/{id}/reject', '/api/moderation/entries/{id}/retire', '/api/moderation/entries/{id}/return',
+      '/api/moderation/entries/{id}/revision', '/api/moderation/entries/{id}/revision/decision', '/api/moderation/entries/{id}/tags',
+      '/api/moderation/log', '/api/moderation/queue',
       '/api/pow/challenges', '/api/queue', '/api/sessions/current', '/api/staff/accept', '/api/staff/invites', '/api/staff/me',
       '/api/staff/prelogin', '/api/staff/sessions', '/api/threads', '/api/threads/{id}', '/api/threads/{id}/claim',
       '/api/threads/{id}/close', '/api/threads/{id}/events', '/api/threads/{id}/handover', '/api/threads/{id}/messages',

@@ -76,7 +76,11 @@ describe('admin CLI', () => {
   it('purges, prints usage, and refuses unknown roles and commands with exit code 2', async () => {
     const purge = await admin('purge');
     expect(purge.code).toBe(0);
-    expect(Object.keys(JSON.parse(purge.stdout))).toEqual(['sessions', 'identities', 'invites', 'threads']);
+    expect(Object.keys(JSON.parse(purge.stdout))).toEqual(['sessions', 'identities', 'invites', 'threads', 'questions']);
+    const seed = await admin('seed');
+    expect(seed.code).toBe(0);
+    expect(JSON.parse(seed.stdout).added).toBeGreaterThanOrEqual(40);
+    expect(JSON.parse((await admin('seed')).stdout)).toEqual({ added: 0 });
     expect((await admin('help')).stdout).toContain('invite --role ROLE');
     const wizard = await admin('invite', '--role', 'wizard');
     expect(wizard.code).toBe(2);

@@ -1,0 +1,197 @@
+// Search benchmark (issue 3): builds a knowledge base of generated ru/en entries, then times
+// searches through the real route, against a baseline in the same run (a LIKE scan, what
+// search costs without the FTS5 indexes). Writes the figures into BENCHMARKS.md.
+//
+//   npm run bench:search [-- --entries 100000 --out BENCHMARKS.md]
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/app.js';
+import { testConfig } from '../src/config.js';
+import { checkpoint, databaseFile, openDatabase, type Db } from '../src/db/connection.js';
+import { DEMO_ENTRIES } from '../src/knowledge/demo-content.js';
+import { indexEntry } from '../src/knowledge/search-index.js';
+import { ensureDefaultTags } from '../src/knowledge/tags.js';
+import { tokenize } from '../src/knowledge/text.js';
+import { createLogger } from '../src/logger.js';
+import { pepperFromBytes } from '../src/pepper.js';
+import { randomBytes } from '../src/protocol/encoding.js';
+import { newId } from '../src/protocol/ids.js';
+import { loadSodium } from '../src/protocol/sodium.js';
+
+const { values } = parseArgs({ options: { entries: { type: 'string', default: '100000' }, out: { type: 'string', default: 'BENCHMARKS.md' } } });
+const N = Number(values.entries);
+
+// A seeded generator, so two runs build the same corpus.
+let seed = 20261123;
+const rand = (): number => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+/** A word-bigram chain over the demo texts of one language: generated text keeps its vocabulary and word frequencies. */
+function chainFor(language: 'ru' | 'en') {
+  const next = new Map<string, string[]>();
+  const starts: string[] = [];
+  for (const e of DEMO_ENTRIES.filter((x) => x.language === language)) {
+    for (const text of [e.title, e.body, e.answer ?? '']) {
+      for (const sentence of text.split(/(?<=[.!?])\s+/)) {
+        const words = sentence.split(/\s+/).filter(Boolean);
+        if (words.length < 3) continue;
+        starts.push(words[0]!);
+        for (let i = 0; i + 1 < words.length; i++) {
+          const list = next.get(words[i]!) ?? [];
+          list.push(words[i + 1]!);
+          next.set(words[i]!, list);
+        }
+      }
+    }
+  }
+  return (minWords: number, maxWords: number): string => {
+    const n = minWords + Math.floor(rand() * (maxWords - minWords));
+    const out: string[] = [];
+    let w = pick(starts);
+    while (out.length < n) {
+      out.push(w);
+      const options = next.get(w);
+      w = options && !/[.!?]$/.test(w) ? pick(options) : pick(starts);
+    }
+    return out.join(' ');
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const fmt = (ms: number): string => ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tynys-bench-'));
+  const db: Db = openDatabase(databaseFile(dir));
+  ensureDefaultTags(db);
+  const chains = { ru: chainFor('ru'), en: chainFor('en') };
+  const tagSlugs = db.$client.prepare('SELECT slug FROM kb_tags').all().map((r) => (r as { slug: string }).slug);
+
+  // 1. Rows only (baseline for build time), then the indexes over the same rows.
+  const t0 = performance.now();
+  const insert = db.$client.prepare(`INSERT INTO kb_entries (id, kind, status, language, title, body, answer, suggested_tags, pii_acknowledged, hidden, helpful_count, created_at, updated_at, published_at)
+    VALUES (?, 'question', 'published', ?, ?, ?, ?, '[]', '[]', 0, 0, ?, ?, ?)`);
+  const tag = db.$client.prepare('INSERT OR IGNORE INTO kb_entry_tags (entry_num, tag) VALUES (?, ?)');
+  const docs: { num: number; title: string; body: string }[] = [];
+  db.$client.transaction(() => {
+    for (let i = 0; i < N; i++) {
+      const language = rand() < 0.6 ? 'ru' : 'en';
+      const gen = chains[language];
+      const title = gen(5, 12);
+      const body = gen(25, 80);
+      const answer = gen(60, 160);
+      const r = insert.run(newId('entry'), language, title, body, answer, i, i, i);
+      const num = Number(r.lastInsertRowid);
+      tag.run(num, pick(tagSlugs));
+      tag.run(num, pick(tagSlugs));
+      docs.push({ num, title, body: `${body}\n${answer}` });
+    }
+  })();
+  const rowsMs = performance.now() - t0;
+  checkpoint(db);
+  const rowsBytes = statSync(databaseFile(dir)).size;
+
+  const t1 = performance.now();
+  db.$client.transaction(() => { for (const d of docs) indexEntry(db, d); })();
+  const indexMs = performance.now() - t1;
+  db.$client.exec("INSERT INTO kb_stems(kb_stems) VALUES('optimize'); INSERT INTO kb_trigrams(kb_trigrams) VALUES('optimize');");
+  checkpoint(db);
+  const totalBytes = statSync(databaseFile(dir)).size;
+
+  // 2. Queries through the real route, in process.
+  const app = buildApp({
+    config: testConfig({ DATA_DIR: dir }), db, pepper: pepperFromBytes(randomBytes(32)),
+    logger: createLogger({ level: 'silent' }), sodium: await loadSodium(),
+  });
+  const freq = new Map<string, number>();
+  for (const d of docs.slice(0, 5000)) for (const t of tokenize(d.title + ' ' + d.body)) if (t.word.length >= 4) freq.set(t.word, (freq.get(t.word) ?? 0) + 1);
+  const byFreq = [...freq.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+  const common = byFreq.slice(0, 30);
+  const medium = byFreq.slice(100, 400);
+  const rare = byFreq.slice(-300);
+  const typo = (w: string): string => { const i = 1 + Math.floor(rand() * (w.length - 2)); return w.slice(0, i) + w.slice(i + 1); };
+  const classes: Record<string, string[]> = {
+    'one word (medium)': Array.from({ length: 300 }, () => pick(medium)),
+    'one word (rare)': Array.from({ length: 300 }, () => pick(rare)),
+    'two words': Array.from({ length: 300 }, () => `${pick(medium)} ${pick(medium)}`),
+    'broad (most common words)': Array.from({ length: 150 }, () => `${pick(common)}`),
+    'broad, two common words': Array.from({ length: 150 }, () => `${pick(common)} ${pick(common)}`),
+    'prefix (part of a word)': Array.from({ length: 150 }, () => pick(medium).slice(0, 5)),
+    'typo (corrected)': Array.from({ length: 150 }, () => typo(pick(medium.filter((w) => w.length >= 7)))),
+    'with language and tag filter': Array.from({ length: 150 }, () => `${pick(medium)}&language=ru&tag=${pick(tagSlugs)}`),
+  };
+  for (let i = 0; i < 50; i++) await app.request(`/api/kb/search?q=${encodeURIComponent(pick(medium))}`); // warm-up
+
+  const rows: string[] = [];
+  let worst = 0;
+  for (const [name, queries] of Object.entries(classes)) {
+    const times: number[] = [];
+    for (const q of queries) {
+      const [text, filters] = q.split(/&(.*)/s);
+      const url = `/api/kb/search?q=${encodeURIComponent(text!)}${filters ? `&${filters}` : ''}`;
+      const s = performance.now();
+      const res = await app.request(url);
+      await res.arrayBuffer();
+      times.push(performance.now() - s);
+      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+    }
+    times.sort((a, b) => a - b);
+    worst = Math.max(worst, times[times.length - 1]!);
+    rows.push(`| ${name} | ${queries.length} | ${fmt(percentile(times, 50))} | ${fmt(percentile(times, 95))} | ${fmt(percentile(times, 99))} | ${fmt(times[times.length - 1]!)} |`);
+  }
+
+  // 3. Baseline: the same one-word queries as a LIKE scan over the rows (no index can help it).
+  const like = db.$client.prepare("SELECT num FROM kb_entries WHERE status = 'published' AND (title LIKE ? OR body LIKE ? OR answer LIKE ?) ORDER BY num DESC LIMIT 10");
+  const ftsTimes: number[] = [];
+  const likeTimes: number[] = [];
+  for (const w of classes['one word (medium)']!.slice(0, 40)) {
+    let s = performance.now();
+    await (await app.request(`/api/kb/search?q=${encodeURIComponent(w)}`)).arrayBuffer();
+    ftsTimes.push(performance.now() - s);
+    s = performance.now();
+    like.all(`%${w}%`, `%${w}%`, `%${w}%`);
+    likeTimes.push(performance.now() - s);
+  }
+  ftsTimes.sort((a, b) => a - b);
+  likeTimes.sort((a, b) => a - b);
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const section = `## Search (issue 3)
+
+Command: \`npm run bench:search -- --entries ${N}\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}).
+Corpus: ${N.toLocaleString('en')} published entries generated from the demo content's word bigrams (60 % ru, 40 % en;
+title 5–12 words, question 25–80, answer 60–160), two random tags each. Latency is one search request through
+\`app.request()\` in process (route, validation, four-pass search, entries, snippets, JSON), in milliseconds.
+
+| query class | queries | p50 | p95 | p99 | max |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Slowest single query: ${fmt(worst)} ms.
+
+| build | time | size |
+|---|---|---|
+| rows only (baseline) | ${(rowsMs / 1000).toFixed(1)} s | ${(rowsBytes / 2 ** 20).toFixed(0)} MiB |
+| stem + trigram + vocabulary indexes over them | ${(indexMs / 1000).toFixed(1)} s (${(indexMs / rowsMs).toFixed(1)}× the rows) | +${((totalBytes - rowsBytes) / 2 ** 20).toFixed(0)} MiB (database ${(totalBytes / 2 ** 20).toFixed(0)} MiB, ${(totalBytes / rowsBytes).toFixed(1)}× the rows) |
+
+Baseline in the same run, 40 one-word queries: a \`LIKE '%word%'\` scan takes p50 ${fmt(percentile(likeTimes, 50))} ms,
+p99 ${fmt(percentile(likeTimes, 99))} ms; the search route takes p50 ${fmt(percentile(ftsTimes, 50))} ms, p99 ${fmt(percentile(ftsTimes, 99))} ms
+(${(percentile(likeTimes, 50) / percentile(ftsTimes, 50)).toFixed(0)}× faster at the median, while ranking, stemming and cutting snippets).
+`;
+  const file = values.out!;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nFigures from scripts in `scripts/`, each run on one machine against a baseline in the same run.\n\n';
+  const next = current.includes('## Search (issue 3)') ? current.replace(/## Search \(issue 3\)[\s\S]*?(?=\n## |$)/, section) : `${current.trimEnd()}\n\n${section}`;
+  writeFileSync(file, next);
+  process.stdout.write(section);
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

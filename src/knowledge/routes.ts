@@ -1,0 +1,147 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Db } from '../db/connection.js';
+import { AppError } from '../errors.js';
+import { BEARER_SECURITY, newRouter, requireAsker, type AppEnv } from '../http/context.js';
+import { commonErrors, errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
+import type { Pepper } from '../pepper.js';
+import type { ProofOfWork } from '../pow/service.js';
+import { okSchema } from '../protocol/api/common.js';
+import {
+  browseQuery, browseResponse, entryIdParam, flagRequest, helpfulResponse, myQuestionsResponse, publicEntrySchema,
+  searchQuery, searchResponse, submitQuestionRequest, tagListResponse, type ReasonCode,
+} from '../protocol/api/knowledge.js';
+import type { Language } from '../protocol/api/common.js';
+import { searchEntries } from './search-index.js';
+import {
+  browse, flagEntry, markHelpful, myQuestions, publicEntriesByNum, publicEntry, submitQuestion, withdrawQuestion, type KnowledgePolicy,
+} from './service.js';
+import { highlight, snippet } from './snippet.js';
+import { listTags } from './tags.js';
+
+// The public side of the knowledge base: reading needs no token and may be cached (the answer
+// is the same for everyone); asking, voting and flagging need an asker's session.
+
+export interface KnowledgeDeps {
+  db: Db;
+  pepper: Pepper;
+  pow: ProofOfWork;
+  clock: () => number;
+  policy: KnowledgePolicy;
+  /** Runs after a withdrawal (app.ts checkpoints the WAL so the text leaves the -wal file). */
+  afterErase: () => void;
+}
+
+const PUBLIC_CACHE = 'public, max-age=60';
+const tagsOfQuery = (tag: string | string[] | undefined): string[] => (tag === undefined ? [] : Array.isArray(tag) ? tag : [tag]);
+const notFound = { 404: errorResponse('No such published entry') };
+
+const tagsRoute = createRoute({
+  method: 'get', path: '/api/kb/tags', tags: ['knowledge'], summary: 'Population and topic tags with labels in ru, kk and en',
+  responses: { 200: jsonResponse(tagListResponse, 'Tags') },
+});
+const browseRoute = createRoute({
+  method: 'get', path: '/api/kb/entries', tags: ['knowledge'], summary: 'Published entries, newest first, by language, tags and kind',
+  request: { query: browseQuery },
+  responses: { 200: jsonResponse(browseResponse, 'A page of entries'), 400: commonErrors[400] },
+});
+const entryRoute = createRoute({
+  method: 'get', path: '/api/kb/entries/{id}', tags: ['knowledge'], summary: 'A published question with its answer, or an article',
+  request: { params: entryIdParam },
+  responses: { 200: jsonResponse(publicEntrySchema, 'The entry'), ...notFound, 400: commonErrors[400] },
+});
+const searchRoute = createRoute({
+  method: 'get', path: '/api/kb/search', tags: ['knowledge'],
+  summary: 'Full-text search (stems for ru and en, substrings for kk and part-words, typo correction) with marked snippets',
+  request: { query: searchQuery },
+  responses: { 200: jsonResponse(searchResponse, 'Results'), 400: commonErrors[400] },
+});
+const helpfulRoute = createRoute({
+  method: 'put', path: '/api/kb/entries/{id}/helpful', tags: ['knowledge'], security: BEARER_SECURITY,
+  summary: 'Mark an entry helpful: once per identity, stored unlinkably', request: { params: entryIdParam },
+  responses: { 200: jsonResponse(helpfulResponse, 'The count'), ...notFound, ...commonErrors },
+});
+const flagRoute = createRoute({
+  method: 'post', path: '/api/kb/entries/{id}/flags', tags: ['knowledge'], security: BEARER_SECURITY,
+  summary: 'Flag an entry with a reason; enough flags take it out of the index until a moderator decides',
+  request: { params: entryIdParam, ...jsonBody(flagRequest) },
+  responses: { 200: jsonResponse(okSchema, 'Flag recorded'), ...notFound, ...commonErrors },
+});
+const submitRoute = createRoute({
+  method: 'post', path: '/api/kb/questions', tags: ['knowledge'], security: BEARER_SECURITY,
+  summary: 'Submit a question for moderation (with a proof of work)', request: jsonBody(submitQuestionRequest),
+  responses: { 201: jsonResponse(myQuestionsResponse.shape.questions.element, 'Submitted'), ...commonErrors },
+});
+const mineRoute = createRoute({
+  method: 'get', path: '/api/kb/questions/mine', tags: ['knowledge'], security: BEARER_SECURITY,
+  summary: 'The caller\'s questions and their status',
+  responses: { 200: jsonResponse(myQuestionsResponse, 'Questions'), ...commonErrors },
+});
+const withdrawRoute = createRoute({
+  method: 'delete', path: '/api/kb/questions/{id}', tags: ['knowledge'], security: BEARER_SECURITY,
+  summary: 'Withdraw (delete) one of the caller\'s questions while it is unpublished', request: { params: entryIdParam },
+  responses: { 200: jsonResponse(okSchema, 'Withdrawn'), 409: errorResponse('Published already'), ...notFound, ...commonErrors },
+});
+
+type MyQuestion = ReturnType<typeof myQuestions>[number];
+const myQuestion = (r: MyQuestion) => ({
+  id: r.id, status: r.status, language: r.language as Language, title: r.title, reasonCode: r.reasonCode as ReasonCode | null,
+  duplicateOf: r.duplicateOf, createdAt: r.createdAt, publishedAt: r.publishedAt,
+});
+
+const cacheable = (c: Context<AppEnv>): void => { c.header('Cache-Control', PUBLIC_CACHE); };
+
+export function knowledgeRoutes(deps: KnowledgeDeps): OpenAPIHono<AppEnv> {
+  const { db, pepper, clock } = deps;
+  return newRouter()
+    .openapi(tagsRoute, (c) => {
+      cacheable(c);
+      return c.json({ tags: listTags(db) }, 200);
+    })
+    .openapi(browseRoute, (c) => {
+      const q = c.req.valid('query');
+      cacheable(c);
+      const { entries, total } = browse(db, { language: q.language, tags: tagsOfQuery(q.tag), kind: q.kind, page: q.page, pageSize: q.pageSize });
+      return c.json({ entries: entries.map(({ body: _b, answer: _a, ...summary }) => summary), total, page: q.page, pageSize: q.pageSize }, 200);
+    })
+    .openapi(entryRoute, (c) => {
+      const entry = publicEntry(db, c.req.valid('param').id);
+      cacheable(c);
+      return c.json(entry, 200);
+    })
+    .openapi(searchRoute, (c) => {
+      const q = c.req.valid('query');
+      cacheable(c);
+      const want = q.page * q.pageSize;
+      const outcome = searchEntries(db, q.q, { language: q.language, tags: tagsOfQuery(q.tag) }, want);
+      const pageNums = outcome.nums.slice((q.page - 1) * q.pageSize, want);
+      const results = publicEntriesByNum(db, pageNums).map(({ body, answer, ...summary }) => ({
+        ...summary,
+        titleMarked: highlight(summary.title, outcome.matcher),
+        snippet: snippet(answer ? `${body}\n${answer}` : body, outcome.matcher),
+      }));
+      const tooShort = outcome.pass === null && q.q.replace(/[^\p{L}\p{N}]/gu, '').length < 2;
+      return c.json({ results, total: outcome.total, page: q.page, pageSize: q.pageSize, pass: outcome.pass, corrected: outcome.corrected, tooShort }, 200);
+    })
+    .openapi(helpfulRoute, (c) => {
+      const identityId = requireAsker(c);
+      return c.json(markHelpful(db, pepper, identityId, c.req.valid('param').id), 200);
+    })
+    .openapi(flagRoute, (c) => {
+      const identityId = requireAsker(c);
+      flagEntry(db, pepper, identityId, c.req.valid('param').id, c.req.valid('json').reason, deps.policy, clock());
+      return c.json({ ok: true as const }, 200);
+    })
+    .openapi(submitRoute, (c) => {
+      const identityId = requireAsker(c);
+      const input = c.req.valid('json');
+      if (!deps.pow.redeem('question', input.pow, clock())) throw new AppError('invalid_proof_of_work');
+      return c.json(myQuestion(submitQuestion(db, identityId, input, clock())), 201);
+    })
+    .openapi(mineRoute, (c) => c.json({ questions: myQuestions(db, requireAsker(c)).map(myQuestion) }, 200))
+    .openapi(withdrawRoute, (c) => {
+      withdrawQuestion(db, requireAsker(c), c.req.valid('param').id, clock());
+      deps.afterErase();
+      return c.json({ ok: true as const }, 200);
+    });
+}

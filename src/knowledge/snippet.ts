@@ -1,0 +1,68 @@
+import { stem, tokenize, type Token } from './text.js';
+
+// Snippets are cut from the original text in TypeScript rather than by FTS5's snippet(): the
+// indexes are contentless and hold stems, and a stem is not what a reader should see. The
+// result is a list of segments, so a page marks matches without ever parsing HTML from here.
+
+export interface SnippetSegment {
+  text: string;
+  mark: boolean;
+}
+
+/** What counts as a hit in the text: the query's stems, prefixes of stems, and substrings. */
+export interface Matcher {
+  stems: ReadonlySet<string>;
+  prefixes: readonly string[];
+  substrings: readonly string[];
+}
+
+function isHit(matcher: Matcher, token: Token): boolean {
+  const s = stem(token.word);
+  if (matcher.stems.has(s)) return true;
+  if (matcher.prefixes.some((p) => s.startsWith(p) || token.word.startsWith(p))) return true;
+  return matcher.substrings.some((sub) => token.word.includes(sub));
+}
+
+function segmentsOf(text: string, from: number, to: number, hits: readonly Token[]): SnippetSegment[] {
+  const out: SnippetSegment[] = [];
+  let at = from;
+  for (const h of hits) {
+    if (h.end <= from || h.start >= to) continue;
+    if (h.start > at) out.push({ text: text.slice(at, h.start), mark: false });
+    out.push({ text: text.slice(h.start, h.end), mark: true });
+    at = h.end;
+  }
+  if (at < to) out.push({ text: text.slice(at, to), mark: false });
+  return out;
+}
+
+/** The whole text with hits marked (titles). */
+export function highlight(text: string, matcher: Matcher): SnippetSegment[] {
+  return segmentsOf(text, 0, text.length, tokenize(text).filter((t) => isHit(matcher, t)));
+}
+
+/**
+ * About `maxChars` of `text` around its densest run of hits, cut at word boundaries, with an
+ * ellipsis where the text goes on. Without a hit, the beginning of the text.
+ */
+export function snippet(text: string, matcher: Matcher, options: { maxChars?: number } = {}): SnippetSegment[] {
+  const maxChars = options.maxChars ?? 200;
+  const tokens = tokenize(text);
+  const hits = tokens.filter((t) => isHit(matcher, t));
+  let best = { start: 0, count: 0 };
+  for (let i = 0, j = 0; i < hits.length; i++) {
+    while (hits[j]!.start < hits[i]!.end - maxChars) j++;
+    if (i - j + 1 > best.count) best = { start: hits[j]!.start, count: i - j + 1 };
+  }
+  // Some context before the first hit, snapped to the start of a word.
+  const lead = Math.floor(maxChars / 4);
+  const wantedStart = Math.max(0, best.start - lead);
+  const startToken = tokens.find((t) => t.start >= wantedStart);
+  const from = best.count === 0 || !startToken || wantedStart === 0 ? 0 : startToken.start;
+  const endToken = [...tokens].reverse().find((t) => t.end <= from + maxChars);
+  const to = from + maxChars >= text.length || !endToken ? Math.min(text.length, from + maxChars) : endToken.end;
+  const segments = segmentsOf(text, from, to, hits);
+  if (from > 0) segments.unshift({ text: '… ', mark: false });
+  if (to < text.length) segments.push({ text: ' …', mark: false });
+  return segments;
+}

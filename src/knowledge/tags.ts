@@ -1,0 +1,75 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import { kbEntryTags, kbTags } from '../../db/schema.js';
+import type { Db } from '../db/connection.js';
+import { AppError } from '../errors.js';
+import type { Tag } from '../protocol/api/knowledge.js';
+import { DEFAULT_TAGS } from './default-tags.js';
+
+// Tags of two kinds, population and topic, with labels in ru, kk and en (DESIGN.md §6).
+// Admins add, rename and merge them; merging moves every entry to the surviving tag.
+
+type TagRow = typeof kbTags.$inferSelect;
+
+const toTag = (r: TagRow): Tag => ({ slug: r.slug, kind: r.kind, labels: { ru: r.labelRu, kk: r.labelKk, en: r.labelEn } });
+
+/** Inserts the built-in tags that are missing; existing ones (perhaps renamed by an admin) are left alone. */
+export function ensureDefaultTags(db: Db): void {
+  db.insert(kbTags)
+    .values(DEFAULT_TAGS.map((t) => ({ slug: t.slug, kind: t.kind, labelRu: t.labels.ru, labelKk: t.labels.kk, labelEn: t.labels.en })))
+    .onConflictDoNothing()
+    .run();
+}
+
+export function listTags(db: Db): Tag[] {
+  return db.select().from(kbTags).orderBy(asc(kbTags.kind), asc(kbTags.slug)).all().map(toTag);
+}
+
+/** Throws unknown_tag unless every slug exists. */
+export function assertTagsExist(db: Db, slugs: readonly string[]): void {
+  if (slugs.length === 0) return;
+  const found = db.select({ slug: kbTags.slug }).from(kbTags).where(inArray(kbTags.slug, [...slugs])).all();
+  if (found.length !== new Set(slugs).size) throw new AppError('unknown_tag');
+}
+
+export function createTag(db: Db, tag: Tag): Tag {
+  const r = db.insert(kbTags)
+    .values({ slug: tag.slug, kind: tag.kind, labelRu: tag.labels.ru, labelKk: tag.labels.kk, labelEn: tag.labels.en })
+    .onConflictDoNothing().run();
+  if (r.changes === 0) throw new AppError('tag_exists');
+  return tag;
+}
+
+export function renameTag(db: Db, slug: string, labels: Tag['labels']): Tag {
+  const row = db.update(kbTags).set({ labelRu: labels.ru, labelKk: labels.kk, labelEn: labels.en }).where(eq(kbTags.slug, slug)).returning().get();
+  if (!row) throw new AppError('not_found');
+  return toTag(row);
+}
+
+/** Moves every entry tagged `from` to `into` (once), then deletes `from`. Both must be of one kind. */
+export function mergeTag(db: Db, from: string, into: string): Tag {
+  return db.transaction(() => {
+    const source = db.select().from(kbTags).where(eq(kbTags.slug, from)).get();
+    const target = db.select().from(kbTags).where(eq(kbTags.slug, into)).get();
+    if (!source || !target) throw new AppError('not_found');
+    if (source.slug === target.slug || source.kind !== target.kind) throw new AppError('invalid_input', { issues: [{ path: 'into', code: 'invalid_value' }] });
+    db.$client.prepare('INSERT OR IGNORE INTO kb_entry_tags(entry_num, tag) SELECT entry_num, ? FROM kb_entry_tags WHERE tag = ?').run(into, from);
+    db.delete(kbTags).where(eq(kbTags.slug, from)).run();
+    return toTag(target);
+  });
+}
+
+/** Replaces an entry's tags. */
+export function setEntryTags(db: Db, entryNum: number, slugs: readonly string[]): void {
+  assertTagsExist(db, slugs);
+  db.delete(kbEntryTags).where(eq(kbEntryTags.entryNum, entryNum)).run();
+  if (slugs.length > 0) db.insert(kbEntryTags).values(slugs.map((tag) => ({ entryNum, tag }))).run();
+}
+
+/** Tags per entry number, for a page of entries. */
+export function tagsOf(db: Db, nums: readonly number[]): Map<number, string[]> {
+  const map = new Map<number, string[]>(nums.map((n) => [n, []]));
+  if (nums.length === 0) return map;
+  const rows = db.select().from(kbEntryTags).where(inArray(kbEntryTags.entryNum, [...nums])).orderBy(asc(kbEntryTags.tag)).all();
+  for (const r of rows) map.get(r.entryNum)?.push(r.tag);
+  return map;
+}
