@@ -3,24 +3,20 @@
 // search costs without the FTS5 indexes). Writes the figures into BENCHMARKS.md.
 //
 //   npm run bench:search [-- --entries 100000 --out BENCHMARKS.md]
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../src/app.js';
-import { testConfig } from '../src/config.js';
 import { checkpoint, databaseFile, openDatabase, type Db } from '../src/db/connection.js';
 import { DEMO_ENTRIES } from '../src/knowledge/demo-content.js';
-import { indexEntry } from '../src/knowledge/search-index.js';
+import { CANDIDATES, indexEntry } from '../src/knowledge/search-index.js';
 import { ensureDefaultTags } from '../src/knowledge/tags.js';
 import { tokenize } from '../src/knowledge/text.js';
-import { createLogger } from '../src/logger.js';
-import { pepperFromBytes } from '../src/pepper.js';
-import { randomBytes } from '../src/protocol/encoding.js';
 import { newId } from '../src/protocol/ids.js';
-import { loadSodium } from '../src/protocol/sodium.js';
+import { publicSearch } from '../src/knowledge/public-search.js';
+import { searchQuery } from '../src/protocol/api/knowledge.js';
 
-const { values } = parseArgs({ options: { entries: { type: 'string', default: '100000' }, out: { type: 'string', default: 'BENCHMARKS.md' } } });
+const { values } = parseArgs({ options: { entries: { type: 'string', default: '100000' }, out: { type: 'string', default: 'BENCHMARKS.md' }, keep: { type: 'string' } } });
 const N = Number(values.entries);
 
 // A seeded generator, so two runs build the same corpus.
@@ -67,7 +63,7 @@ function percentile(sorted: number[], p: number): number {
 }
 const fmt = (ms: number): string => ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
 
-async function main(): Promise<void> {
+function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-bench-'));
   const db: Db = openDatabase(databaseFile(dir));
   ensureDefaultTags(db);
@@ -79,7 +75,7 @@ async function main(): Promise<void> {
   const insert = db.$client.prepare(`INSERT INTO kb_entries (id, kind, status, language, title, body, answer, suggested_tags, pii_acknowledged, hidden, helpful_count, created_at, updated_at, published_at)
     VALUES (?, 'question', 'published', ?, ?, ?, ?, '[]', '[]', 0, 0, ?, ?, ?)`);
   const tag = db.$client.prepare('INSERT OR IGNORE INTO kb_entry_tags (entry_num, tag) VALUES (?, ?)');
-  const docs: { num: number; title: string; body: string }[] = [];
+  const docs: { num: number; title: string; body: string; language: string; tags: string[] }[] = [];
   db.$client.transaction(() => {
     for (let i = 0; i < N; i++) {
       const language = rand() < 0.6 ? 'ru' : 'en';
@@ -89,9 +85,9 @@ async function main(): Promise<void> {
       const answer = gen(60, 160);
       const r = insert.run(newId('entry'), language, title, body, answer, i, i, i);
       const num = Number(r.lastInsertRowid);
-      tag.run(num, pick(tagSlugs));
-      tag.run(num, pick(tagSlugs));
-      docs.push({ num, title, body: `${body}\n${answer}` });
+      const tags = [...new Set([pick(tagSlugs), pick(tagSlugs)])];
+      for (const t of tags) tag.run(num, t);
+      docs.push({ num, title, body: `${body}\n${answer}`, language, tags });
     }
   })();
   const rowsMs = performance.now() - t0;
@@ -101,15 +97,17 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   db.$client.transaction(() => { for (const d of docs) indexEntry(db, d); })();
   const indexMs = performance.now() - t1;
-  db.$client.exec("INSERT INTO kb_stems(kb_stems) VALUES('optimize'); INSERT INTO kb_trigrams(kb_trigrams) VALUES('optimize');");
+  db.$client.exec("INSERT INTO kb_stems(kb_stems) VALUES('optimize');");
   checkpoint(db);
   const totalBytes = statSync(databaseFile(dir)).size;
 
   // 2. Queries through the real route, in process.
-  const app = buildApp({
-    config: testConfig({ DATA_DIR: dir }), db, pepper: pepperFromBytes(randomBytes(32)),
-    logger: createLogger({ level: 'silent' }), sodium: await loadSodium(),
-  });
+  const run = (query: string): string => {
+    const [text, filters] = query.split(/&(.*)/s);
+    const params = new URLSearchParams(`q=${encodeURIComponent(text!)}${filters ? `&${filters}` : ''}`);
+    const q = searchQuery.parse(Object.fromEntries(params));
+    return JSON.stringify(publicSearch(db, q, params.getAll('tag')));
+  };
   const freq = new Map<string, number>();
   for (const d of docs.slice(0, 5000)) for (const t of tokenize(d.title + ' ' + d.body)) if (t.word.length >= 4) freq.set(t.word, (freq.get(t.word) ?? 0) + 1);
   const byFreq = [...freq.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
@@ -127,24 +125,28 @@ async function main(): Promise<void> {
     'typo (corrected)': Array.from({ length: 150 }, () => typo(pick(medium.filter((w) => w.length >= 7)))),
     'with language and tag filter': Array.from({ length: 150 }, () => `${pick(medium)}&language=ru&tag=${pick(tagSlugs)}`),
   };
-  for (let i = 0; i < 50; i++) await app.request(`/api/kb/search?q=${encodeURIComponent(pick(medium))}`); // warm-up
+  for (let i = 0; i < 50; i++) run(pick(medium)); // warm-up
 
+  // Each query runs three times: the single runs give the tail a user may meet on this (shared,
+  // virtual) machine; the median of the three per query shows the query's own cost.
   const rows: string[] = [];
   let worst = 0;
   for (const [name, queries] of Object.entries(classes)) {
-    const times: number[] = [];
+    const single: number[] = [];
+    const medians: number[] = [];
     for (const q of queries) {
-      const [text, filters] = q.split(/&(.*)/s);
-      const url = `/api/kb/search?q=${encodeURIComponent(text!)}${filters ? `&${filters}` : ''}`;
-      const s = performance.now();
-      const res = await app.request(url);
-      await res.arrayBuffer();
-      times.push(performance.now() - s);
-      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+      const three = [0, 1, 2].map(() => {
+        const s = performance.now();
+        run(q);
+        return performance.now() - s;
+      });
+      single.push(three[0]!);
+      medians.push([...three].sort((a, b) => a - b)[1]!);
+      worst = Math.max(worst, ...three);
     }
-    times.sort((a, b) => a - b);
-    worst = Math.max(worst, times[times.length - 1]!);
-    rows.push(`| ${name} | ${queries.length} | ${fmt(percentile(times, 50))} | ${fmt(percentile(times, 95))} | ${fmt(percentile(times, 99))} | ${fmt(times[times.length - 1]!)} |`);
+    single.sort((a, b) => a - b);
+    medians.sort((a, b) => a - b);
+    rows.push(`| ${name} | ${queries.length} | ${fmt(percentile(single, 50))} | ${fmt(percentile(single, 95))} | ${fmt(percentile(single, 99))} | ${fmt(single[single.length - 1]!)} | ${fmt(percentile(medians, 50))} | ${fmt(percentile(medians, 99))} |`);
   }
 
   // 3. Baseline: the same one-word queries as a LIKE scan over the rows (no index can help it).
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
   const likeTimes: number[] = [];
   for (const w of classes['one word (medium)']!.slice(0, 40)) {
     let s = performance.now();
-    await (await app.request(`/api/kb/search?q=${encodeURIComponent(w)}`)).arrayBuffer();
+    run(w);
     ftsTimes.push(performance.now() - s);
     s = performance.now();
     like.all(`%${w}%`, `%${w}%`, `%${w}%`);
@@ -167,22 +169,23 @@ async function main(): Promise<void> {
 
 Command: \`npm run bench:search -- --entries ${N}\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}).
 Corpus: ${N.toLocaleString('en')} published entries generated from the demo content's word bigrams (60 % ru, 40 % en;
-title 5–12 words, question 25–80, answer 60–160), two random tags each. Latency is one search request through
-\`app.request()\` in process (route, validation, four-pass search, entries, snippets, JSON), in milliseconds.
+title 5–12 words, question 25–80, answer 60–160), two random tags each. Latency is the work of one search request
+in process (query validation, up to four search passes, loading the page of entries, snippets, JSON), in milliseconds.
 
-| query class | queries | p50 | p95 | p99 | max |
-|---|---|---|---|---|---|
+| query class | queries | p50 | p95 | p99 | max | p50 (median of 3) | p99 (median of 3) |
+|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Slowest single query: ${fmt(worst)} ms.
+Slowest single run of any query: ${fmt(worst)} ms. Each pass reads at most ${CANDIDATES} candidates (\`CANDIDATES\` in
+\`src/knowledge/search-index.ts\`): beyond that, broad queries rank the newest ${CANDIDATES} matches.
 
 | build | time | size |
 |---|---|---|
 | rows only (baseline) | ${(rowsMs / 1000).toFixed(1)} s | ${(rowsBytes / 2 ** 20).toFixed(0)} MiB |
-| stem + trigram + vocabulary indexes over them | ${(indexMs / 1000).toFixed(1)} s (${(indexMs / rowsMs).toFixed(1)}× the rows) | +${((totalBytes - rowsBytes) / 2 ** 20).toFixed(0)} MiB (database ${(totalBytes / 2 ** 20).toFixed(0)} MiB, ${(totalBytes / rowsBytes).toFixed(1)}× the rows) |
+| stem index and vocabulary trigram index over them | ${(indexMs / 1000).toFixed(1)} s (${(indexMs / rowsMs).toFixed(1)}× the rows) | +${((totalBytes - rowsBytes) / 2 ** 20).toFixed(0)} MiB (database ${(totalBytes / 2 ** 20).toFixed(0)} MiB, ${(totalBytes / rowsBytes).toFixed(1)}× the rows) |
 
 Baseline in the same run, 40 one-word queries: a \`LIKE '%word%'\` scan takes p50 ${fmt(percentile(likeTimes, 50))} ms,
-p99 ${fmt(percentile(likeTimes, 99))} ms; the search route takes p50 ${fmt(percentile(ftsTimes, 50))} ms, p99 ${fmt(percentile(ftsTimes, 99))} ms
+p99 ${fmt(percentile(likeTimes, 99))} ms; the search takes p50 ${fmt(percentile(ftsTimes, 50))} ms, p99 ${fmt(percentile(ftsTimes, 99))} ms
 (${(percentile(likeTimes, 50) / percentile(ftsTimes, 50)).toFixed(0)}× faster at the median, while ranking, stemming and cutting snippets).
 `;
   const file = values.out!;
@@ -191,7 +194,9 @@ p99 ${fmt(percentile(likeTimes, 99))} ms; the search route takes p50 ${fmt(perce
   writeFileSync(file, next);
   process.stdout.write(section);
   db.$client.close();
+  // --keep DIR leaves the built database there, for profiling against it.
+  if (values.keep) renameSync(databaseFile(dir), values.keep);
   rmSync(dir, { recursive: true, force: true });
 }
 
-await main();
+main();

@@ -24,6 +24,10 @@ import { ThreadEvents } from './threads/events.js';
 import { threadRoutes } from './threads/routes.js';
 import { getIdentity } from './identity/service.js';
 import { webRoutes } from './web/routes.js';
+import type { Assets } from './web/assets.js';
+import { publicSearch } from './knowledge/public-search.js';
+import { browse, publicEntry } from './knowledge/service.js';
+import { listTags } from './knowledge/tags.js';
 import { knowledgeRoutes } from './knowledge/routes.js';
 import { knowledgeStaffRoutes } from './knowledge/staff-routes.js';
 import { ensureDefaultTags } from './knowledge/tags.js';
@@ -35,6 +39,8 @@ export interface AppDeps {
   logger: Logger;
   sodium: Sodium;
   clock?: () => number;
+  /** The browser's files (web/assets.ts). Without them the app serves the API only, as API tests need. */
+  assets?: Assets;
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -117,7 +123,6 @@ export function buildApp(deps: AppDeps) {
   app.use('/api/kb/questions', byNetwork('questions', 20, 60_000));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.route('/', webRoutes());
 
   app.route('/', powRoutes({ pow, clock }));
   app.route('/', sessionRoutes({ db, pepper }));
@@ -135,6 +140,26 @@ export function buildApp(deps: AppDeps) {
   ensureDefaultTags(db);
   app.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
   app.route('/', knowledgeStaffRoutes({ db, clock, afterErase: () => checkpoint(db) }));
+
+  // Last: the pages' /:lang/* routes must not answer for the API's paths.
+  if (deps.assets) {
+    app.route('/', webRoutes({
+      assets: deps.assets,
+      knowledge: {
+        tags: () => listTags(db),
+        search: (q, tags) => publicSearch(db, q, tags),
+        browse: (q) => browse(db, q),
+        entry: (id) => {
+          try {
+            return publicEntry(db, id);
+          } catch (err) {
+            if (err instanceof AppError && err.code === 'entry_not_found') return null;
+            throw err;
+          }
+        },
+      },
+    }));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', {

@@ -20,6 +20,8 @@ const configSchema = z.object({
   PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Reader flags that take a published entry out of the public index until a moderator decides. */
   FLAG_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(3),
+  /** The organisation public key (base64url, from `admin -- org-key public`), pinned into the web apps. */
+  ORG_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
   /** Load the sample knowledge base into an empty database at start (turn off in production). */
   DEMO_CONTENT: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });

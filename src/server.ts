@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { buildApp } from './app.js';
+import { buildAssets } from './web/assets.js';
 import { loadConfig } from './config.js';
 import { databaseFile, openDatabase } from './db/connection.js';
 import { createLogger } from './logger.js';
@@ -16,7 +17,12 @@ const sodium = await loadSodium();
 if (config.DEMO_CONTENT && knowledgeBaseIsEmpty(db)) {
   logger.info(seedDemoContent(db, Date.now()), 'loaded sample knowledge-base content (DEMO_CONTENT=false to skip)');
 }
-const app = buildApp({ config, db, pepper, logger, sodium });
+const assets = await buildAssets({
+  orgPublicKey: config.ORG_PUBLIC_KEY ?? '',
+  staffKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 },
+});
+if (!config.ORG_PUBLIC_KEY) logger.warn('ORG_PUBLIC_KEY is not set: the web app cannot verify staff keys, so consultations are off (see README)');
+const app = buildApp({ config, db, pepper, logger, sodium, assets });
 const stopPurge = startPurgeSchedule({ db, config, logger });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { type Language } from '../protocol/api/common.js';
 import { preloginResponse, staffSessionResponse, type StaffRole } from '../protocol/api/staff.js';
 import { threadListResponse, threadSummary, type ThreadSummary, type TOPICS, type URGENCIES } from '../protocol/api/threads.js';
@@ -123,6 +124,14 @@ export class StaffClient extends Participant {
     const thread = await this.http.request(threadSummary, 'POST', '/api/threads', { kind: 'case', ...request, populations: [], sealedKeys });
     this.threadKeys.set(thread.id, { key, openerId: this.id, openerSignPublicKey: this.sign.publicKey });
     return thread.id;
+  }
+
+  /**
+   * A staff route without its own method here (moderation, answers, articles, admin): the answer
+   * is still parsed with the route's schema from protocol/api.
+   */
+  api<S extends z.ZodType>(schema: S, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<z.output<S>> {
+    return this.http.request(schema, method, path, body);
   }
 
   get token(): string | null {

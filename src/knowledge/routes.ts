@@ -12,11 +12,10 @@ import {
   searchQuery, searchResponse, submitQuestionRequest, tagListResponse, type ReasonCode,
 } from '../protocol/api/knowledge.js';
 import type { Language } from '../protocol/api/common.js';
-import { searchEntries } from './search-index.js';
+import { publicSearch } from './public-search.js';
 import {
-  browse, flagEntry, markHelpful, myQuestions, publicEntriesByNum, publicEntry, submitQuestion, withdrawQuestion, type KnowledgePolicy,
+  browse, flagEntry, markHelpful, myQuestions, publicEntry, submitQuestion, withdrawQuestion, type KnowledgePolicy,
 } from './service.js';
-import { highlight, snippet } from './snippet.js';
 import { listTags } from './tags.js';
 
 // The public side of the knowledge base: reading needs no token and may be cached (the answer
@@ -112,16 +111,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): OpenAPIHono<AppEnv> {
     .openapi(searchRoute, (c) => {
       const q = c.req.valid('query');
       cacheable(c);
-      const want = q.page * q.pageSize;
-      const outcome = searchEntries(db, q.q, { language: q.language, tags: tagsOfQuery(q.tag) }, want);
-      const pageNums = outcome.nums.slice((q.page - 1) * q.pageSize, want);
-      const results = publicEntriesByNum(db, pageNums).map(({ body, answer, ...summary }) => ({
-        ...summary,
-        titleMarked: highlight(summary.title, outcome.matcher),
-        snippet: snippet(answer ? `${body}\n${answer}` : body, outcome.matcher),
-      }));
-      const tooShort = outcome.pass === null && q.q.replace(/[^\p{L}\p{N}]/gu, '').length < 2;
-      return c.json({ results, total: outcome.total, page: q.page, pageSize: q.pageSize, pass: outcome.pass, corrected: outcome.corrected, tooShort }, 200);
+      return c.json(publicSearch(db, q, tagsOfQuery(q.tag)), 200);
     })
     .openapi(helpfulRoute, (c) => {
       const identityId = requireAsker(c);

@@ -1,37 +1,53 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/connection.js';
 import type { Matcher } from './snippet.js';
-import { editDistance, loosePrefix, stem, stemText, tokenize, trigramText } from './text.js';
+import { editDistance, loosePrefix, stem, stemText, tokenize } from './text.js';
 
 // Full-text search over published entries (DESIGN.md §6), in four passes that each run only
 // when the ones before found too little:
-//   1. exact   every query word's Snowball stem (the last one also as a prefix, for typing);
-//   2. loose   any word, by stem or by a shorter stem prefix (anxious ~ anxiety);
-//   3. substring  the words as substrings, on the trigram index (Kazakh suffixes, part-words);
-//   4. corrected  each word replaced by the closest indexed word form (one or two typos),
-//                 found through a trigram index over the vocabulary, then pass 1 again.
-// Every pass reads at most CANDIDATES matches, newest first, and ranks those by bm25 (title
-// weighted above body): a query matching half the corpus costs the same as a rare one, and for
-// any query with fewer matches than that the ranking is exact.
+//   1. exact      every query word's Snowball stem;
+//   2. loose      any word, by stem or by a shorter stem prefix (anxious ~ anxiety), the last
+//                 word also as a prefix (it may still be being typed);
+//   3. substring  each word looked up as a substring in a trigram index of the vocabulary
+//                 (Kazakh suffixes: серіктес → серіктесіме; part-words), then searched by stem;
+//   4. corrected  each word replaced by the closest word form in the vocabulary (one edit, two
+//                 for long words), then pass 1 again.
+// Documents are searched in one FTS5 index of stems. Each pass reads at most CANDIDATES
+// matches, newest first, and ranks those by bm25 (title weighted above body): a query matching
+// half the corpus costs the same as a rare one, and for any query with fewer matches the
+// ranking is exact. Substrings and typos go through the vocabulary, which is small, because a
+// trigram index over whole documents costs tens of milliseconds per query at 100,000 entries
+// (BENCHMARKS.md).
 
-export const CANDIDATES = 1000;
+export const CANDIDATES = 200;
 const TITLE_WEIGHT = 5;
 const MIN_WORD = 2;
+const KAZAKH_LETTERS = /[әғқңөұүһі]/iu;
 
 export interface IndexedText {
   num: number;
   title: string;
   /** Body, and the answer of a question. */
   body: string;
+  language: string;
+  tags: readonly string[];
+}
+
+/**
+ * A filter value as one index token: hex, so that any slug is one word for both tokenizers,
+ * and closed by 'z' (not a hex digit), so that no token is a substring of another.
+ */
+function metaToken(kind: 'l' | 't', value: string): string {
+  return kind + Array.from(new TextEncoder().encode(value), (b) => b.toString(16).padStart(2, '0')).join('') + 'z';
 }
 
 /** Puts (or replaces) a published entry in the indexes. */
 export function indexEntry(db: Db, doc: IndexedText): void {
-  const sqlite = db.$client;
   unindexEntry(db, doc.num);
-  sqlite.prepare('INSERT INTO kb_stems(rowid, title, body) VALUES (?, ?, ?)').run(doc.num, stemText(doc.title), stemText(doc.body));
-  sqlite.prepare('INSERT INTO kb_trigrams(rowid, title, body) VALUES (?, ?, ?)').run(doc.num, trigramText(doc.title), trigramText(doc.body));
-  const addTerm = sqlite.prepare('INSERT OR IGNORE INTO kb_terms(term) VALUES (?)');
-  const addTrigrams = sqlite.prepare('INSERT INTO kb_terms_trigrams(rowid, term) VALUES (?, ?)');
+  const meta = [metaToken('l', doc.language), ...doc.tags.map((t) => metaToken('t', t))].join(' ');
+  prepared(db, 'INSERT INTO kb_stems(rowid, title, body, meta) VALUES (?, ?, ?, ?)').run(doc.num, stemText(doc.title), stemText(doc.body), meta);
+  const addTerm = prepared(db, 'INSERT OR IGNORE INTO kb_terms(term) VALUES (?)');
+  const addTrigrams = prepared(db, 'INSERT INTO kb_terms_trigrams(rowid, term) VALUES (?, ?)');
   for (const word of new Set(tokenize(`${doc.title} ${doc.body}`).map((t) => t.word))) {
     if (word.length < 4) continue;
     const r = addTerm.run(word);
@@ -40,8 +56,7 @@ export function indexEntry(db: Db, doc: IndexedText): void {
 }
 
 export function unindexEntry(db: Db, num: number): void {
-  db.$client.prepare('DELETE FROM kb_stems WHERE rowid = ?').run(num);
-  db.$client.prepare('DELETE FROM kb_trigrams WHERE rowid = ?').run(num);
+  prepared(db, 'DELETE FROM kb_stems WHERE rowid = ?').run(num);
 }
 
 export interface SearchFilters {
@@ -66,27 +81,48 @@ export interface SearchOutcome {
 
 const quote = (term: string): string => `"${term}"`;
 
-function rankedMatches(db: Db, table: 'kb_stems' | 'kb_trigrams', match: string, filters: SearchFilters): number[] {
-  const where: string[] = [`${table} MATCH ?`];
-  const params: (string | number)[] = [match];
-  if (filters.language) {
-    where.push('e.language = ?');
-    params.push(filters.language);
-  }
-  for (const tag of filters.tags ?? []) {
-    where.push('EXISTS (SELECT 1 FROM kb_entry_tags t WHERE t.entry_num = f.rowid AND t.tag = ?)');
-    params.push(tag);
-  }
+// Prepared once per connection and SQL text: preparing costs as much as a small search.
+type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+const statements = new WeakMap<Db['$client'], Map<string, Statement>>();
+function prepared(db: Db, sql: string): Statement {
+  let cache = statements.get(db.$client);
+  if (!cache) statements.set(db.$client, (cache = new Map()));
+  let st = cache.get(sql);
+  if (!st) cache.set(sql, (st = db.$client.prepare(sql)));
+  return st;
+}
+
+interface Ranked {
+  /** The best `want` matches, best first. */
+  nums: number[];
+  /** How many matched (at most CANDIDATES). */
+  count: number;
+}
+
+function rankedMatches(db: Db, match: string, filters: SearchFilters, want: number): Ranked {
+  // Filters are tokens of the meta column: FTS5 intersects their doclists with the query's, so
+  // a narrow filter makes the search cheaper, not dearer.
+  const meta = [...(filters.language ? [metaToken('l', filters.language)] : []), ...(filters.tags ?? []).map((t) => metaToken('t', t))]
+    .map((token) => ` AND meta:${quote(token)}`).join('');
   // Inner: the newest CANDIDATES matches (FTS5 walks its doclists in rowid order and stops).
-  // Outer: bm25 order among them. bm25 is lower-is-better.
-  const rows = db.$client.prepare(`
-    SELECT num FROM (
-      SELECT f.rowid AS num, bm25(${table}, ${TITLE_WEIGHT}, 1) AS score
-      FROM ${table} f JOIN kb_entries e ON e.num = f.rowid
-      WHERE ${where.join(' AND ')}
-      ORDER BY f.rowid DESC LIMIT ${CANDIDATES}
-    ) ORDER BY score, num DESC`).all(...params) as { num: number }[];
-  return rows.map((r) => r.num);
+  // Outer: the best `want` of them by bm25 (lower is better; meta weighs nothing), and how many there were.
+  const rows = prepared(db, `
+    SELECT num, count(*) OVER () AS total FROM (
+      SELECT rowid AS num, bm25(kb_stems, ${TITLE_WEIGHT}, 1, 0) AS score
+      FROM kb_stems WHERE kb_stems MATCH ?
+      ORDER BY rowid DESC LIMIT ${CANDIDATES}
+    ) ORDER BY score, num DESC LIMIT ?`).all(`{title body}: (${match})${meta}`, want) as { num: number; total: number }[];
+  return { nums: rows.map((r) => r.num), count: rows[0]?.total ?? 0 };
+}
+
+/** Vocabulary words containing `part` (3+ letters), those starting with it first, then the shortest. */
+function wordsContaining(db: Db, part: string): string[] {
+  const rows = prepared(db, `
+    SELECT t.term FROM kb_terms_trigrams f JOIN kb_terms t ON t.id = f.rowid
+    WHERE kb_terms_trigrams MATCH ? LIMIT 200`).all(quote(part)) as { term: string }[];
+  return rows.map((r) => r.term)
+    .sort((a, b) => Number(b.startsWith(part)) - Number(a.startsWith(part)) || a.length - b.length)
+    .slice(0, 20);
 }
 
 /** The indexed word form closest to `word` (at most one edit, two for long words), or null. */
@@ -94,7 +130,8 @@ function closestTerm(db: Db, word: string): string | null {
   const grams = new Set<string>();
   for (let i = 0; i + 3 <= word.length; i++) grams.add(word.slice(i, i + 3));
   if (grams.size === 0) return null;
-  const candidates = db.$client.prepare(`
+  // Words sharing the most trigrams with it rank first (bm25 over an OR of its trigrams).
+  const candidates = prepared(db, `
     SELECT t.term FROM kb_terms_trigrams f JOIN kb_terms t ON t.id = f.rowid
     WHERE kb_terms_trigrams MATCH ? ORDER BY rank LIMIT 50`).all([...grams].map(quote).join(' OR ')) as { term: string }[];
   const cap = word.length >= 8 ? 2 : 1;
@@ -118,50 +155,57 @@ export function searchEntries(db: Db, q: string, filters: SearchFilters, want: n
   if (words.length === 0) return outcome;
 
   const seen = new Set<number>();
-  const add = (nums: number[], pass: SearchPass): void => {
+  let total = 0;
+  const add = (ranked: Ranked, pass: SearchPass): void => {
     const before = seen.size;
-    for (const n of nums) seen.add(n);
+    for (const n of ranked.nums) seen.add(n);
     if (seen.size > before) outcome.pass = pass;
+    // Passes overlap; the largest is a lower bound of their union.
+    total = Math.max(total, ranked.count, seen.size);
   };
 
-  const exactQuery = (ws: string[]): string => ws.map((w, i) => {
-    const s = stem(w);
-    // The last word may still be being typed: match it as a prefix too (3+ letters, or it matches too much).
-    return i === ws.length - 1 && s.length >= 3 ? `${quote(s)}*` : quote(s);
-  }).join(' AND ');
-  add(rankedMatches(db, 'kb_stems', exactQuery(words), filters), 'exact');
-  const lastStem = stems[stems.length - 1]!;
-  if (lastStem.length >= 3) matcher.prefixes.push(lastStem);
+  // Exact stems only: a prefix query merges many terms' doclists and costs several times more.
+  const exactQuery = (ws: readonly string[]): string => ws.map((w) => quote(stem(w))).join(' AND ');
+  add(rankedMatches(db, exactQuery(words), filters, want), 'exact');
 
   if (seen.size < want) {
-    const loose = stems.map((s) => {
-      const p = loosePrefix(s);
+    // Loose: any word, by its stem, a shorter stem prefix, or (the last word, perhaps still
+    // being typed) as a prefix.
+    const loose = stems.map((s, i) => {
+      const p = loosePrefix(s) ?? (i === stems.length - 1 && s.length >= 3 ? s : null);
       if (p) matcher.prefixes.push(p);
       return p ? `(${quote(s)} OR ${quote(p)}*)` : quote(s);
     });
-    add(rankedMatches(db, 'kb_stems', loose.join(' OR '), filters), 'loose');
+    add(rankedMatches(db, loose.join(' OR '), filters, want), 'loose');
   }
 
+  // Substrings when nothing was found yet, or for Kazakh, whose suffixes no stemmer here removes:
+  // the looser passes already found near matches, and this pass costs the most.
   const long = words.filter((w) => w.length >= 3);
-  if (seen.size < want && long.length > 0) {
+  if (seen.size < want && long.length > 0 && (seen.size === 0 || KAZAKH_LETTERS.test(q))) {
     matcher.substrings.push(...long);
-    const all = rankedMatches(db, 'kb_trigrams', long.map(quote).join(' AND '), filters);
-    add(all.length > 0 || long.length === 1 ? all : rankedMatches(db, 'kb_trigrams', long.map(quote).join(' OR '), filters), 'substring');
+    // Each word: any vocabulary word containing it, by stem. All words if possible, else any.
+    const groups = long.map((w) => [...new Set(wordsContaining(db, w).map(stem))]).filter((g) => g.length > 0);
+    const clauses = groups.map((g) => `(${g.map(quote).join(' OR ')})`);
+    if (clauses.length > 0) {
+      const all = rankedMatches(db, clauses.join(' AND '), filters, want);
+      add(all.nums.length > 0 || clauses.length === 1 ? all : rankedMatches(db, clauses.join(' OR '), filters, want), 'substring');
+    }
   }
 
   if (seen.size === 0) {
     const corrected = words.map((w) => (w.length >= 4 ? closestTerm(db, w) ?? w : w));
     if (corrected.some((w, i) => w !== words[i])) {
-      const nums = rankedMatches(db, 'kb_stems', exactQuery(corrected), filters);
-      if (nums.length > 0) {
+      const ranked = rankedMatches(db, exactQuery(corrected), filters, want);
+      if (ranked.nums.length > 0) {
         for (const w of corrected) matcher.stems.add(stem(w));
-        add(nums, 'corrected');
+        add(ranked, 'corrected');
         outcome.corrected = corrected.join(' ');
       }
     }
   }
 
-  outcome.nums = [...seen];
-  outcome.total = seen.size;
+  outcome.nums = [...seen].slice(0, want);
+  outcome.total = total;
   return outcome;
 }

@@ -21,7 +21,7 @@ export function seedDemoContent(db: Db, now: number): { added: number } {
         createdAt: now, updatedAt: now, publishedAt: now,
       }).returning().get();
       setEntryTags(db, row.num, e.tags);
-      indexEntry(db, { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body });
+      indexEntry(db, { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body, language: e.language, tags: e.tags });
       db.insert(moderationLog).values({ entryId: row.id, actorKind: 'system', action: 'seed_sample', toStatus: 'published', at: now }).run();
       added++;
     }

@@ -6,12 +6,12 @@ import type { Pepper } from '../pepper.js';
 import { concatBytes, utf8 } from '../protocol/encoding.js';
 import { newId } from '../protocol/ids.js';
 import type {
-  EntryKind, EntryStatus, PublicEntry, ReasonCode, StaffEntry,
+  EntryKind, EntryStatus, PublicEntry, ReasonCode, StaffEntry, Tag,
 } from '../protocol/api/knowledge.js';
 import type { Language } from '../protocol/api/common.js';
 import { detectPersonalData, type PiiSpan } from './pii.js';
 import { indexEntry, unindexEntry } from './search-index.js';
-import { assertTagsExist, setEntryTags, tagsOf } from './tags.js';
+import { assertTagsExist, mergeTag, setEntryTags, tagsOf } from './tags.js';
 import { transition, type Action, type Actor } from './workflow.js';
 
 // The knowledge base's workflow over the database (DESIGN.md §6). Every state change goes
@@ -51,8 +51,9 @@ const isPublic = (r: Pick<EntryRow, 'status' | 'hidden'>): boolean => r.status =
 
 /** Makes the index agree with the row: in it if and only if published and not hidden. */
 function syncIndex(db: Db, row: EntryRow): void {
-  if (isPublic(row)) indexEntry(db, { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body });
-  else unindexEntry(db, row.num);
+  if (!isPublic(row)) return unindexEntry(db, row.num);
+  const tags = tagsOf(db, [row.num]).get(row.num) ?? [];
+  indexEntry(db, { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body, language: row.language, tags });
 }
 
 /** Checks the state machine, applies `changes`, logs the transition and re-syncs the index. */
@@ -204,8 +205,20 @@ export function tagEntry(db: Db, id: string, tags: string[], d: Decision): Entry
     const row = requireEntry(db, id);
     if (row.status === 'rejected') throw new AppError('invalid_transition');
     setEntryTags(db, row.num, tags);
+    syncIndex(db, row);
     log(db, row.id, d.actor, 'tag', row.status, row.status, null, d.now);
     return row;
+  });
+}
+
+/** Merges tag `from` into `into` and re-indexes the published entries that now carry `into`. */
+export function mergeTags(db: Db, from: string, into: string): Tag {
+  return db.transaction(() => {
+    const tag = mergeTag(db, from, into);
+    const rows = db.select().from(kbEntries)
+      .where(sql`${kbEntries.num} IN (SELECT ${kbEntryTags.entryNum} FROM ${kbEntryTags} WHERE ${kbEntryTags.tag} = ${into})`).all();
+    for (const row of rows) syncIndex(db, row);
+    return tag;
   });
 }
 
@@ -342,7 +355,8 @@ export function publicEntry(db: Db, id: string): PublicEntry {
 /** Published entries in order of the search ranking. */
 export function publicEntriesByNum(db: Db, nums: readonly number[]): PublicEntry[] {
   if (nums.length === 0) return [];
-  const rows = db.select().from(kbEntries).where(and(inArray(kbEntries.num, [...nums]), eq(kbEntries.status, 'published'), eq(kbEntries.hidden, false))).all();
+  // By primary key alone: with the status in the WHERE clause the planner may walk the status index.
+  const rows = db.select().from(kbEntries).where(inArray(kbEntries.num, [...nums])).all().filter(isPublic);
   const byNum = new Map(rows.map((r) => [r.num, r]));
   return toPublicEntries(db, nums.map((n) => byNum.get(n)).filter((r): r is EntryRow => r !== undefined));
 }

@@ -16,11 +16,21 @@ export interface Matcher {
   substrings: readonly string[];
 }
 
-function isHit(matcher: Matcher, token: Token): boolean {
-  const s = stem(token.word);
-  if (matcher.stems.has(s)) return true;
-  if (matcher.prefixes.some((p) => s.startsWith(p) || token.word.startsWith(p))) return true;
-  return matcher.substrings.some((sub) => token.word.includes(sub));
+/**
+ * A hit test for one text. Stemming every word of a long answer is the costly part of a search
+ * request, so a word is stemmed only when it could match: a Snowball stem keeps at least the
+ * first three letters of its word (English may change later ones: anxiety → anxieti).
+ */
+function hitTest(matcher: Matcher): (token: Token) => boolean {
+  const all = [...matcher.stems, ...matcher.prefixes];
+  const heads = new Set(all.map((s) => s.slice(0, 3)));
+  const short = all.filter((s) => s.length < 3);
+  return (token) => {
+    if (matcher.substrings.some((sub) => token.word.includes(sub))) return true;
+    if (!heads.has(token.word.slice(0, 3)) && !short.some((h) => token.word.startsWith(h))) return false;
+    const s = stem(token.word);
+    return matcher.stems.has(s) || matcher.prefixes.some((p) => s.startsWith(p) || token.word.startsWith(p));
+  };
 }
 
 function segmentsOf(text: string, from: number, to: number, hits: readonly Token[]): SnippetSegment[] {
@@ -38,7 +48,7 @@ function segmentsOf(text: string, from: number, to: number, hits: readonly Token
 
 /** The whole text with hits marked (titles). */
 export function highlight(text: string, matcher: Matcher): SnippetSegment[] {
-  return segmentsOf(text, 0, text.length, tokenize(text).filter((t) => isHit(matcher, t)));
+  return segmentsOf(text, 0, text.length, tokenize(text).filter(hitTest(matcher)));
 }
 
 /**
@@ -48,7 +58,7 @@ export function highlight(text: string, matcher: Matcher): SnippetSegment[] {
 export function snippet(text: string, matcher: Matcher, options: { maxChars?: number } = {}): SnippetSegment[] {
   const maxChars = options.maxChars ?? 200;
   const tokens = tokenize(text);
-  const hits = tokens.filter((t) => isHit(matcher, t));
+  const hits = tokens.filter(hitTest(matcher));
   let best = { start: 0, count: 0 };
   for (let i = 0, j = 0; i < hits.length; i++) {
     while (hits[j]!.start < hits[i]!.end - maxChars) j++;

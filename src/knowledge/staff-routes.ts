@@ -13,10 +13,10 @@ import {
 } from '../protocol/api/knowledge.js';
 import {
   acceptQuestion, addPlaceWords, answerQuestion, createArticle, decideFlags, decideRevision, getEntry, moderationHistory, moderationQueue,
-  placeWords, proposeRevision, publishEntry, rejectQuestion, retireEntry, returnEntry, staffView, submitArticle, tagEntry, updateArticle,
+  mergeTags, placeWords, proposeRevision, publishEntry, rejectQuestion, retireEntry, returnEntry, staffView, submitArticle, tagEntry, updateArticle,
   type Decision, type EntryRow,
 } from './service.js';
-import { createTag, mergeTag, renameTag } from './tags.js';
+import { createTag, renameTag } from './tags.js';
 import { ARTICLE_WRITERS, EDIT_REVIEWERS } from './workflow.js';
 
 // The staff side of the knowledge base: moderators' queues and decisions, psychologists'
@@ -226,7 +226,7 @@ export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppE
     })
     .openapi(mergeTagRoute, (c) => {
       decision(c, ['admin']);
-      return c.json(mergeTag(db, c.req.valid('param').slug, c.req.valid('json').into), 200);
+      return c.json(mergeTags(db, c.req.valid('param').slug, c.req.valid('json').into), 200);
     })
     .openapi(piiWordsRoute, (c) => {
       decision(c, ['admin', 'moderator']);

@@ -8,6 +8,8 @@ import { stemmer as stemRussian } from '@orama/stemmers/russian';
 const WORD = /[\p{L}\p{N}]+/gu;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 const LATIN = /\p{Script=Latin}/u;
+// eslint-disable-next-line no-control-regex -- a range that starts at U+0000 on purpose: all of ASCII
+const PLAIN = /^[\u0000-\u007f\u0400-\u04ff]*$/;
 
 /** Lower case, compatibility forms folded, and ё → е (Russian writers use both for one letter). */
 export function normalize(text: string): string {
@@ -30,7 +32,11 @@ export interface Token {
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
-    tokens.push({ word: normalize(m[0]), start: m.index, end: m.index + m[0].length });
+    // NFKC only where it can change something (it is the costly step, and snippets tokenize
+    // every word of every result): ASCII and Cyrillic, Kazakh letters included, have no
+    // compatibility forms.
+    const lower = (PLAIN.test(m[0]) ? m[0] : m[0].normalize('NFKC')).toLowerCase();
+    tokens.push({ word: lower.includes('ё') ? lower.replace(/ё/g, 'е') : lower, start: m.index, end: m.index + m[0].length });
   }
   return tokens;
 }
@@ -45,11 +51,6 @@ export function stem(word: string): string {
 /** The stems of a text, space-separated: what the stem index stores. */
 export function stemText(text: string): string {
   return tokenize(text).map((t) => stem(t.word)).join(' ');
-}
-
-/** The text as the trigram index stores it: normalised, words separated by single spaces. */
-export function trigramText(text: string): string {
-  return tokenize(text).map((t) => t.word).join(' ');
 }
 
 /**

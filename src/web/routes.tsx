@@ -1,33 +1,112 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
 import type { AppEnv } from '../http/context.js';
+import type { PublicEntry, searchQuery, searchResponse, Tag } from '../protocol/api/knowledge.js';
+import type { Assets } from './assets.js';
+import { DEFAULT_LANG, isLang, translator, type Lang } from './i18n/index.js';
+import { Page } from './layout.js';
+import { AppShell, BrowsePage, EntryPage, HomePage, NotFoundPage, SearchPage } from './pages/public.js';
 
-// Server-rendered pages (the full web app comes with issue #4). The title is neutral on purpose:
-// it is what a shared phone's history and tab list show.
-function Home() {
-  return (
-    <html lang="ru">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <title>Tynys</title>
-      </head>
-      <body>
-        <main>
-          <h1>Tynys</h1>
-          <p lang="ru">Анонимная поддержка. Сервис работает.</p>
-          <p lang="kk">Анонимді қолдау. Қызмет жұмыс істейді.</p>
-          <p lang="en">Anonymous support. The service is running.</p>
-          <p><a href="/api/openapi.json">API (OpenAPI)</a></p>
-        </main>
-      </body>
-    </html>
-  );
+// Server-rendered pages under /ru/, /kk/ and /en/ (Russian is the default). Public pages may be
+// cached briefly; the private spaces' pages are never stored (they hold nothing, but are where
+// secrets get typed).
+
+/** What the pages read from the knowledge base; app.ts passes it in (domains meet there). */
+export interface KnowledgeReader {
+  tags(): Tag[];
+  search(q: z.output<typeof searchQuery>, tags: string[]): z.output<typeof searchResponse>;
+  browse(q: { language: Lang; tags: string[]; page: number; pageSize: number }): { entries: PublicEntry[]; total: number };
+  entry(id: string): PublicEntry | null;
 }
 
-export function webRoutes() {
-  return new Hono<AppEnv>().get('/', (c) => {
-    c.header('Cache-Control', 'no-store');
-    return c.html(`<!doctype html>${(<Home />).toString()}`);
-  });
+export interface WebDeps {
+  assets: Assets;
+  knowledge: KnowledgeReader;
+}
+
+const PAGE_SIZE = 20;
+const SEARCH_PAGE_SIZE = 10;
+const slugParam = (v: string | undefined): string => (v && /^[a-z0-9-]{1,40}$/.test(v) ? v : '');
+const pageParam = (v: string | undefined): number => Math.min(50, Math.max(1, Number.parseInt(v ?? '1', 10) || 1));
+
+export function webRoutes(deps: WebDeps): Hono<AppEnv> {
+  const { assets, knowledge } = deps;
+
+  const render = (c: Context<AppEnv>, lang: Lang, body: Child, options: { status?: 200 | 404; private?: boolean; script?: 'asker.js' | 'staff.js' } = {}) => {
+    const url = new URL(c.req.url);
+    const path = url.pathname.slice(3) + url.search;
+    c.header('Cache-Control', options.private ? 'no-store' : 'public, max-age=60');
+    const page = <Page lang={lang} path={path || '/'} assets={assets} {...(options.script ? { script: options.script } : {})}>{body}</Page>;
+    return c.html(`<!doctype html>${page.toString()}`, options.status ?? 200);
+  };
+  const langOf = (c: Context<AppEnv>): Lang | null => {
+    const l = c.req.param('lang');
+    return isLang(l) ? l : null;
+  };
+
+  return new Hono<AppEnv>()
+    .get('/', (c) => c.redirect(`/${DEFAULT_LANG}/`, 302))
+    .get('/static/:file', (c) => {
+      const a = assets.byPath(c.req.path);
+      if (!a) throw new AppError('not_found');
+      c.header('Content-Type', a.type);
+      c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      return c.body(a.body as Uint8Array<ArrayBuffer>);
+    })
+    .get('/:lang', (c) => {
+      if (!langOf(c)) throw new AppError('not_found');
+      return c.redirect(`/${c.req.param('lang')}/`, 301);
+    })
+    .get('/:lang/', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      return render(c, lang, <HomePage t={translator(lang)} lang={lang} tags={knowledge.tags()} />);
+    })
+    .get('/:lang/search', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      const q = (c.req.query('q') ?? '').slice(0, 200);
+      const population = slugParam(c.req.query('population'));
+      const topic = slugParam(c.req.query('topic'));
+      const page = pageParam(c.req.query('page'));
+      const filters = [population, topic].filter(Boolean);
+      const result = q === '' && filters.length === 0 ? null
+        : knowledge.search({ q, language: lang, page, pageSize: SEARCH_PAGE_SIZE }, filters);
+      return render(c, lang, <SearchPage t={translator(lang)} lang={lang} tags={knowledge.tags()} q={q} population={population} topic={topic} page={page} result={result} />);
+    })
+    .get('/:lang/browse', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      const tags = knowledge.tags();
+      const slug = slugParam(c.req.query('population')) || slugParam(c.req.query('topic'));
+      const selected = tags.find((x) => x.slug === slug) ?? null;
+      const page = pageParam(c.req.query('page'));
+      const { entries, total } = knowledge.browse({ language: lang, tags: selected ? [selected.slug] : [], page, pageSize: PAGE_SIZE });
+      return render(c, lang, <BrowsePage t={translator(lang)} lang={lang} tags={tags} selected={selected} entries={entries} total={total} page={page} pageSize={PAGE_SIZE} />);
+    })
+    .get('/:lang/entries/:id', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      const t = translator(lang);
+      const entry = knowledge.entry(c.req.param('id'));
+      if (!entry) return render(c, lang, <><h1>{t('notFound.title')}</h1><p>{t('entry.notFound')}</p></>, { status: 404 });
+      return render(c, lang, <EntryPage t={t} lang={lang} entry={entry} tags={knowledge.tags()} />);
+    })
+    .get('/:lang/app', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      return render(c, lang, <AppShell t={translator(lang)} lang={lang} kind="asker" />, { private: true, script: 'asker.js' });
+    })
+    .get('/:lang/staff', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      return render(c, lang, <AppShell t={translator(lang)} lang={lang} kind="staff" />, { private: true, script: 'staff.js' });
+    })
+    .get('/:lang/*', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      return render(c, lang, <NotFoundPage t={translator(lang)} lang={lang} />, { status: 404 });
+    });
 }

@@ -97,14 +97,4 @@ describe('API shape', () => {
     t.clock.now += 61_000;
     expect((await t.call('POST', '/api/identities', { json: {} })).status).toBe(400);
   });
-
-  it('serves a neutral home page that loads nothing from anywhere else', async () => {
-    const res = await t.app.request('/');
-    const html = await res.text();
-    expect(res.status).toBe(200);
-    expect(html).toContain('<title>Tynys</title>');
-    expect(html).not.toMatch(/<script|style=|https?:\/\//);
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(res.headers.get('cache-control')).toBe('no-store');
-  });
 });

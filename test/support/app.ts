@@ -8,6 +8,7 @@ import { databaseFile, openDatabase, type Db } from '../../src/db/connection.js'
 import { createLogger } from '../../src/logger.js';
 import { pepperFromBytes, type Pepper } from '../../src/pepper.js';
 import { randomBytes } from '../../src/protocol/encoding.js';
+import type { Assets } from '../../src/web/assets.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 
 export interface TestContext {
@@ -27,7 +28,7 @@ export interface TestContext {
 }
 
 /** A fresh app on its own database file in a temp directory, with captured logs and a settable clock. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function createTestApp(overrides: Partial<Config> = {}, options: { assets?: Assets } = {}): Promise<TestContext> {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-test-'));
   const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...overrides });
   const dbFile = databaseFile(dir);
@@ -38,7 +39,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const destination = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
   const logger = createLogger({ level: config.LOG_LEVEL, destination });
   const clock = { now: Date.now() };
-  const app = buildApp({ config, db, pepper, logger, sodium, clock: () => clock.now });
+  const app = buildApp({ config, db, pepper, logger, sodium, clock: () => clock.now, ...(options.assets ? { assets: options.assets } : {}) });
   const call: TestContext['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;

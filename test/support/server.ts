@@ -15,6 +15,8 @@ import type { StaffRole } from '../../src/protocol/api/staff.js';
 import type { KdfParams } from '../../src/protocol/kdf.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { createInvite, signDirectory } from '../../src/staff/service.js';
+import { buildAssets } from '../../src/web/assets.js';
+import { toBase64Url } from '../../src/protocol/encoding.js';
 
 // A real server on a loopback port, the way `npm start` runs it (pepper file in DATA_DIR, WAL
 // database), for end-to-end tests through the SDK over real HTTP.
@@ -38,7 +40,7 @@ export interface TestServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startServer(overrides: Partial<Config> = {}, options: { web?: boolean } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-e2e-'));
   const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...overrides });
   const dbFile = databaseFile(dir);
@@ -47,13 +49,15 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
   const sodium = await loadSodium();
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } }) });
-  const app = buildApp({ config, db, pepper, logger, sodium });
+  const org = sodium.crypto_sign_keypair();
+  // With `web`, the pages and browser apps too, with the organisation key pinned in them.
+  const assets = options.web ? await buildAssets({ orgPublicKey: toBase64Url(org.publicKey), staffKdf: TEST_KDF }) : undefined;
+  const app = buildApp({ config, db, pepper, logger, sodium, ...(assets ? { assets } : {}) });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  const org = sodium.crypto_sign_keypair();
   const clientOptions: StaffClientOptions = { baseUrl: url, orgPublicKey: org.publicKey, minKdf: TEST_KDF };
 
   const addStaff: TestServer['addStaff'] = async (roles, languages, login, passphrase = `passphrase of ${login}`) => {

@@ -1,0 +1,313 @@
+import './no-eval.js';
+import { useEffect, useRef, useState } from 'hono/jsx';
+import { render } from 'hono/jsx/dom';
+import { AskerClient, type MyQuestion, type PlainMessage } from '../../client/index.js';
+import type { ThreadSummary } from '../../protocol/api/threads.js';
+import { POPULATIONS, TOPICS, URGENCIES } from '../../protocol/api/threads.js';
+import { fromBase64Url } from '../../protocol/encoding.js';
+import { LANGS, translator, isLang, type Lang, type Translate } from '../i18n/index.js';
+
+// The asker's private space. Every secret stays in this tab: the recovery code and the keys
+// derived from it live in memory, and in localStorage only if the person asks to be remembered
+// on this device. All crypto is the SDK's (src/client): messages are sealed and opened here.
+
+declare const __ORG_PUBLIC_KEY__: string;
+
+const REMEMBER_KEY = 'tynys.code';
+const root = document.getElementById('app');
+const lang: Lang = isLang(root?.dataset.lang) ? (root!.dataset.lang as Lang) : 'ru';
+const t: Translate = translator(lang);
+const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32) };
+
+type Screen =
+  | { name: 'start' }
+  | { name: 'newCode'; code: string; client: AskerClient }
+  | { name: 'restore' }
+  | { name: 'home' }
+  | { name: 'ask' }
+  | { name: 'consult' }
+  | { name: 'thread'; id: string };
+
+function ErrorNote({ message }: { message: string | null }) {
+  return message ? <p class="error" role="alert">{message}</p> : null;
+}
+
+function Start({ go, busy, onNew }: { go: (s: Screen) => void; busy: boolean; onNew: () => void }) {
+  return (
+    <div>
+      <p>{t('app.start.newHint')}</p>
+      <p class="row">
+        <button id="new-code" type="button" onClick={onNew} disabled={busy}>{busy ? t('app.working') : t('app.start.new')}</button>
+        <button type="button" id="have-code" class="secondary" onClick={() => go({ name: 'restore' })}>{t('app.start.have')}</button>
+      </p>
+    </div>
+  );
+}
+
+function NewCode({ code, onDone }: { code: string; onDone: (remember: boolean) => void }) {
+  const [typed, setTyped] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const lastGroup = code.split('-').at(-1) ?? '';
+  return (
+    <form onSubmit={(e: Event) => {
+      e.preventDefault();
+      if (typed.trim().toUpperCase() !== lastGroup) return setError(t('app.code.mismatch'));
+      onDone(remember);
+    }}>
+      <p>{t('app.code.shown')}</p>
+      <p class="code" id="recovery-code" aria-label={t('app.code.label')}>{code}</p>
+      <label for="confirm-code">{t('app.code.confirmLabel')}</label>
+      <input id="confirm-code" value={typed} onInput={(e: Event) => setTyped((e.target as HTMLInputElement).value)} autocomplete="off" autocapitalize="characters" spellcheck={false} maxlength={4} />
+      <p><label><input type="checkbox" id="remember" checked={remember} onChange={(e: Event) => setRemember((e.target as HTMLInputElement).checked)} />{t('app.code.remember')}</label></p>
+      <p class="small">{t('app.code.rememberHint')}</p>
+      <ErrorNote message={error} />
+      <button type="submit">{t('app.code.confirm')}</button>
+    </form>
+  );
+}
+
+function Restore({ onRestore, busy, error }: { onRestore: (code: string, remember: boolean) => void; busy: boolean; error: string | null }) {
+  const [code, setCode] = useState('');
+  const [remember, setRemember] = useState(false);
+  return (
+    <form onSubmit={(e: Event) => { e.preventDefault(); onRestore(code, remember); }}>
+      <label for="restore-code">{t('app.code.enter')}</label>
+      <input id="restore-code" class="code" value={code} onInput={(e: Event) => setCode((e.target as HTMLInputElement).value)} autocomplete="off" autocapitalize="characters" spellcheck={false} />
+      <p><label><input type="checkbox" checked={remember} onChange={(e: Event) => setRemember((e.target as HTMLInputElement).checked)} />{t('app.code.remember')}</label></p>
+      <ErrorNote message={error} />
+      <button type="submit" disabled={busy}>{busy ? t('app.working') : t('app.code.submit')}</button>
+    </form>
+  );
+}
+
+function Home({ client, go, onLeave, onErase }: { client: AskerClient; go: (s: Screen) => void; onLeave: () => void; onErase: () => void }) {
+  const [questions, setQuestions] = useState<MyQuestion[] | null>(null);
+  const [threads, setThreads] = useState<ThreadSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => {
+    client.myQuestions().then(setQuestions).catch(() => setError(t('app.error')));
+    client.listThreads().then(setThreads).catch(() => setError(t('app.error')));
+  };
+  useEffect(load, []);
+  return (
+    <div>
+      <ErrorNote message={error} />
+      <p class="row">
+        <button type="button" id="go-ask" onClick={() => go({ name: 'ask' })}>{t('app.home.ask')}</button>
+        <button type="button" id="go-consult" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button>
+      </p>
+      <h2>{t('app.home.consultations')}</h2>
+      {threads === null ? <p>{t('app.loading')}</p> : threads.length === 0 ? <p>{t('app.home.noConsultations')}</p> : (
+        <ul id="my-threads">
+          {threads.map((th) => (
+            <li><a href="#" onClick={(e: Event) => { e.preventDefault(); go({ name: 'thread', id: th.id }); }}>{t(`topic.${th.topic}`)}</a> · {t(`app.thread.status.${th.status}`)}</li>
+          ))}
+        </ul>
+      )}
+      <h2>{t('app.home.questions')}</h2>
+      {questions === null ? <p>{t('app.loading')}</p> : questions.length === 0 ? <p>{t('app.home.noQuestions')}</p> : (
+        <ul id="my-questions">
+          {questions.map((q) => (
+            <li data-status={q.status}>
+              {q.title || '—'} · <strong>{t(`app.status.${q.status === 'draft' || q.status === 'in_review' ? 'submitted' : q.status}`)}</strong>
+              {q.status === 'published' ? <> · <a href={`/${lang}/entries/${q.id}`}>{t('app.question.open')}</a></> : null}
+              {q.status !== 'published' && q.status !== 'retired' ? (
+                <> · <button type="button" class="secondary" onClick={() => client.withdrawQuestion(q.id).then(load).catch(() => setError(t('app.error')))}>{t('app.question.withdraw')}</button></>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p class="row">
+        <button type="button" class="secondary" id="leave" onClick={onLeave}>{t('app.home.logout')}</button>
+        <button type="button" class="danger" id="erase-all" onClick={() => { if (window.confirm(t('app.home.eraseAllConfirm'))) onErase(); }}>{t('app.home.eraseAll')}</button>
+      </p>
+    </div>
+  );
+}
+
+function Ask({ client, go }: { client: AskerClient; go: (s: Screen) => void }) {
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [language, setLanguage] = useState<Lang>(lang);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form onSubmit={(e: Event) => {
+      e.preventDefault();
+      setBusy(true);
+      client.askQuestion({ title, body, language }).then(() => go({ name: 'home' })).catch(() => { setBusy(false); setError(t('app.error')); });
+    }}>
+      <h2>{t('app.ask.title')}</h2>
+      <p class="notice">{t('app.ask.hint')}</p>
+      <label for="ask-title">{t('app.ask.titleLabel')}</label>
+      <input id="ask-title" required minlength={5} maxlength={200} value={title} onInput={(e: Event) => setTitle((e.target as HTMLInputElement).value)} />
+      <label for="ask-body">{t('app.ask.bodyLabel')}</label>
+      <textarea id="ask-body" required minlength={10} maxlength={4000} value={body} onInput={(e: Event) => setBody((e.target as HTMLTextAreaElement).value)}></textarea>
+      <label for="ask-language">{t('app.ask.language')}</label>
+      <select id="ask-language" onChange={(e: Event) => setLanguage((e.target as HTMLSelectElement).value as Lang)}>
+        {LANGS.map((l) => <option value={l} selected={l === language}>{translator(l)('lang.name')}</option>)}
+      </select>
+      <ErrorNote message={error} />
+      <p class="row">
+        <button type="submit" disabled={busy}>{busy ? t('app.working') : t('app.ask.submit')}</button>
+        <button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button>
+      </p>
+    </form>
+  );
+}
+
+function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void }) {
+  const [topic, setTopic] = useState<(typeof TOPICS)[number]>('anxiety');
+  const [language, setLanguage] = useState<Lang>(lang);
+  const [urgency, setUrgency] = useState<(typeof URGENCIES)[number]>('routine');
+  const [populations, setPopulations] = useState<(typeof POPULATIONS)[number][]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form onSubmit={(e: Event) => {
+      e.preventDefault();
+      setBusy(true);
+      client.openConsultation({ topic, language, urgency, populations })
+        .then((id) => go({ name: 'thread', id }))
+        .catch(() => { setBusy(false); setError(t('app.consult.unavailable')); });
+    }}>
+      <h2>{t('app.consult.title')}</h2>
+      <label for="c-topic">{t('app.consult.topic')}</label>
+      <select id="c-topic" onChange={(e: Event) => setTopic((e.target as HTMLSelectElement).value as typeof topic)}>
+        {TOPICS.map((x) => <option value={x} selected={x === topic}>{t(`topic.${x}`)}</option>)}
+      </select>
+      <label for="c-language">{t('app.consult.language')}</label>
+      <select id="c-language" onChange={(e: Event) => setLanguage((e.target as HTMLSelectElement).value as Lang)}>
+        {LANGS.map((l) => <option value={l} selected={l === language}>{translator(l)('lang.name')}</option>)}
+      </select>
+      <fieldset>
+        <legend>{t('app.consult.urgency')}</legend>
+        {URGENCIES.map((u) => <label><input type="radio" name="urgency" value={u} checked={u === urgency} onChange={() => setUrgency(u)} />{t(`urgency.${u}`)}</label>)}
+      </fieldset>
+      <fieldset>
+        <legend>{t('app.consult.populations')}</legend>
+        {POPULATIONS.map((p) => (
+          <label><input type="checkbox" value={p} checked={populations.includes(p)} onChange={(e: Event) => {
+            const on = (e.target as HTMLInputElement).checked;
+            setPopulations(on ? [...populations, p] : populations.filter((x) => x !== p));
+          }} />{t(`population.${p}`)}</label>
+        ))}
+      </fieldset>
+      <ErrorNote message={error} />
+      <p class="row">
+        <button type="submit" id="start-consult" disabled={busy}>{busy ? t('app.working') : t('app.consult.submit')}</button>
+        <button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button>
+      </p>
+    </form>
+  );
+}
+
+function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: Screen) => void }) {
+  const [messages, setMessages] = useState<PlainMessage[]>([]);
+  const [status, setStatus] = useState<string>('open');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const seen = useRef<Set<number>>(new Set());
+  const append = (m: PlainMessage) => {
+    if (seen.current!.has(m.seq)) return;
+    seen.current!.add(m.seq);
+    setMessages((list) => [...list, m].sort((a, b) => a.seq - b.seq));
+  };
+  useEffect(() => {
+    const abort = new AbortController();
+    (async () => {
+      setStatus((await client.thread(id)).status);
+      const history = await client.read(id);
+      history.forEach(append);
+      await client.subscribe(id, { after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal });
+    })().catch(() => { if (!abort.signal.aborted) setError(t('app.error')); });
+    return () => abort.abort();
+  }, [id]);
+  return (
+    <div>
+      <p class="small" id="thread-status">{t(`app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
+      {messages.length === 0 ? <p>{t('app.thread.empty')}</p> : null}
+      <ol class="messages" id="messages" aria-live="polite">
+        {messages.map((m) => <li class={m.mine ? 'mine' : ''}><span class="who">{m.mine ? t('app.thread.you') : t('app.thread.psychologist')}</span>{m.text}</li>)}
+      </ol>
+      <form onSubmit={(e: Event) => {
+        e.preventDefault();
+        const body = text.trim();
+        if (!body) return;
+        client.send(id, body).then((seq) => { append({ seq, senderId: client.id, text: body, createdAt: Date.now(), mine: true }); setText(''); }).catch(() => setError(t('app.error')));
+      }}>
+        <label for="message">{t('app.thread.placeholder')}</label>
+        <textarea id="message" value={text} onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)} autocomplete="off"></textarea>
+        <ErrorNote message={error} />
+        <p class="row">
+          <button type="submit" id="send">{t('app.thread.send')}</button>
+          <button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button>
+          <button type="button" class="danger" id="erase-thread" onClick={() => {
+            if (window.confirm(t('app.thread.eraseConfirm'))) client.eraseThread(id).then(() => go({ name: 'home' })).catch(() => setError(t('app.error')));
+          }}>{t('app.thread.erase')}</button>
+        </p>
+      </form>
+    </div>
+  );
+}
+
+function App() {
+  const [screen, setScreen] = useState<Screen>({ name: 'start' });
+  const [client, setClient] = useState<AskerClient | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const enter = (c: AskerClient, code: string, remember: boolean) => {
+    // Off by default: without it, nothing of this space outlives the tab.
+    if (remember) localStorage.setItem(REMEMBER_KEY, code);
+    else localStorage.removeItem(REMEMBER_KEY);
+    setClient(c);
+    setScreen({ name: 'home' });
+  };
+  const restore = (code: string, remember: boolean) => {
+    setBusy(true);
+    setError(null);
+    AskerClient.restore(options, code)
+      .then((c) => enter(c, code, remember))
+      .catch((err: { code?: string }) => setError(err.code?.startsWith('recovery_code') ? t('app.code.typo') : t('app.code.unknown')))
+      .finally(() => setBusy(false));
+  };
+  useEffect(() => {
+    const remembered = localStorage.getItem(REMEMBER_KEY);
+    if (remembered) restore(remembered, true);
+  }, []);
+
+  const leave = () => {
+    localStorage.removeItem(REMEMBER_KEY);
+    client?.forgetKeys();
+    setClient(null);
+    setScreen({ name: 'start' });
+  };
+
+  if (!client) {
+    if (screen.name === 'newCode') return <NewCode code={screen.code} onDone={(remember) => enter(screen.client, screen.code, remember)} />;
+    if (screen.name === 'restore') return <Restore onRestore={restore} busy={busy} error={error} />;
+    return (
+      <>
+        <ErrorNote message={error} />
+        <Start go={setScreen} busy={busy} onNew={() => {
+          setBusy(true);
+          AskerClient.create(options)
+            .then(({ client: c, recoveryCode }) => setScreen({ name: 'newCode', code: recoveryCode, client: c }))
+            .catch(() => setError(t('app.error')))
+            .finally(() => setBusy(false));
+        }} />
+      </>
+    );
+  }
+  switch (screen.name) {
+    case 'ask': return <Ask client={client} go={setScreen} />;
+    case 'consult': return <Consult client={client} go={setScreen} />;
+    case 'thread': return <Thread client={client} id={screen.id} go={setScreen} />;
+    default: return <Home client={client} go={setScreen} onLeave={leave} onErase={() => client.eraseEverything().then(leave).catch(() => setError(t('app.error')))} />;
+  }
+}
+
+if (root) render(<App />, root);

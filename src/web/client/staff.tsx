@@ -1,0 +1,358 @@
+import './no-eval.js';
+import { useEffect, useRef, useState } from 'hono/jsx';
+import { render } from 'hono/jsx/dom';
+import { StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
+import { createInviteResponse, STAFF_ROLES, type StaffRole } from '../../protocol/api/staff.js';
+import {
+  moderationQueueResponse, REASON_CODES, staffEntrySchema, tagListResponse, tagSchema, type StaffEntry, type Tag,
+} from '../../protocol/api/knowledge.js';
+import type { ThreadSummary } from '../../protocol/api/threads.js';
+import { fromBase64Url } from '../../protocol/encoding.js';
+import type { KdfParams } from '../../protocol/kdf.js';
+import { LANGS, isLang, translator, type Lang, type Translate } from '../i18n/index.js';
+
+// The staff console: accept an invite, log in (the passphrase is stretched here, with
+// Argon2id, and never sent), then the work of each role. Psychologists read and answer
+// consultations end to end encrypted; moderators see detected personal data highlighted and
+// redact it before anything is published; admins invite staff and manage tags.
+
+declare const __ORG_PUBLIC_KEY__: string;
+declare const __STAFF_KDF__: KdfParams;
+
+const root = document.getElementById('app');
+const lang: Lang = isLang(root?.dataset.lang) ? (root!.dataset.lang as Lang) : 'ru';
+const t: Translate = translator(lang);
+const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), minKdf: __STAFF_KDF__ };
+const value = (e: Event): string => (e.target as HTMLInputElement).value;
+
+function ErrorNote({ message }: { message: string | null }) {
+  return message ? <p class="error" role="alert">{message}</p> : null;
+}
+
+function Login({ onIn }: { onIn: (c: StaffClient) => void }) {
+  const [mode, setMode] = useState<'login' | 'accept'>('login');
+  const [form, setForm] = useState({ code: '', login: '', name: '', passphrase: '', repeat: '', languages: [lang] as Lang[] });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: value(e) });
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    if (mode === 'accept' && form.passphrase !== form.repeat) return setError(t('staff.passphraseMismatch'));
+    setBusy(true);
+    const attempt = mode === 'login'
+      ? StaffClient.login(options, form.login, form.passphrase)
+      : StaffClient.acceptInvite(options, { code: form.code.trim(), login: form.login, displayName: form.name || form.login, languages: form.languages, passphrase: form.passphrase, kdf: __STAFF_KDF__ });
+    attempt.then(onIn).catch(() => { setBusy(false); setError(mode === 'login' ? t('staff.badLogin') : t('app.error')); });
+  };
+  return (
+    <form onSubmit={submit} autocomplete="off">
+      <div class="tabs">
+        <button type="button" aria-pressed={mode === 'login'} onClick={() => setMode('login')}>{t('staff.login')}</button>
+        <button type="button" id="mode-accept" aria-pressed={mode === 'accept'} onClick={() => setMode('accept')}>{t('staff.accept')}</button>
+      </div>
+      {mode === 'accept' ? (
+        <>
+          <label for="s-code">{t('staff.inviteCode')}</label>
+          <input id="s-code" value={form.code} onInput={set('code')} autocomplete="off" spellcheck={false} required />
+        </>
+      ) : null}
+      <label for="s-login">{t('staff.loginLabel')}</label>
+      <input id="s-login" value={form.login} onInput={set('login')} autocomplete="off" autocapitalize="none" spellcheck={false} required />
+      {mode === 'accept' ? (
+        <>
+          <label for="s-name">{t('staff.displayName')}</label>
+          <input id="s-name" value={form.name} onInput={set('name')} />
+          <fieldset>
+            <legend>{t('staff.languages')}</legend>
+            {LANGS.map((l) => <label><input type="checkbox" checked={form.languages.includes(l)} onChange={(e: Event) => {
+              const on = (e.target as HTMLInputElement).checked;
+              setForm({ ...form, languages: on ? [...form.languages, l] : form.languages.filter((x) => x !== l) });
+            }} />{translator(l)('lang.name')}</label>)}
+          </fieldset>
+        </>
+      ) : null}
+      <label for="s-pass">{mode === 'accept' ? t('staff.passphraseNew') : t('staff.passphrase')}</label>
+      <input id="s-pass" type="password" value={form.passphrase} onInput={set('passphrase')} autocomplete="off" minlength={mode === 'accept' ? 12 : 1} required />
+      {mode === 'accept' ? (
+        <>
+          <label for="s-repeat">{t('staff.passphraseRepeat')}</label>
+          <input id="s-repeat" type="password" value={form.repeat} onInput={set('repeat')} autocomplete="off" required />
+        </>
+      ) : null}
+      <ErrorNote message={error} />
+      {busy ? <p role="status">{t('staff.loggingIn')}</p> : null}
+      <button type="submit" id="s-submit" disabled={busy}>{mode === 'login' ? t('staff.login') : t('staff.acceptSubmit')}</button>
+    </form>
+  );
+}
+
+function Conversation({ client, thread, back }: { client: StaffClient; thread: ThreadSummary; back: () => void }) {
+  const [messages, setMessages] = useState<PlainMessage[]>([]);
+  const [text, setText] = useState('');
+  const [colleagues, setColleagues] = useState<VerifiedStaff[]>([]);
+  const [to, setTo] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const seen = useRef<Set<number>>(new Set());
+  const append = (m: PlainMessage) => {
+    if (seen.current!.has(m.seq)) return;
+    seen.current!.add(m.seq);
+    setMessages((list) => [...list, m].sort((a, b) => a.seq - b.seq));
+  };
+  useEffect(() => {
+    const abort = new AbortController();
+    (async () => {
+      const history = await client.read(thread.id);
+      history.forEach(append);
+      const dir = await client.directory();
+      setColleagues(dir.pool('psychologist', thread.language).filter((s) => s.staffId !== client.id));
+      await client.subscribe(thread.id, { after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal });
+    })().catch(() => { if (!abort.signal.aborted) setError(t('app.error')); });
+    return () => abort.abort();
+  }, [thread.id]);
+  return (
+    <div>
+      <p class="small">{t(`topic.${thread.topic}`)} · {t(`urgency.${thread.urgency}`)} · {thread.language}</p>
+      <ol class="messages" id="messages" aria-live="polite">
+        {messages.map((m) => <li class={m.mine ? 'mine' : ''}><span class="who">{m.mine ? t('app.thread.you') : '—'}</span>{m.text}</li>)}
+      </ol>
+      <form onSubmit={(e: Event) => {
+        e.preventDefault();
+        const body = text.trim();
+        if (!body) return;
+        client.send(thread.id, body).then((seq) => { append({ seq, senderId: client.id, text: body, createdAt: Date.now(), mine: true }); setText(''); }).catch(() => setError(t('app.error')));
+      }}>
+        <label for="reply">{t('staff.thread.reply')}</label>
+        <textarea id="reply" value={text} onInput={(e: Event) => setText(value(e))} autocomplete="off"></textarea>
+        <ErrorNote message={error} />
+        <p class="row">
+          <button type="submit" id="send-reply">{t('app.thread.send')}</button>
+          <button type="button" class="secondary" onClick={back}>{t('app.thread.back')}</button>
+          <button type="button" class="secondary" onClick={() => client.close(thread.id).then(back).catch(() => setError(t('app.error')))}>{t('staff.thread.close')}</button>
+        </p>
+      </form>
+      {colleagues.length > 0 ? (
+        <form class="row" onSubmit={(e: Event) => { e.preventDefault(); if (to) client.handover(thread.id, to).then(back).catch(() => setError(t('app.error'))); }}>
+          <label for="handover-to">{t('staff.thread.handover')}</label>
+          <select id="handover-to" onChange={(e: Event) => setTo(value(e))}>
+            <option value="">—</option>
+            {colleagues.map((s) => <option value={s.staffId}>{s.displayName}</option>)}
+          </select>
+          <button type="submit" class="secondary">{t('staff.thread.handoverSubmit')}</button>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+function Consultations({ client }: { client: StaffClient }) {
+  const [queue, setQueue] = useState<ThreadSummary[] | null>(null);
+  const [mine, setMine] = useState<ThreadSummary[]>([]);
+  const [open, setOpen] = useState<ThreadSummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => {
+    client.queue().then(setQueue).catch(() => setError(t('app.error')));
+    client.listThreads().then((list) => setMine(list.filter((th) => th.assignedStaffId === client.id && th.status !== 'closed'))).catch(() => setError(t('app.error')));
+  };
+  useEffect(load, []);
+  if (open) return <Conversation client={client} thread={open} back={() => { setOpen(null); load(); }} />;
+  return (
+    <div>
+      <ErrorNote message={error} />
+      <h2>{t('staff.tab.queue')}</h2>
+      {queue === null ? <p>{t('app.loading')}</p> : queue.length === 0 ? <p>{t('staff.queue.empty')}</p> : (
+        <ul id="queue">
+          {queue.map((th) => (
+            <li>{t(`urgency.${th.urgency}`)} · {t(`topic.${th.topic}`)} · {th.language}{' '}
+              <button type="button" class="claim" onClick={() => client.claim(th.id).then(setOpen).catch(() => { setError(t('app.error')); load(); })}>{t('staff.queue.claim')}</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t('staff.queue.mine')}</h2>
+      <ul id="mine">
+        {mine.map((th) => <li><a href="#" onClick={(e: Event) => { e.preventDefault(); setOpen(th); }}>{t(`topic.${th.topic}`)} · {t(`app.thread.status.${th.status}`)}</a></li>)}
+      </ul>
+    </div>
+  );
+}
+
+/** The text with detected personal data marked, so the moderator sees what to redact. */
+function Highlighted({ text, spans }: { text: string; spans: StaffEntry['personalData']['body'] }) {
+  const parts: (string | ReturnType<typeof Mark>)[] = [];
+  let at = 0;
+  for (const s of spans) {
+    parts.push(text.slice(at, s.start));
+    parts.push(<Mark text={text.slice(s.start, s.end)} kind={s.kind} acknowledged={s.acknowledged} />);
+    at = s.end;
+  }
+  parts.push(text.slice(at));
+  return <p class="highlighted">{parts}</p>;
+}
+function Mark({ text, kind, acknowledged }: { text: string; kind: string; acknowledged: boolean }) {
+  return <mark class={acknowledged ? '' : 'pii'} title={kind}>{text}</mark>;
+}
+
+function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffClient; entry: StaffEntry; tags: Tag[]; reload: () => void; canAnswer: boolean }) {
+  const [title, setTitle] = useState(entry.title);
+  const [body, setBody] = useState(entry.body);
+  const [answer, setAnswer] = useState(entry.answer ?? '');
+  const [chosen, setChosen] = useState<string[]>(entry.tags.length > 0 ? entry.tags : entry.suggestedTags);
+  const [ack, setAck] = useState<string[]>([]);
+  const [reason, setReason] = useState<string>('spam');
+  const [error, setError] = useState<string | null>(null);
+  const act = (path: string, payload: unknown) => client.api(staffEntrySchema, 'POST', `/api/moderation/entries/${entry.id}/${path}`, payload)
+    .then(reload).catch((err: { code?: string }) => setError(err.code === 'personal_data_unresolved' ? t('staff.mod.personalData') : t('app.error')));
+  const spans = [...entry.personalData.title, ...entry.personalData.body, ...entry.personalData.answer].filter((s) => !s.acknowledged);
+  const isModerator = client.roles.includes('moderator');
+  return (
+    <article class="card" data-entry={entry.id}>
+      <p class="small">{entry.kind} · {entry.status} · {entry.language}{entry.flags.length > 0 ? ` · ${t('staff.mod.flags')}: ${entry.flags.map((f) => `${f.reason} ×${f.count}`).join(', ')}` : ''}</p>
+      <h3>{entry.title}</h3>
+      <Highlighted text={entry.body} spans={entry.personalData.body} />
+      {entry.answer ? <Highlighted text={entry.answer} spans={entry.personalData.answer} /> : null}
+      {spans.length > 0 ? (
+        <div class="notice">
+          <p>{t('staff.mod.personalData')}</p>
+          <ul>{spans.map((s) => <li><mark class="pii">{s.text}</mark> ({s.kind}) <button type="button" class="secondary" onClick={() => setAck([...ack, s.text])}>{t('staff.mod.notPersonal')}</button></li>)}</ul>
+        </div>
+      ) : null}
+      {isModerator && entry.status === 'submitted' ? (
+        <>
+          <label for={`t-${entry.id}`}>{t('app.ask.titleLabel')}</label>
+          <input id={`t-${entry.id}`} class="redact-title" value={title} onInput={(e: Event) => setTitle(value(e))} />
+          <label for={`b-${entry.id}`}>{t('app.ask.bodyLabel')}</label>
+          <textarea id={`b-${entry.id}`} class="redact-body" value={body} onInput={(e: Event) => setBody(value(e))}></textarea>
+          <fieldset>
+            <legend>{t('staff.mod.tags')}</legend>
+            {tags.map((tag) => <label><input type="checkbox" value={tag.slug} checked={chosen.includes(tag.slug)} onChange={(e: Event) => {
+              const on = (e.target as HTMLInputElement).checked;
+              setChosen(on ? [...chosen, tag.slug] : chosen.filter((x) => x !== tag.slug));
+            }} />{tag.labels[lang]}</label>)}
+          </fieldset>
+        </>
+      ) : null}
+      {canAnswer && (entry.status === 'accepted' || entry.status === 'answered') ? (
+        <>
+          <label for={`a-${entry.id}`}>{t('staff.answer.label')}</label>
+          <textarea id={`a-${entry.id}`} class="answer-text" value={answer} onInput={(e: Event) => setAnswer(value(e))}></textarea>
+          <button type="button" class="submit-answer" onClick={() => act('answer', { answer })}>{t('staff.answer.submit')}</button>
+        </>
+      ) : null}
+      <ErrorNote message={error} />
+      {isModerator ? (
+        <p class="row">
+          {entry.status === 'submitted' ? <button type="button" class="accept" onClick={() => act('accept', { title, body, tags: chosen, acknowledge: ack })}>{t('staff.mod.accept')}</button> : null}
+          {entry.status === 'answered' || entry.status === 'in_review' ? <button type="button" class="publish" onClick={() => act('publish', { acknowledge: ack })}>{t('staff.mod.publish')}</button> : null}
+          {entry.status === 'answered' || entry.status === 'in_review' ? <button type="button" class="secondary" onClick={() => act('return', { reason: 'needs_changes' })}>{t('staff.mod.return')}</button> : null}
+          {entry.status === 'published' && entry.flags.length > 0 ? <button type="button" class="secondary" onClick={() => act('flags', { decision: 'keep' })}>{t('staff.mod.keep')}</button> : null}
+          {entry.status === 'published' ? <button type="button" class="danger" onClick={() => act('retire', { reason })}>{t('staff.mod.retire')}</button> : null}
+          {['submitted', 'accepted', 'answered'].includes(entry.status) ? (
+            <>
+              <label class="sr" for={`r-${entry.id}`}>{t('staff.mod.reason')}</label>
+              <select id={`r-${entry.id}`} onChange={(e: Event) => setReason(value(e))}>{REASON_CODES.map((r) => <option value={r}>{r}</option>)}</select>
+              <button type="button" class="danger reject" onClick={() => act('reject', { reason })}>{t('staff.mod.reject')}</button>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+const MOD_QUEUES = ['submitted', 'answered', 'flagged', 'in_review', 'accepted'] as const;
+
+function Moderation({ client, answers }: { client: StaffClient; answers: boolean }) {
+  const [queue, setQueue] = useState<string>(answers ? 'accepted' : 'submitted');
+  const [data, setData] = useState<{ counts: Record<string, number>; entries: StaffEntry[] } | null>(null);
+  const [tags, setTags] = useState<Tag[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => {
+    client.api(moderationQueueResponse, 'GET', `/api/moderation/queue?queue=${queue}`).then(setData).catch(() => setError(t('app.error')));
+  };
+  useEffect(() => { client.api(tagListResponse, 'GET', '/api/kb/tags').then((r) => setTags(r.tags)).catch(() => setError(t('app.error'))); }, []);
+  useEffect(load, [queue]);
+  return (
+    <div>
+      <ErrorNote message={error} />
+      {answers ? null : (
+        <div class="tabs">
+          {MOD_QUEUES.map((q) => <button type="button" id={`queue-${q}`} aria-pressed={q === queue} onClick={() => setQueue(q)}>{q} ({data?.counts[q] ?? 0})</button>)}
+        </div>
+      )}
+      {data === null ? <p>{t('app.loading')}</p> : data.entries.length === 0 ? <p>{t('staff.mod.empty')}</p>
+        : data.entries.map((e) => <EntryCard client={client} entry={e} tags={tags} reload={load} canAnswer={answers} />)}
+    </div>
+  );
+}
+
+function Admin({ client }: { client: StaffClient }) {
+  const [roles, setRoles] = useState<StaffRole[]>(['psychologist']);
+  const [code, setCode] = useState<string | null>(null);
+  const [tags, setTags] = useState<Tag[]>([]);
+  const [tag, setTag] = useState({ slug: '', kind: 'topic' as Tag['kind'], ru: '', kk: '', en: '' });
+  const [error, setError] = useState<string | null>(null);
+  const loadTags = () => client.api(tagListResponse, 'GET', '/api/kb/tags').then((r) => setTags(r.tags)).catch(() => setError(t('app.error')));
+  useEffect(() => { loadTags(); }, []);
+  return (
+    <div>
+      <ErrorNote message={error} />
+      <h2>{t('staff.admin.invite')}</h2>
+      <fieldset>
+        <legend>{t('staff.admin.roles')}</legend>
+        {STAFF_ROLES.map((r) => <label><input type="checkbox" checked={roles.includes(r)} onChange={(e: Event) => {
+          const on = (e.target as HTMLInputElement).checked;
+          setRoles(on ? [...roles, r] : roles.filter((x) => x !== r));
+        }} />{r}</label>)}
+      </fieldset>
+      <button type="button" id="create-invite" onClick={() => client.api(createInviteResponse, 'POST', '/api/staff/invites', { roles }).then((r) => setCode(r.code)).catch(() => setError(t('app.error')))}>{t('staff.admin.invite')}</button>
+      {code ? <p>{t('staff.admin.inviteCreated')} <span class="code" id="invite-code">{code}</span></p> : null}
+      <h2>{t('staff.admin.tags')}</h2>
+      <ul class="tags">{tags.map((x) => <li>{x.labels[lang]} <span class="small">({x.slug})</span></li>)}</ul>
+      <form onSubmit={(e: Event) => {
+        e.preventDefault();
+        client.api(tagSchema, 'POST', '/api/admin/tags', { slug: tag.slug, kind: tag.kind, labels: { ru: tag.ru, kk: tag.kk, en: tag.en } })
+          .then(loadTags).catch(() => setError(t('app.error')));
+      }}>
+        <label for="tag-slug">{t('staff.admin.slug')}</label>
+        <input id="tag-slug" value={tag.slug} onInput={(e: Event) => setTag({ ...tag, slug: value(e) })} required pattern="[a-z0-9-]+" />
+        <label for="tag-kind">{t('staff.admin.kind')}</label>
+        <select id="tag-kind" onChange={(e: Event) => setTag({ ...tag, kind: value(e) as Tag['kind'] })}><option value="topic">topic</option><option value="population">population</option></select>
+        {LANGS.map((l) => <><label for={`tag-${l}`}>{translator(l)('lang.name')}</label><input id={`tag-${l}`} value={tag[l]} onInput={(e: Event) => setTag({ ...tag, [l]: value(e) })} required /></>)}
+        <button type="submit">{t('staff.admin.addTag')}</button>
+      </form>
+    </div>
+  );
+}
+
+type Tab = 'queue' | 'moderation' | 'answers' | 'admin';
+
+function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) {
+  const has = (...r: StaffRole[]) => r.some((x) => client.roles.includes(x));
+  const tabs: Tab[] = [
+    ...(has('psychologist', 'supervisor') ? ['queue' as const] : []),
+    ...(has('moderator') ? ['moderation' as const] : []),
+    ...(has('psychologist') ? ['answers' as const] : []),
+    ...(has('admin') ? ['admin' as const] : []),
+  ];
+  const [tab, setTab] = useState<Tab>(tabs[0] ?? 'queue');
+  return (
+    <div>
+      <div class="tabs" role="toolbar">
+        {tabs.map((x) => <button type="button" id={`tab-${x}`} aria-pressed={x === tab} onClick={() => setTab(x)}>{t(`staff.tab.${x}`)}</button>)}
+        <button type="button" id="logout" class="secondary" onClick={() => client.logout().finally(onOut)}>{t('staff.logout')}</button>
+      </div>
+      {tab === 'queue' ? <Consultations client={client} /> : null}
+      {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
+      {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
+      {tab === 'admin' ? <Admin client={client} /> : null}
+    </div>
+  );
+}
+
+function App() {
+  const [client, setClient] = useState<StaffClient | null>(null);
+  return client ? <Console client={client} onOut={() => { client.forgetKeys(); setClient(null); }} /> : <Login onIn={setClient} />;
+}
+
+if (root) render(<App />, root);

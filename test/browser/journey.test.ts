@@ -1,0 +1,235 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInvite, signDirectory } from '../../src/staff/service.js';
+import { seedDemoContent } from '../../src/knowledge/seed.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder } from './support.js';
+
+// The whole service in real Chromium, as its people use it: an asker and a psychologist in two
+// browser contexts, a question through moderation to search, quick exit, languages, no-JS pages.
+// Every request is recorded: the message sentinels must never leave a browser in plaintext.
+
+let server: TestServer;
+let browser: Browser;
+const rec: Recorder = newRecorder();
+
+beforeAll(async () => {
+  server = await startServer({}, { web: true });
+  seedDemoContent(server.db, Date.now());
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A staff member accepts an invite in the console (keys made and wrapped in the browser). */
+async function staffJoins(page: Page, roles: Parameters<typeof createInvite>[2], login: string): Promise<void> {
+  const { code } = createInvite(server.db, server.pepper, roles, Date.now());
+  await page.goto(`${server.url}/ru/staff`);
+  await page.click('#mode-accept');
+  await page.fill('#s-code', code);
+  await page.fill('#s-login', login);
+  await page.fill('#s-pass', 'a long staff passphrase');
+  await page.fill('#s-repeat', 'a long staff passphrase');
+  await page.click('#s-submit');
+  await page.locator('#logout').waitFor();
+  // The admin signs the new key into the directory with the offline organisation key.
+  signDirectory(server.db, server.sodium, server.org.privateKey);
+}
+
+describe('consultation journey', () => {
+  it('asker and psychologist talk end to end; the asker comes back with the code and erases', async () => {
+    const SENT = 'SENTINEL-ask-7f3a: мне очень тревожно';
+    const REPLY = 'SENTINEL-reply-91c: я с вами';
+
+    const staffCtx = await newContext(browser, server, rec);
+    const psy = await staffCtx.newPage();
+    await staffJoins(psy, ['psychologist'], 'aigerim');
+    await shots(psy, 'staff-console');
+
+    const askerCtx = await newContext(browser, server, rec, { width: 360 });
+    const asker = await askerCtx.newPage();
+    await asker.goto(`${server.url}/ru/app`);
+    await asker.click('#new-code');
+    const code = (await asker.locator('#recovery-code').textContent())!.trim();
+    expect(code).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
+    await shots(asker, 'asker-code');
+    expect(await asker.isChecked('#remember')).toBe(false);
+    await asker.fill('#confirm-code', 'ZZZZ');
+    await asker.locator('form button[type=submit]').click();
+    await asker.locator('.error').waitFor();
+    await asker.fill('#confirm-code', code.slice(-4));
+    await asker.locator('form button[type=submit]').click();
+    await asker.click('#go-consult');
+    await asker.click('#start-consult');
+    await asker.locator('#message').waitFor();
+    await asker.fill('#message', SENT);
+    await asker.click('#send');
+    await asker.locator('#messages li', { hasText: SENT }).waitFor();
+
+    // The psychologist sees it in the queue, takes it, reads and replies.
+    await psy.reload(); // keys live in memory only: a reload means logging in again
+    await psy.fill('#s-login', 'aigerim');
+    await psy.fill('#s-pass', 'a long staff passphrase');
+    await psy.click('#s-submit');
+    await psy.locator('#queue .claim').first().click();
+    await psy.locator('#messages li', { hasText: SENT }).waitFor();
+    await psy.fill('#reply', REPLY);
+    await psy.click('#send-reply');
+
+    // Live, without reloading.
+    await asker.locator('#messages li', { hasText: REPLY }).waitFor({ timeout: 10_000 });
+    await shots(asker, 'asker-thread');
+    await askerCtx.close();
+
+    // Back with the code in a fresh context: nothing was remembered there.
+    const again = await newContext(browser, server, rec, { width: 360 });
+    const back = await again.newPage();
+    await back.goto(`${server.url}/ru/app`);
+    await back.click('#have-code');
+    await back.fill('#restore-code', code.toLowerCase());
+    await back.locator('form button[type=submit]').click();
+    await back.locator('#my-threads a').first().click();
+    await back.locator('#messages li', { hasText: REPLY }).waitFor();
+    await back.locator('#messages li', { hasText: SENT }).waitFor();
+    back.on('dialog', (d) => void d.accept());
+    await back.click('#erase-thread');
+    await back.locator('#go-consult').waitFor();
+    expect(await back.locator('#my-threads').count()).toBe(0);
+    await shots(back, 'asker-home');
+    await again.close();
+    await staffCtx.close();
+
+    // In neither direction did a sentinel cross the network in plaintext.
+    for (const r of rec.requests) {
+      expect(r.url).not.toContain('SENTINEL');
+      expect(r.body).not.toContain('SENTINEL');
+      expect(r.url).not.toContain(code);
+    }
+    for (const body of rec.responses) expect(body).not.toContain('SENTINEL');
+    expect(rec.requests.some((r) => r.url.includes('/api/threads') && r.body.includes('ciphertext'))).toBe(true);
+  });
+});
+
+describe('a public question', () => {
+  it.each([
+    ['ru', 'Как пережить бессонницу перед анализами', 'Перед анализами не сплю ночами. Мой телефон +7 701 234 56 78.'],
+    ['kk', 'Талдау алдында ұйқысыздықты қалай жеңуге болады', 'Талдау алдында түнде ұйықтай алмаймын. Телефоным +7 702 345 67 89.'],
+    ['en', 'Cannot sleep before my test results', 'I lie awake every night before results. My phone is +7 705 456 78 90.'],
+  ])('goes from submission through moderation (phone redacted) to search, in %s', async (lang, title, body) => {
+    const askerCtx = await newContext(browser, server, rec);
+    const asker = await askerCtx.newPage();
+    await asker.goto(`${server.url}/${lang}/app`);
+    await asker.click('#new-code');
+    const code = (await asker.locator('#recovery-code').textContent())!.trim();
+    await asker.fill('#confirm-code', code.slice(-4));
+    await asker.locator('form button[type=submit]').click();
+    await asker.click('#go-ask');
+    await asker.fill('#ask-title', title);
+    await asker.fill('#ask-body', body);
+    await asker.selectOption('#ask-language', lang);
+    await asker.locator('form button[type=submit]').click();
+    await asker.locator('#my-questions li[data-status=submitted]').waitFor();
+
+    const modCtx = await newContext(browser, server, rec);
+    const mod = await modCtx.newPage();
+    await staffJoins(mod, ['moderator'], `mod-${lang}`);
+    const card = mod.locator('article.card', { hasText: title });
+    await card.locator('mark.pii').first().waitFor();
+    if (lang === 'ru') await shots(mod, 'moderation-pii');
+    await card.locator('.redact-body').fill(body.replace(/\+7[\d ]+/, '[…]'));
+    await card.locator('input[value=sleep]').check();
+    await card.locator('button.accept').click();
+    await mod.locator('article.card', { hasText: title }).waitFor({ state: 'detached' });
+
+    const psyCtx = await newContext(browser, server, rec);
+    const psy = await psyCtx.newPage();
+    await staffJoins(psy, ['psychologist'], `psy-${lang}`);
+    await psy.click('#tab-answers');
+    const todo = psy.locator('article.card', { hasText: title });
+    await todo.locator('.answer-text').fill('A careful answer: keep a steady bedtime, and talk to a psychologist in a private consultation.');
+    await todo.locator('.submit-answer').click();
+    await psy.locator('article.card', { hasText: title }).waitFor({ state: 'detached' });
+
+    await mod.reload();
+    await mod.fill('#s-login', `mod-${lang}`);
+    await mod.fill('#s-pass', 'a long staff passphrase');
+    await mod.click('#s-submit');
+    await mod.click('#queue-answered');
+    await mod.locator('article.card', { hasText: title }).locator('button.publish').click();
+    await mod.locator('article.card', { hasText: title }).waitFor({ state: 'detached' });
+
+    const reader = await askerCtx.newPage();
+    await reader.goto(`${server.url}/${lang}/search?q=${encodeURIComponent(title.split(' ').slice(-2).join(' '))}`);
+    const hit = reader.locator('ol.results li', { hasText: title.split(' ')[0]! });
+    await hit.first().waitFor();
+    await hit.first().locator('a').click();
+    const article = (await reader.locator('article').textContent())!;
+    expect(article).not.toContain('+7');
+    expect(article).toContain('[…]');
+    await Promise.all([askerCtx.close(), modCtx.close(), psyCtx.close()]);
+  });
+});
+
+describe('quick exit', () => {
+  it('blanks the page and replaces the location, by button and by Shift three times, with no call home', async () => {
+    const ctx = await newContext(browser, server, rec);
+    const page = await ctx.newPage();
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/ru/search?q=сон`, { waitUntil: 'networkidle' });
+    const before = rec.requests.length;
+    await page.click('#quick-exit');
+    await page.waitForURL(QUICK_EXIT);
+    expect(rec.requests.length).toBe(before);
+    await page.goBack().catch(() => undefined);
+    expect(page.url()).not.toContain(server.url);
+
+    await page.goto(`${server.url}/en/`, { waitUntil: 'networkidle' });
+    const mark = rec.requests.length;
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift');
+    await page.waitForURL(QUICK_EXIT);
+    expect(rec.requests.length).toBe(mark);
+    await ctx.close();
+  });
+});
+
+describe('languages and pages without JavaScript', () => {
+  it('switches language keeping the address shareable', async () => {
+    const ctx = await newContext(browser, server, rec, { width: 360 });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/ru/search?q=${encodeURIComponent('сон')}`);
+    await shots(page, 'public-search');
+    await page.click('nav.langs a[hreflang=kk]');
+    await page.waitForURL(/\/kk\/search\?q=/);
+    expect(await page.getAttribute('html', 'lang')).toBe('kk');
+    await page.click('nav.langs a[hreflang=en]');
+    await page.waitForURL(/\/en\/search\?q=/);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await ctx.close();
+  });
+
+  it('browses, searches and reads with JavaScript off', async () => {
+    const ctx = await newContext(browser, server, rec, { javaScriptEnabled: false, width: 360 });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/ru/`);
+    await shots(page, 'public-home');
+    await page.fill('#q', 'тревога');
+    await page.press('#q', 'Enter');
+    await page.waitForURL(/\/ru\/search\?q=/);
+    await page.locator('ol.results mark').first().waitFor();
+    await page.locator('ol.results a').first().click();
+    await page.locator('article h1').waitFor();
+    await shots(page, 'public-entry');
+    await page.goto(`${server.url}/ru/browse?topic=sleep`);
+    expect(await page.locator('ul.results li').count()).toBeGreaterThan(0);
+    await page.goto(`${server.url}/ru/app`);
+    expect(await page.locator('noscript').count()).toBe(1);
+    await ctx.close();
+  });
+
+  it('loaded nothing from anywhere else and broke no CSP rule on any page visited', () => {
+    expect(rec.offOrigin).toEqual([]);
+    expect(rec.cspViolations).toEqual([]);
+  });
+});
