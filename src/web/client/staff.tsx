@@ -48,8 +48,8 @@ function Login({ onIn }: { onIn: (c: StaffClient) => void }) {
   return (
     <form onSubmit={submit} autocomplete="off">
       <div class="tabs">
-        <button type="button" aria-pressed={mode === 'login'} onClick={() => setMode('login')}>{t('staff.login')}</button>
-        <button type="button" id="mode-accept" aria-pressed={mode === 'accept'} onClick={() => setMode('accept')}>{t('staff.accept')}</button>
+        <button type="button" aria-pressed={String(mode === 'login')} onClick={() => setMode('login')}>{t('staff.login')}</button>
+        <button type="button" id="mode-accept" aria-pressed={String(mode === 'accept')} onClick={() => setMode('accept')}>{t('staff.accept')}</button>
       </div>
       {mode === 'accept' ? (
         <>
@@ -277,7 +277,7 @@ function Moderation({ client, answers }: { client: StaffClient; answers: boolean
       <ErrorNote message={error} />
       {answers ? null : (
         <div class="tabs">
-          {MOD_QUEUES.map((q) => <button type="button" id={`queue-${q}`} aria-pressed={q === queue} onClick={() => setQueue(q)}>{q} ({data?.counts[q] ?? 0})</button>)}
+          {MOD_QUEUES.map((q) => <button type="button" id={`queue-${q}`} aria-pressed={String(q === queue)} onClick={() => setQueue(q)}>{q} ({data?.counts[q] ?? 0})</button>)}
         </div>
       )}
       {data === null ? <p>{t('app.loading')}</p> : data.entries.length === 0 ? <p>{t('staff.mod.empty')}</p>
@@ -339,7 +339,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
   return (
     <div>
       <div class="tabs" role="toolbar">
-        {tabs.map((x) => <button type="button" id={`tab-${x}`} aria-pressed={x === tab} onClick={() => setTab(x)}>{t(`staff.tab.${x}`)}</button>)}
+        {tabs.map((x) => <button type="button" id={`tab-${x}`} aria-pressed={String(x === tab)} onClick={() => setTab(x)}>{t(`staff.tab.${x}`)}</button>)}
         <button type="button" id="logout" class="secondary" onClick={() => client.logout().finally(onOut)}>{t('staff.logout')}</button>
       </div>
       {tab === 'queue' ? <Consultations client={client} /> : null}
