@@ -228,6 +228,30 @@ describe('languages and pages without JavaScript', () => {
     await ctx.close();
   });
 
+  it('fits 360 px without sideways scrolling, and reaches quick exit and the search by keyboard with a visible focus', async () => {
+    const ctx = await newContext(browser, server, rec, { width: 360 });
+    const page = await ctx.newPage();
+    for (const path of ['/ru/', '/kk/search?q=ұйқы', '/en/browse?topic=sleep', '/ru/app', '/ru/staff']) {
+      await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+    }
+    await page.goto(`${server.url}/ru/`);
+    const focused: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      const info = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return { id: el.id, cls: el.className, outline: getComputedStyle(el).outlineStyle };
+      });
+      focused.push(info.id || info.cls);
+      expect(info.outline, JSON.stringify(info)).not.toBe('none');
+    }
+    expect(focused[0]).toBe('skip');
+    expect(focused).toContain('quick-exit');
+    expect(focused).toContain('q');
+    await ctx.close();
+  });
+
   it('loaded nothing from anywhere else and broke no CSP rule on any page visited', () => {
     expect(rec.offOrigin).toEqual([]);
     expect(rec.cspViolations).toEqual([]);

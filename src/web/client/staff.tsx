@@ -308,11 +308,30 @@ function Admin({ client }: { client: StaffClient }) {
       <button type="button" id="create-invite" onClick={() => client.api(createInviteResponse, 'POST', '/api/staff/invites', { roles }).then((r) => setCode(r.code)).catch(() => setError(t('app.error')))}>{t('staff.admin.invite')}</button>
       {code ? <p>{t('staff.admin.inviteCreated')} <span class="code" id="invite-code">{code}</span></p> : null}
       <h2>{t('staff.admin.tags')}</h2>
-      <ul class="tags">{tags.map((x) => <li>{x.labels[lang]} <span class="small">({x.slug})</span></li>)}</ul>
+      <ul>
+        {tags.map((x) => (
+          <li class="row">
+            {x.labels[lang]} <span class="small">({x.slug})</span>
+            <label class="sr" for={`merge-${x.slug}`}>{t('staff.admin.mergeInto')}</label>
+            <select id={`merge-${x.slug}`} onChange={(e: Event) => {
+              const into = value(e);
+              if (into) client.api(tagSchema, 'POST', `/api/admin/tags/${x.slug}/merge`, { into }).then(loadTags).catch(() => setError(t('app.error')));
+            }}>
+              <option value="">{t('staff.admin.mergeInto')}</option>
+              {tags.filter((y) => y.kind === x.kind && y.slug !== x.slug).map((y) => <option value={y.slug}>{y.labels[lang]}</option>)}
+            </select>
+          </li>
+        ))}
+      </ul>
+      <p class="small">{t('staff.admin.tagHint')}</p>
       <form onSubmit={(e: Event) => {
         e.preventDefault();
-        client.api(tagSchema, 'POST', '/api/admin/tags', { slug: tag.slug, kind: tag.kind, labels: { ru: tag.ru, kk: tag.kk, en: tag.en } })
-          .then(loadTags).catch(() => setError(t('app.error')));
+        const labels = { ru: tag.ru, kk: tag.kk, en: tag.en };
+        // An existing slug renames the tag; a new one adds it.
+        const request = tags.some((x) => x.slug === tag.slug)
+          ? client.api(tagSchema, 'PUT', `/api/admin/tags/${tag.slug}`, { labels })
+          : client.api(tagSchema, 'POST', '/api/admin/tags', { slug: tag.slug, kind: tag.kind, labels });
+        request.then(loadTags).catch(() => setError(t('app.error')));
       }}>
         <label for="tag-slug">{t('staff.admin.slug')}</label>
         <input id="tag-slug" value={tag.slug} onInput={(e: Event) => setTag({ ...tag, slug: value(e) })} required pattern="[a-z0-9-]+" />

@@ -187,6 +187,8 @@ export const en = {
   'staff.admin.addTag': 'Add tag',
   'staff.admin.slug': 'Slug',
   'staff.admin.kind': 'Kind',
+  'staff.admin.mergeInto': 'Merge into…',
+  'staff.admin.tagHint': 'A slug that exists renames that tag in every language; a new slug adds a tag.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -187,4 +187,6 @@ export const kk: Record<MessageKey, string> = {
   'staff.admin.addTag': 'Тег қосу',
   'staff.admin.slug': 'Идентификатор',
   'staff.admin.kind': 'Түрі',
+  'staff.admin.mergeInto': 'Біріктіру…',
+  'staff.admin.tagHint': 'Бар идентификатор тегтің атын барлық тілде өзгертеді; жаңасы тег қосады.',
 };

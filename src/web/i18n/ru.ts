@@ -187,4 +187,6 @@ export const ru: Record<MessageKey, string> = {
   'staff.admin.addTag': 'Добавить тег',
   'staff.admin.slug': 'Идентификатор',
   'staff.admin.kind': 'Вид',
+  'staff.admin.mergeInto': 'Объединить с…',
+  'staff.admin.tagHint': 'Существующий идентификатор переименует тег на всех языках; новый добавит тег.',
 };
