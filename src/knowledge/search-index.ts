@@ -6,8 +6,8 @@ import { editDistance, loosePrefix, stem, stemText, tokenize } from './text.js';
 // Full-text search over published entries (DESIGN.md §6), in four passes that each run only
 // when the ones before found too little:
 //   1. exact      every query word's Snowball stem;
-//   2. loose      any word, by stem or by a shorter stem prefix (anxious ~ anxiety), the last
-//                 word also as a prefix (it may still be being typed);
+//   2. loose      any word by its stem; then, if still too few, also by a shorter stem prefix
+//                 (anxious ~ anxiety), the last word as a prefix (it may still be being typed);
 //   3. substring  each word looked up as a substring in a trigram index of the vocabulary
 //                 (Kazakh suffixes: серіктес → серіктесіме; part-words), then searched by stem;
 //   4. corrected  each word replaced by the closest word form in the vocabulary (one edit, two
@@ -168,9 +168,13 @@ export function searchEntries(db: Db, q: string, filters: SearchFilters, want: n
   const exactQuery = (ws: readonly string[]): string => ws.map((w) => quote(stem(w))).join(' AND ');
   add(rankedMatches(db, exactQuery(words), filters, want), 'exact');
 
+  if (seen.size < want && stems.length > 1) {
+    // Any word, by its stem: cheap, and for several words usually enough.
+    add(rankedMatches(db, stems.map(quote).join(' OR '), filters, want), 'loose');
+  }
   if (seen.size < want) {
     // Loose: any word, by its stem, a shorter stem prefix, or (the last word, perhaps still
-    // being typed) as a prefix.
+    // being typed) as a prefix. Prefixes merge many terms' doclists: the dearest stem query.
     const loose = stems.map((s, i) => {
       const p = loosePrefix(s) ?? (i === stems.length - 1 && s.length >= 3 ? s : null);
       if (p) matcher.prefixes.push(p);

@@ -112,6 +112,69 @@ describe('consultation journey', () => {
   });
 });
 
+describe('staff administration and hand-over', () => {
+  it('an admin invites a psychologist from the console, who joins; a consultation is handed over to them', async () => {
+    const adminCtx = await newContext(browser, server, rec);
+    const admin = await adminCtx.newPage();
+    await staffJoins(admin, ['admin'], 'centre-admin');
+    await admin.click('#tab-admin');
+    await admin.locator('fieldset input[type=checkbox]').nth(3).check(); // supervisor too (psychologist is checked by default)
+    await admin.click('#create-invite');
+    const code = (await admin.locator('#invite-code').textContent())!.trim();
+    expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    await shots(admin, 'staff-admin');
+
+    const aCtx = await newContext(browser, server, rec);
+    const a = await aCtx.newPage();
+    await staffJoins(a, ['psychologist'], 'first-psy');
+    const bCtx = await newContext(browser, server, rec);
+    const b = await bCtx.newPage();
+    await b.goto(`${server.url}/ru/staff`);
+    await b.click('#mode-accept');
+    await b.fill('#s-code', code);
+    await b.fill('#s-login', 'second-psy');
+    await b.fill('#s-pass', 'a long staff passphrase');
+    await b.fill('#s-repeat', 'a long staff passphrase');
+    await b.click('#s-submit');
+    await b.locator('#logout').waitFor();
+    signDirectory(server.db, server.sodium, server.org.privateKey);
+
+    const askerCtx = await newContext(browser, server, rec);
+    const asker = await askerCtx.newPage();
+    await asker.goto(`${server.url}/ru/app`);
+    await asker.click('#new-code');
+    const recovery = (await asker.locator('#recovery-code').textContent())!.trim();
+    await asker.fill('#confirm-code', recovery.slice(-4));
+    await asker.locator('form button[type=submit]').click();
+    await asker.click('#go-consult');
+    await asker.click('#start-consult');
+    await asker.fill('#message', 'SENTINEL-handover-5d: нужна помощь');
+    await asker.click('#send');
+
+    await a.reload();
+    await a.fill('#s-login', 'first-psy');
+    await a.fill('#s-pass', 'a long staff passphrase');
+    await a.click('#s-submit');
+    await a.locator('#queue .claim').first().click();
+    await a.locator('#messages li', { hasText: 'SENTINEL-handover-5d' }).waitFor();
+    await a.locator('#handover-to option', { hasText: 'second-psy' }).waitFor({ state: 'attached' });
+    await a.selectOption('#handover-to', { label: 'second-psy' });
+    await a.locator('#handover-to + button').click();
+
+    await b.reload();
+    await b.fill('#s-login', 'second-psy');
+    await b.fill('#s-pass', 'a long staff passphrase');
+    await b.click('#s-submit');
+    await b.locator('#mine a').first().click();
+    await b.locator('#messages li', { hasText: 'SENTINEL-handover-5d' }).waitFor();
+    await b.fill('#reply', 'SENTINEL-handover-reply: я здесь');
+    await b.click('#send-reply');
+    await asker.locator('#messages li', { hasText: 'SENTINEL-handover-reply' }).waitFor({ timeout: 10_000 });
+    await Promise.all([adminCtx.close(), aCtx.close(), bCtx.close(), askerCtx.close()]);
+    for (const r of rec.requests) expect(r.body).not.toContain('SENTINEL-handover');
+  });
+});
+
 describe('a public question', () => {
   it.each([
     ['ru', 'Как пережить бессонницу перед анализами', 'Перед анализами не сплю ночами. Мой телефон +7 701 234 56 78.'],
