@@ -207,7 +207,7 @@ function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffCl
   const isModerator = client.roles.includes('moderator');
   return (
     <article class="card" data-entry={entry.id}>
-      <p class="small">{entry.kind} · {entry.status} · {entry.language}{entry.flags.length > 0 ? ` · ${t('staff.mod.flags')}: ${entry.flags.map((f) => `${f.reason} ×${f.count}`).join(', ')}` : ''}</p>
+      <p class="small">{t(`kind.${entry.kind}`)} · {t(`status.${entry.status}`)} · {entry.language}{entry.flags.length > 0 ? ` · ${t('staff.mod.flags')}: ${entry.flags.map((f) => `${t(`reason.${f.reason}`)} ×${f.count}`).join(', ')}` : ''}</p>
       <h3>{entry.title}</h3>
       <Highlighted text={entry.body} spans={entry.personalData.body} />
       {entry.answer ? <Highlighted text={entry.answer} spans={entry.personalData.answer} /> : null}
@@ -250,7 +250,7 @@ function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffCl
           {['submitted', 'accepted', 'answered'].includes(entry.status) ? (
             <>
               <label class="sr" for={`r-${entry.id}`}>{t('staff.mod.reason')}</label>
-              <select id={`r-${entry.id}`} onChange={(e: Event) => setReason(value(e))}>{REASON_CODES.map((r) => <option value={r}>{r}</option>)}</select>
+              <select id={`r-${entry.id}`} onChange={(e: Event) => setReason(value(e))}>{REASON_CODES.map((r) => <option value={r}>{t(`reason.${r}`)}</option>)}</select>
               <button type="button" class="danger reject" onClick={() => act('reject', { reason })}>{t('staff.mod.reject')}</button>
             </>
           ) : null}
@@ -263,7 +263,7 @@ function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffCl
 const MOD_QUEUES = ['submitted', 'answered', 'flagged', 'in_review', 'accepted'] as const;
 
 function Moderation({ client, answers }: { client: StaffClient; answers: boolean }) {
-  const [queue, setQueue] = useState<string>(answers ? 'accepted' : 'submitted');
+  const [queue, setQueue] = useState<(typeof MOD_QUEUES)[number]>(answers ? 'accepted' : 'submitted');
   const [data, setData] = useState<{ counts: Record<string, number>; entries: StaffEntry[] } | null>(null);
   const [tags, setTags] = useState<Tag[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -277,7 +277,7 @@ function Moderation({ client, answers }: { client: StaffClient; answers: boolean
       <ErrorNote message={error} />
       {answers ? null : (
         <div class="tabs">
-          {MOD_QUEUES.map((q) => <button type="button" id={`queue-${q}`} aria-pressed={String(q === queue)} onClick={() => setQueue(q)}>{q} ({data?.counts[q] ?? 0})</button>)}
+          {MOD_QUEUES.map((q) => <button type="button" id={`queue-${q}`} aria-pressed={String(q === queue)} onClick={() => setQueue(q)}>{t(`queue.${q}`)} ({data?.counts[q] ?? 0})</button>)}
         </div>
       )}
       {data === null ? <p>{t('app.loading')}</p> : data.entries.length === 0 ? <p>{t('staff.mod.empty')}</p>
@@ -303,7 +303,7 @@ function Admin({ client }: { client: StaffClient }) {
         {STAFF_ROLES.map((r) => <label><input type="checkbox" checked={roles.includes(r)} onChange={(e: Event) => {
           const on = (e.target as HTMLInputElement).checked;
           setRoles(on ? [...roles, r] : roles.filter((x) => x !== r));
-        }} />{r}</label>)}
+        }} />{t(`role.${r}`)}</label>)}
       </fieldset>
       <button type="button" id="create-invite" onClick={() => client.api(createInviteResponse, 'POST', '/api/staff/invites', { roles }).then((r) => setCode(r.code)).catch(() => setError(t('app.error')))}>{t('staff.admin.invite')}</button>
       {code ? <p>{t('staff.admin.inviteCreated')} <span class="code" id="invite-code">{code}</span></p> : null}
@@ -336,7 +336,7 @@ function Admin({ client }: { client: StaffClient }) {
         <label for="tag-slug">{t('staff.admin.slug')}</label>
         <input id="tag-slug" value={tag.slug} onInput={(e: Event) => setTag({ ...tag, slug: value(e) })} required pattern="[a-z0-9-]+" />
         <label for="tag-kind">{t('staff.admin.kind')}</label>
-        <select id="tag-kind" onChange={(e: Event) => setTag({ ...tag, kind: value(e) as Tag['kind'] })}><option value="topic">topic</option><option value="population">population</option></select>
+        <select id="tag-kind" onChange={(e: Event) => setTag({ ...tag, kind: value(e) as Tag['kind'] })}><option value="topic">{t('kind.topic')}</option><option value="population">{t('kind.population')}</option></select>
         {LANGS.map((l) => <><label for={`tag-${l}`}>{translator(l)('lang.name')}</label><input id={`tag-${l}`} value={tag[l]} onInput={(e: Event) => setTag({ ...tag, [l]: value(e) })} required /></>)}
         <button type="submit">{t('staff.admin.addTag')}</button>
       </form>
