@@ -306,7 +306,7 @@ function Admin({ client }: { client: StaffClient }) {
         }} />{t(`role.${r}`)}</label>)}
       </fieldset>
       <button type="button" id="create-invite" onClick={() => client.api(createInviteResponse, 'POST', '/api/staff/invites', { roles }).then((r) => setCode(r.code)).catch(() => setError(t('app.error')))}>{t('staff.admin.invite')}</button>
-      {code ? <p>{t('staff.admin.inviteCreated')} <span class="code" id="invite-code">{code}</span></p> : null}
+      {code ? <><p>{t('staff.admin.inviteCreated')}</p><p class="code" id="invite-code">{code}</p></> : null}
       <h2>{t('staff.admin.tags')}</h2>
       <ul>
         {tags.map((x) => (
