@@ -32,6 +32,7 @@ async function staffJoins(page: Page, roles: Parameters<typeof createInvite>[2],
   await page.fill('#s-login', login);
   await page.fill('#s-pass', 'a long staff passphrase');
   await page.fill('#s-repeat', 'a long staff passphrase');
+  for (const field of ['#s-code', '#s-pass', '#s-repeat']) expect(await page.getAttribute(field, 'autocomplete')).toBe('off');
   await page.click('#s-submit');
   await page.locator('#logout').waitFor();
   // The admin signs the new key into the directory with the offline organisation key.
@@ -56,6 +57,7 @@ describe('consultation journey', () => {
     expect(code).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
     await shots(asker, 'asker-code');
     expect(await asker.isChecked('#remember')).toBe(false);
+    expect(await asker.getAttribute('#confirm-code', 'autocomplete')).toBe('off');
     await asker.fill('#confirm-code', 'ZZZZ');
     await asker.locator('form button[type=submit]').click();
     await asker.locator('.error').waitFor();
@@ -81,6 +83,8 @@ describe('consultation journey', () => {
     // Live, without reloading.
     await asker.locator('#messages li', { hasText: REPLY }).waitFor({ timeout: 10_000 });
     await shots(asker, 'asker-thread');
+    // "Remember me" was off: no cookie and nothing in the origin's storage outlives the tab.
+    expect(await askerCtx.storageState()).toMatchObject({ cookies: [], origins: [] });
     await askerCtx.close();
 
     // Back with the code in a fresh context: nothing was remembered there.
@@ -88,6 +92,7 @@ describe('consultation journey', () => {
     const back = await again.newPage();
     await back.goto(`${server.url}/ru/app`);
     await back.click('#have-code');
+    expect(await back.getAttribute('#restore-code', 'autocomplete')).toBe('off');
     await back.fill('#restore-code', code.toLowerCase());
     await back.locator('form button[type=submit]').click();
     await back.locator('#my-threads a').first().click();
@@ -109,6 +114,28 @@ describe('consultation journey', () => {
     }
     for (const body of rec.responses) expect(body).not.toContain('SENTINEL');
     expect(rec.requests.some((r) => r.url.includes('/api/threads') && r.body.includes('ciphertext'))).toBe(true);
+  });
+});
+
+describe('remember on this device', () => {
+  it('keeps the space across a reload only when asked, and forgets it on leaving', async () => {
+    const ctx = await newContext(browser, server, rec, { width: 360 });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/en/app`);
+    await page.click('#new-code');
+    const code = (await page.locator('#recovery-code').textContent())!.trim();
+    await page.fill('#confirm-code', code.slice(-4));
+    await page.check('#remember');
+    await page.locator('form button[type=submit]').click();
+    await page.locator('#go-ask').waitFor();
+    await page.reload();
+    await page.locator('#go-ask').waitFor();
+    await page.click('#leave');
+    await page.locator('#new-code').waitFor();
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    await page.reload();
+    await page.locator('#new-code').waitFor();
+    await ctx.close();
   });
 });
 
