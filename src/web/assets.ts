@@ -67,6 +67,13 @@ export async function buildAssets(options: BuildOptions): Promise<Assets> {
     jsxImportSource: 'hono/jsx/dom',
     legalComments: 'none',
     logLevel: 'silent',
+    plugins: [{
+      name: 'zod-one-locale',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+          (args.importer.includes('/zod/') ? { path: join(HERE, 'client/zod-locales.ts') } : undefined));
+      },
+    }],
     define: {
       __ORG_PUBLIC_KEY__: JSON.stringify(options.orgPublicKey),
       __STAFF_KDF__: JSON.stringify(options.staffKdf),
