@@ -114,7 +114,7 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
     <div>
       <p class="small">{t(`topic.${thread.topic}`)} · {t(`urgency.${thread.urgency}`)} · {thread.language}</p>
       <ol class="messages" id="messages" aria-live="polite">
-        {messages.map((m) => <li class={m.mine ? 'mine' : ''}><span class="who">{m.mine ? t('app.thread.you') : '—'}</span>{m.text}</li>)}
+        {messages.map((m) => <li class={m.mine ? 'mine' : ''}><span class="who">{m.mine ? t('app.thread.you') : t('staff.thread.other')}</span>{m.text}</li>)}
       </ol>
       <form onSubmit={(e: Event) => {
         e.preventDefault();

@@ -166,6 +166,7 @@ export const en = {
   'staff.thread.handover': 'Hand over to',
   'staff.thread.handoverSubmit': 'Hand over',
   'staff.thread.close': 'Close',
+  'staff.thread.other': 'The person',
   'staff.mod.empty': 'Nothing waiting.',
   'staff.mod.personalData': 'Personal data found: redact it, or confirm it is not personal.',
   'staff.mod.notPersonal': 'Not personal',

@@ -166,6 +166,7 @@ export const kk: Record<MessageKey, string> = {
   'staff.thread.handover': 'Әріптеске беру',
   'staff.thread.handoverSubmit': 'Беру',
   'staff.thread.close': 'Аяқтау',
+  'staff.thread.other': 'Әңгімелесуші',
   'staff.mod.empty': 'Күтіп тұрған ештеңе жоқ.',
   'staff.mod.personalData': 'Жеке деректер табылды: оларды алып тастаңыз немесе жеке дерек емес екенін растаңыз.',
   'staff.mod.notPersonal': 'Жеке дерек емес',

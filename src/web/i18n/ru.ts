@@ -166,6 +166,7 @@ export const ru: Record<MessageKey, string> = {
   'staff.thread.handover': 'Передать коллеге',
   'staff.thread.handoverSubmit': 'Передать',
   'staff.thread.close': 'Завершить',
+  'staff.thread.other': 'Собеседник',
   'staff.mod.empty': 'Ничего не ждёт.',
   'staff.mod.personalData': 'Найдены личные данные: удалите их или подтвердите, что это не личные данные.',
   'staff.mod.notPersonal': 'Не личные данные',
