@@ -126,8 +126,14 @@ export const kbEntries = sqliteTable('kb_entries', {
   title: text('title').notNull(),
   body: text('body').notNull(),
   answer: text('answer'),
-  /** The asker who submitted a question; unpublished questions go with the identity (trigger), published ones stay unlinked. */
+  /** The asker who submitted an unpublished question; unpublished questions go with the identity (trigger). Null once published. */
   askerId: text('asker_id').references(() => identities.id, { onDelete: 'set null' }),
+  /**
+   * Once published, the question no longer names its asker: HMAC(pepper, identity) replaces
+   * asker_id, so the asker still finds it under "my questions" but a copy of the database alone
+   * cannot tie it to the identity's threads.
+   */
+  askerRef: bytes('asker_ref'),
   /** Article author, or the psychologist who drafted the answer. */
   authorStaffId: text('author_staff_id'),
   /** The staff member who published it. */
@@ -152,6 +158,7 @@ export const kbEntries = sqliteTable('kb_entries', {
   index('kb_entries_queue').on(t.status, t.createdAt),
   index('kb_entries_public').on(t.status, t.language, t.publishedAt),
   index('kb_entries_asker').on(t.askerId),
+  index('kb_entries_asker_ref').on(t.askerRef),
 ]);
 
 export const kbEntryTags = sqliteTable('kb_entry_tags', {

@@ -12,7 +12,7 @@ import { AppError } from './errors.js';
 import { bearerToken, noStore, type AppEnv } from './http/context.js';
 import { limitByNetwork, limitByPrincipal, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
 import { identityRoutes } from './identity/routes.js';
-import type { Logger } from './logger.js';
+import { errorForLog, type Logger } from './logger.js';
 import type { Pepper } from './pepper.js';
 import { powRoutes } from './pow/routes.js';
 import { ProofOfWork } from './pow/service.js';
@@ -30,6 +30,7 @@ import { browse, publicEntry } from './knowledge/service.js';
 import { listTags } from './knowledge/tags.js';
 import { knowledgeRoutes } from './knowledge/routes.js';
 import { knowledgeStaffRoutes } from './knowledge/staff-routes.js';
+import { prepareKnowledgeBase } from './knowledge/service.js';
 import { ensureDefaultTags } from './knowledge/tags.js';
 
 export interface AppDeps {
@@ -138,8 +139,9 @@ export function buildApp(deps: AppDeps) {
   }));
 
   ensureDefaultTags(db);
+  prepareKnowledgeBase(db, pepper);
   app.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
-  app.route('/', knowledgeStaffRoutes({ db, clock, afterErase: () => checkpoint(db) }));
+  app.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db) }));
 
   // Last: the pages' /:lang/* routes must not answer for the API's paths.
   if (deps.assets) {
@@ -170,7 +172,7 @@ export function buildApp(deps: AppDeps) {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: ERROR_MESSAGES.not_found, requestId: c.get('requestId') } } satisfies ErrorBody, 404));
   app.onError((err, c) => {
     const appError = codeOf(err);
-    if (appError.code === 'internal') logger.error({ requestId: c.get('requestId'), err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    if (appError.code === 'internal') logger.error({ requestId: c.get('requestId'), err: errorForLog(err) }, 'unhandled error');
     const body: ErrorBody = {
       error: { code: appError.code, message: ERROR_MESSAGES[appError.code], requestId: c.get('requestId'), ...(appError.issues ? { issues: appError.issues } : {}) },
     };

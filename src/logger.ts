@@ -15,3 +15,19 @@ export function createLogger(options: { level: string; destination?: Destination
     options.destination,
   );
 }
+
+/**
+ * What of an error may be logged: its class, SQLite's error code and where it was thrown. Never
+ * the message: a database error's message carries the query's parameters (drizzle puts them
+ * there), which can be a question's text, an identity id or a key hash.
+ */
+export function errorForLog(err: unknown): { name: string; sqlite?: string; at: string[] } {
+  const e = err instanceof Error ? err : new Error('non-error thrown');
+  const causeCode = (x: unknown): string | undefined => {
+    const code = (x as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && /^SQLITE_[A-Z_]+$/.test(code) ? code : undefined;
+  };
+  const sqlite = causeCode(e) ?? causeCode(e.cause);
+  const at = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => line.trim());
+  return { name: e.name, ...(sqlite ? { sqlite } : {}), at };
+}

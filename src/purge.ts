@@ -2,7 +2,7 @@ import { purgeExpiredSessions, sessionPolicyFrom } from './auth/sessions.js';
 import type { Config } from './config.js';
 import { checkpoint, type Db } from './db/connection.js';
 import { purgeIdleIdentities } from './identity/service.js';
-import type { Logger } from './logger.js';
+import { errorForLog, type Logger } from './logger.js';
 import { purgeExpiredInvites } from './staff/service.js';
 import { purgeClosedThreads } from './threads/service.js';
 import { purgeDecidedQuestions } from './knowledge/service.js';
@@ -37,7 +37,7 @@ export function startPurgeSchedule(deps: { db: Db; config: Config; logger: Logge
     try {
       deps.logger.info({ purged: purgeExpired(deps.db, deps.config, clock()) }, 'purge');
     } catch (err) {
-      deps.logger.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'purge failed');
+      deps.logger.error({ err: errorForLog(err) }, 'purge failed');
     }
   };
   run();

@@ -18,7 +18,7 @@ import {
 } from './service.js';
 import { listTags } from './tags.js';
 
-// The public side of the knowledge base: reading needs no token and may be cached (the answer
+// The public side of the knowledge base: reading needs no token, and all but search may be cached (the answer
 // is the same for everyone); asking, voting and flagging need an asker's session.
 
 export interface KnowledgeDeps {
@@ -110,7 +110,8 @@ export function knowledgeRoutes(deps: KnowledgeDeps): OpenAPIHono<AppEnv> {
     })
     .openapi(searchRoute, (c) => {
       const q = c.req.valid('query');
-      cacheable(c);
+      // Not cacheable, unlike the other public reads: a search holds what someone looked for,
+      // which no browser cache or proxy should keep (the default no-store applies).
       return c.json(publicSearch(db, q, tagsOfQuery(q.tag)), 200);
     })
     .openapi(helpfulRoute, (c) => {
@@ -128,9 +129,9 @@ export function knowledgeRoutes(deps: KnowledgeDeps): OpenAPIHono<AppEnv> {
       if (!deps.pow.redeem('question', input.pow, clock())) throw new AppError('invalid_proof_of_work');
       return c.json(myQuestion(submitQuestion(db, identityId, input, clock())), 201);
     })
-    .openapi(mineRoute, (c) => c.json({ questions: myQuestions(db, requireAsker(c)).map(myQuestion) }, 200))
+    .openapi(mineRoute, (c) => c.json({ questions: myQuestions(db, pepper, requireAsker(c)).map(myQuestion) }, 200))
     .openapi(withdrawRoute, (c) => {
-      withdrawQuestion(db, requireAsker(c), c.req.valid('param').id, clock());
+      withdrawQuestion(db, pepper, requireAsker(c), c.req.valid('param').id, clock());
       deps.afterErase();
       return c.json({ ok: true as const }, 200);
     });

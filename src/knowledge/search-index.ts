@@ -41,22 +41,74 @@ function metaToken(kind: 'l' | 't', value: string): string {
   return kind + Array.from(new TextEncoder().encode(value), (b) => b.toString(16).padStart(2, '0')).join('') + 'z';
 }
 
-/** Puts (or replaces) a published entry in the indexes. */
+/** Word forms of an entry kept in the vocabulary (short ones need no substring or typo lookup). */
+function vocabularyWords(doc: IndexedText): Set<string> {
+  return new Set(tokenize(`${doc.title} ${doc.body}`).map((t) => t.word).filter((w) => w.length >= 4));
+}
+
+/** Adds a published entry to the indexes. An earlier version must have been removed first (unindexEntry). */
 export function indexEntry(db: Db, doc: IndexedText): void {
-  unindexEntry(db, doc.num);
   const meta = [metaToken('l', doc.language), ...doc.tags.map((t) => metaToken('t', t))].join(' ');
   prepared(db, 'INSERT INTO kb_stems(rowid, title, body, meta) VALUES (?, ?, ?, ?)').run(doc.num, stemText(doc.title), stemText(doc.body), meta);
-  const addTerm = prepared(db, 'INSERT OR IGNORE INTO kb_terms(term) VALUES (?)');
+  const addTerm = prepared(db, 'INSERT INTO kb_terms(term, docs) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET docs = docs + 1 RETURNING id, docs');
   const addTrigrams = prepared(db, 'INSERT INTO kb_terms_trigrams(rowid, term) VALUES (?, ?)');
-  for (const word of new Set(tokenize(`${doc.title} ${doc.body}`).map((t) => t.word))) {
-    if (word.length < 4) continue;
-    const r = addTerm.run(word);
-    if (r.changes > 0) addTrigrams.run(r.lastInsertRowid, word);
+  for (const word of vocabularyWords(doc)) {
+    const t = addTerm.get(word) as { id: number; docs: number };
+    if (t.docs === 1) addTrigrams.run(t.id, word);
   }
 }
 
-export function unindexEntry(db: Db, num: number): void {
-  prepared(db, 'DELETE FROM kb_stems WHERE rowid = ?').run(num);
+/**
+ * Removes an indexed entry, given the text it was indexed with: its row of stems, and the word
+ * forms no other published entry uses, so that retired or redacted text leaves the vocabulary.
+ */
+export function unindexEntry(db: Db, doc: IndexedText): void {
+  prepared(db, 'DELETE FROM kb_stems WHERE rowid = ?').run(doc.num);
+  const dropUse = prepared(db, 'UPDATE kb_terms SET docs = docs - 1 WHERE term = ? RETURNING id, docs');
+  const dropTerm = prepared(db, 'DELETE FROM kb_terms WHERE id = ?');
+  const dropTrigrams = prepared(db, 'DELETE FROM kb_terms_trigrams WHERE rowid = ?');
+  for (const word of vocabularyWords(doc)) {
+    const t = dropUse.get(word) as { id: number; docs: number } | undefined;
+    if (t && t.docs <= 0) {
+      dropTerm.run(t.id);
+      dropTrigrams.run(t.id);
+    }
+  }
+  prepared(db, 'UPDATE kb_index_state SET pending_deletes = pending_deletes + 1').run();
+}
+
+/** Bump when the indexed form changes (tokenizer, stemmer, vocabulary): the next start rebuilds. */
+export const INDEX_VERSION = 1;
+
+/** Rebuilds every index from `docs` when they were built by another version; true if it did. */
+export function rebuildIndexIfStale(db: Db, docs: () => Iterable<IndexedText>): boolean {
+  const state = prepared(db, 'SELECT version FROM kb_index_state').get() as { version: number };
+  if (state.version === INDEX_VERSION) return false;
+  db.$client.transaction(() => {
+    db.$client.exec(`
+      INSERT INTO kb_stems(kb_stems) VALUES ('delete-all');
+      INSERT INTO kb_terms_trigrams(kb_terms_trigrams) VALUES ('delete-all');
+      DELETE FROM kb_terms;`);
+    for (const doc of docs()) indexEntry(db, doc);
+    prepared(db, 'UPDATE kb_index_state SET version = ?, pending_deletes = 1').run(INDEX_VERSION);
+  })();
+  return true;
+}
+
+/**
+ * FTS5 marks a removed document as deleted but keeps its terms in the index segments until they
+ * are merged; 'optimize' merges them, so the removed text's stems and trigrams leave the file
+ * (with secure_delete, the freed pages are zeroed). Costs a full merge: run by the purge job,
+ * and only after removals. Returns whether it ran.
+ */
+export function compactSearchIndex(db: Db): boolean {
+  const state = prepared(db, 'SELECT pending_deletes AS n FROM kb_index_state').get() as { n: number };
+  if (state.n === 0) return false;
+  db.$client.exec(`
+    INSERT INTO kb_stems(kb_stems) VALUES ('optimize');
+    INSERT INTO kb_terms_trigrams(kb_terms_trigrams) VALUES ('optimize');
+    UPDATE kb_index_state SET pending_deletes = 0;`);
+  return true;
 }
 
 export interface SearchFilters {

@@ -4,6 +4,7 @@ import type { Db } from '../db/connection.js';
 import { newId } from '../protocol/ids.js';
 import { DEMO_ENTRIES } from './demo-content.js';
 import { indexEntry } from './search-index.js';
+import { indexedText } from './service.js';
 import { ensureDefaultTags, setEntryTags } from './tags.js';
 
 // Sample content (DESIGN.md §6, issue 3): published entries marked as samples, so a fresh
@@ -21,7 +22,7 @@ export function seedDemoContent(db: Db, now: number): { added: number } {
         createdAt: now, updatedAt: now, publishedAt: now,
       }).returning().get();
       setEntryTags(db, row.num, e.tags);
-      indexEntry(db, { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body, language: e.language, tags: e.tags });
+      indexEntry(db, indexedText(row, e.tags));
       db.insert(moderationLog).values({ entryId: row.id, actorKind: 'system', action: 'seed_sample', toStatus: 'published', at: now }).run();
       added++;
     }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { kbEntries, kbEntryTags, kbFlags, kbRevisions, kbVotes, moderationLog, piiWords } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
@@ -10,7 +10,7 @@ import type {
 } from '../protocol/api/knowledge.js';
 import type { Language } from '../protocol/api/common.js';
 import { detectPersonalData, type PiiSpan } from './pii.js';
-import { indexEntry, unindexEntry } from './search-index.js';
+import { compactSearchIndex, indexEntry, rebuildIndexIfStale, unindexEntry, type IndexedText } from './search-index.js';
 import { assertTagsExist, mergeTag, setEntryTags, tagsOf } from './tags.js';
 import { transition, type Action, type Actor } from './workflow.js';
 
@@ -49,11 +49,18 @@ function log(db: Db, entryId: string, actor: Actor, action: string, from: EntryS
 
 const isPublic = (r: Pick<EntryRow, 'status' | 'hidden'>): boolean => r.status === 'published' && !r.hidden;
 
-/** Makes the index agree with the row: in it if and only if published and not hidden. */
-function syncIndex(db: Db, row: EntryRow): void {
-  if (!isPublic(row)) return unindexEntry(db, row.num);
-  const tags = tagsOf(db, [row.num]).get(row.num) ?? [];
-  indexEntry(db, { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body, language: row.language, tags });
+/** The text the search indexes hold for an entry. */
+export function indexedText(row: EntryRow, tags: readonly string[]): IndexedText {
+  return { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body, language: row.language, tags };
+}
+
+/**
+ * Makes the indexes agree with the row: in them if and only if published and not hidden.
+ * `before` is the row as it was indexed (if it was), so its words can leave the vocabulary.
+ */
+function syncIndex(db: Db, before: EntryRow, after: EntryRow): void {
+  if (isPublic(before)) unindexEntry(db, indexedText(before, []));
+  if (isPublic(after)) indexEntry(db, indexedText(after, tagsOf(db, [after.num]).get(after.num) ?? []));
 }
 
 /** Checks the state machine, applies `changes`, logs the transition and re-syncs the index. */
@@ -69,7 +76,7 @@ function move(db: Db, row: EntryRow, action: Action, actor: Actor, now: number, 
     .set({ ...changes, status: t.to, updatedAt: now, ...(t.to === 'published' ? { publishedAt: now } : {}) })
     .where(eq(kbEntries.num, row.num)).returning().get()!;
   log(db, row.id, actor, action, row.status, t.to, reason, now);
-  syncIndex(db, next);
+  syncIndex(db, row, next);
   return next;
 }
 
@@ -123,15 +130,23 @@ export function submitQuestion(db: Db, askerId: string, input: NewQuestion, now:
   });
 }
 
-export function myQuestions(db: Db, askerId: string): EntryRow[] {
-  return db.select().from(kbEntries).where(and(eq(kbEntries.askerId, askerId), eq(kbEntries.kind, 'question'))).orderBy(desc(kbEntries.createdAt)).all();
+/** What a published question keeps of its asker: HMAC(pepper, identity), not the identity. */
+function askerRef(pepper: Pepper, askerId: string): Buffer {
+  return Buffer.from(pepper.hash('question', utf8(askerId)));
+}
+
+export function myQuestions(db: Db, pepper: Pepper, askerId: string): EntryRow[] {
+  return db.select().from(kbEntries)
+    .where(and(or(eq(kbEntries.askerId, askerId), eq(kbEntries.askerRef, askerRef(pepper, askerId))), eq(kbEntries.kind, 'question')))
+    .orderBy(desc(kbEntries.createdAt)).all();
 }
 
 /** Deletes the asker's own unpublished question. Someone else's gets the same answer as a missing one. */
-export function withdrawQuestion(db: Db, askerId: string, id: string, now: number): void {
+export function withdrawQuestion(db: Db, pepper: Pepper, askerId: string, id: string, now: number): void {
   db.transaction(() => {
     const row = getEntry(db, id);
-    if (!row || row.askerId !== askerId) throw new AppError('entry_not_found');
+    const mine = row && (row.askerId === askerId || (row.askerRef !== null && Buffer.from(row.askerRef).equals(askerRef(pepper, askerId))));
+    if (!row || !mine) throw new AppError('entry_not_found');
     move(db, row, 'withdraw', { kind: 'asker' }, now);
   });
 }
@@ -164,7 +179,11 @@ export function rejectQuestion(db: Db, id: string, reason: ReasonCode, d: Decisi
       const target = getEntry(db, duplicateOf);
       if (!target || !isPublic(target)) throw new AppError('entry_not_found');
     }
-    return move(db, row, duplicateOf ? 'merge' : 'reject', d.actor, d.now, { title: '', body: '', answer: null, reasonCode: reason, duplicateOf }, reason);
+    // Everything cut from or suggested with the text goes too: acknowledged spans, tags.
+    const next = move(db, row, duplicateOf ? 'merge' : 'reject', d.actor, d.now,
+      { title: '', body: '', answer: null, piiAcknowledged: [], suggestedTags: [], reasonCode: reason, duplicateOf }, reason);
+    setEntryTags(db, row.num, []);
+    return next;
   });
 }
 
@@ -176,14 +195,17 @@ export function answerQuestion(db: Db, id: string, answer: string, d: Decision):
   });
 }
 
-export function publishEntry(db: Db, id: string, acknowledge: string[], d: Decision): EntryRow {
+export function publishEntry(db: Db, pepper: Pepper, id: string, acknowledge: string[], d: Decision): EntryRow {
   return db.transaction(() => {
     const row = requireEntry(db, id);
     const t = transition('publish', row, d.actor);
     if (!t.ok) throw new AppError(t.code);
     const ack = [...row.piiAcknowledged, ...acknowledge];
     assertNoPersonalData({ title: row.title, body: row.body, answer: row.answer }, ack, d.places);
-    return move(db, row, 'publish', d.actor, d.now, { piiAcknowledged: ack, reviewerStaffId: d.actor.kind === 'staff' ? d.actor.staffId : null, reasonCode: null });
+    return move(db, row, 'publish', d.actor, d.now, {
+      piiAcknowledged: ack, reviewerStaffId: d.actor.kind === 'staff' ? d.actor.staffId : null, reasonCode: null,
+      ...(row.askerId ? { askerId: null, askerRef: askerRef(pepper, row.askerId) } : {}),
+    });
   });
 }
 
@@ -191,21 +213,30 @@ export function returnEntry(db: Db, id: string, reason: ReasonCode, d: Decision)
   return db.transaction(() => move(db, requireEntry(db, id), 'return', d.actor, d.now, { reasonCode: reason }, reason));
 }
 
+/**
+ * Takes a published entry down for good. Retired for personal data or harm, its text is deleted
+ * at once; otherwise it stays for staff until the purge (retention days). Flags and any
+ * proposed edit go with the decision.
+ */
 export function retireEntry(db: Db, id: string, reason: ReasonCode, d: Decision): EntryRow {
   return db.transaction(() => {
     const row = requireEntry(db, id);
-    const next = move(db, row, 'retire', d.actor, d.now, { reasonCode: reason, hidden: false }, reason);
+    const erase = ERASED_ON_RETIRE.has(reason) ? { title: '', body: '', answer: null, piiAcknowledged: [] } : {};
+    const next = move(db, row, 'retire', d.actor, d.now, { reasonCode: reason, hidden: false, ...erase }, reason);
     db.delete(kbFlags).where(eq(kbFlags.entryNum, row.num)).run();
+    db.delete(kbRevisions).where(eq(kbRevisions.entryNum, row.num)).run();
     return next;
   });
 }
+
+const ERASED_ON_RETIRE: ReadonlySet<ReasonCode> = new Set(['personal_data', 'harmful', 'spam']);
 
 export function tagEntry(db: Db, id: string, tags: string[], d: Decision): EntryRow {
   return db.transaction(() => {
     const row = requireEntry(db, id);
     if (row.status === 'rejected') throw new AppError('invalid_transition');
     setEntryTags(db, row.num, tags);
-    syncIndex(db, row);
+    syncIndex(db, row, row);
     log(db, row.id, d.actor, 'tag', row.status, row.status, null, d.now);
     return row;
   });
@@ -217,7 +248,7 @@ export function mergeTags(db: Db, from: string, into: string): Tag {
     const tag = mergeTag(db, from, into);
     const rows = db.select().from(kbEntries)
       .where(sql`${kbEntries.num} IN (SELECT ${kbEntryTags.entryNum} FROM ${kbEntryTags} WHERE ${kbEntryTags.tag} = ${into})`).all();
-    for (const row of rows) syncIndex(db, row);
+    for (const row of rows) syncIndex(db, row, row);
     return tag;
   });
 }
@@ -229,6 +260,9 @@ export function proposeRevision(db: Db, id: string, input: { title: string; body
     const row = requireEntry(db, id);
     if (row.status !== 'published') throw new AppError('invalid_transition');
     if ((row.kind === 'question') !== (input.answer !== null)) throw new AppError('invalid_input', { issues: [{ path: 'answer', code: 'invalid_type' }] });
+    // A published answer is a psychologist's: only a psychologist may propose a different one.
+    const actorRoles = d.actor.kind === 'staff' ? d.actor.roles : [];
+    if (row.kind === 'question' && input.answer !== row.answer && !actorRoles.includes('psychologist')) throw new AppError('forbidden');
     const r = db.insert(kbRevisions).values({ entryNum: row.num, ...input, authorStaffId: d.staffId, createdAt: d.now }).onConflictDoNothing().run();
     if (r.changes === 0) throw new AppError('revision_pending');
     log(db, row.id, d.actor, 'propose_edit', row.status, row.status, null, d.now);
@@ -251,7 +285,7 @@ export function decideRevision(db: Db, id: string, decision: 'approve' | 'reject
     const next = db.update(kbEntries).set({ title: rev.title, body: rev.body, answer: rev.answer, piiAcknowledged: ack, updatedAt: d.now })
       .where(eq(kbEntries.num, row.num)).returning().get()!;
     log(db, row.id, d.actor, 'approve_edit', row.status, row.status, null, d.now);
-    syncIndex(db, next);
+    syncIndex(db, row, next);
     return next;
   });
 }
@@ -311,13 +345,15 @@ export function markHelpful(db: Db, pepper: Pepper, identityId: string, id: stri
 export function flagEntry(db: Db, pepper: Pepper, identityId: string, id: string, reason: string, policy: KnowledgePolicy, now: number): void {
   db.transaction(() => {
     const row = requirePublic(db, id);
-    const r = db.insert(kbFlags).values({ entryNum: row.num, flaggerHash: Buffer.from(readerHash(pepper, 'flag', identityId, id)), reason, createdAt: now }).onConflictDoNothing().run();
+    // The day only: a precise time could be matched against a session's last use.
+    const day = Math.floor(now / 86_400_000) * 86_400_000;
+    const r = db.insert(kbFlags).values({ entryNum: row.num, flaggerHash: Buffer.from(readerHash(pepper, 'flag', identityId, id)), reason, createdAt: day }).onConflictDoNothing().run();
     if (r.changes === 0) return;
     const flags = db.select({ n: count() }).from(kbFlags).where(eq(kbFlags.entryNum, row.num)).get()?.n ?? 0;
     if (flags >= policy.flagThreshold) {
       const next = db.update(kbEntries).set({ hidden: true, updatedAt: now }).where(eq(kbEntries.num, row.num)).returning().get()!;
       log(db, row.id, { kind: 'system' }, 'hide_flagged', row.status, row.status, reason, now);
-      syncIndex(db, next);
+      syncIndex(db, row, next);
     }
   });
 }
@@ -333,7 +369,7 @@ export function decideFlags(db: Db, id: string, decision: 'keep' | 'retire', rea
     db.delete(kbFlags).where(eq(kbFlags.entryNum, row.num)).run();
     const next = db.update(kbEntries).set({ hidden: false, updatedAt: d.now }).where(eq(kbEntries.num, row.num)).returning().get()!;
     log(db, row.id, d.actor, 'keep_flagged', row.status, row.status, reason ?? null, d.now);
-    syncIndex(db, next);
+    syncIndex(db, row, next);
     return next;
   });
 }
@@ -419,8 +455,35 @@ export function moderationHistory(db: Db, entryId: string | undefined, limit: nu
   return (entryId ? q.where(eq(moderationLog.entryId, entryId)) : q).orderBy(desc(moderationLog.id)).limit(limit).all();
 }
 
-/** Rejected questions (their text already deleted) expire after the retention period, like closed threads. */
+/**
+ * Rejected questions (their text already deleted) and retired entries expire after the retention
+ * period, like closed threads; then the search indexes drop what removed entries left in them.
+ */
 export function purgeDecidedQuestions(db: Db, retentionDays: number, now: number): number {
   const cutoff = now - retentionDays * 86_400_000;
-  return db.delete(kbEntries).where(and(eq(kbEntries.status, 'rejected'), sql`${kbEntries.updatedAt} < ${cutoff}`)).run().changes;
+  const n = db.delete(kbEntries).where(and(inArray(kbEntries.status, ['rejected', 'retired']), sql`${kbEntries.updatedAt} < ${cutoff}`)).run().changes;
+  compactSearchIndex(db);
+  return n;
+}
+
+/**
+ * At start: rebuilds the search indexes if their format changed, and unlinks questions
+ * published before published questions stopped naming their asker (asker_id → asker_ref).
+ */
+export function prepareKnowledgeBase(db: Db, pepper: Pepper): { reindexed: boolean; unlinked: number } {
+  return db.transaction(() => {
+    const reindexed = rebuildIndexIfStale(db, () => {
+      const rows = db.select().from(kbEntries).where(and(eq(kbEntries.status, 'published'), eq(kbEntries.hidden, false))).all();
+      // Every entry's tags in one read: a list of all the numbers could pass SQLite's parameter limit.
+      const tags = new Map<number, string[]>();
+      for (const t of db.select().from(kbEntryTags).all()) tags.set(t.entryNum, [...(tags.get(t.entryNum) ?? []), t.tag]);
+      return rows.map((r) => indexedText(r, tags.get(r.num) ?? []));
+    });
+    const linked = db.select({ num: kbEntries.num, askerId: kbEntries.askerId }).from(kbEntries)
+      .where(and(inArray(kbEntries.status, ['published', 'retired']), isNotNull(kbEntries.askerId))).all();
+    for (const r of linked) {
+      db.update(kbEntries).set({ askerId: null, askerRef: askerRef(pepper, r.askerId!) }).where(eq(kbEntries.num, r.num)).run();
+    }
+    return { reindexed, unlinked: linked.length };
+  });
 }

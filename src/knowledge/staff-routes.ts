@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Db } from '../db/connection.js';
+import type { Pepper } from '../pepper.js';
 import { AppError } from '../errors.js';
 import { BEARER_SECURITY, newRouter, requireStaff, type AppEnv } from '../http/context.js';
 import { commonErrors, errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
@@ -26,8 +27,10 @@ import { ARTICLE_WRITERS, EDIT_REVIEWERS } from './workflow.js';
 
 export interface KnowledgeStaffDeps {
   db: Db;
+  /** Publishing replaces a question's asker by HMAC(pepper, asker). */
+  pepper: Pepper;
   clock: () => number;
-  /** Runs after a decision that deleted text (reject): app.ts checkpoints the WAL. */
+  /** Runs after a decision that deleted text (reject, retire): app.ts checkpoints the WAL. */
   afterErase: () => void;
 }
 
@@ -85,7 +88,7 @@ const addPiiWordsRoute = createRoute({ ...route('post', '/api/admin/pii-words', 
 
 /** Typed as a plain router: the chained route types are too large to merge into the app's type, and nothing needs them. */
 export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppEnv> {
-  const { db, clock } = deps;
+  const { db, pepper, clock } = deps;
 
   const decision = (c: Context<AppEnv>, roles: readonly StaffRole[] = ANY_STAFF): Decision & { staffId: string } => {
     const { staffId, roles: held } = requireStaff(c, roles);
@@ -168,7 +171,7 @@ export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppE
     })
     .openapi(publishRoute, (c) => {
       const d = decision(c);
-      return c.json(view(publishEntry(db, entryFor(c, d).id, c.req.valid('json').acknowledge, d), d), 200);
+      return c.json(view(publishEntry(db, pepper, entryFor(c, d).id, c.req.valid('json').acknowledge, d), d), 200);
     })
     .openapi(returnRoute, (c) => {
       const d = decision(c);
@@ -176,7 +179,9 @@ export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppE
     })
     .openapi(retireRoute, (c) => {
       const d = decision(c);
-      return c.json(view(retireEntry(db, entryFor(c, d).id, c.req.valid('json').reason, d), d), 200);
+      const row = retireEntry(db, entryFor(c, d).id, c.req.valid('json').reason, d);
+      deps.afterErase();
+      return c.json(view(row, d), 200);
     })
     .openapi(tagRoute, (c) => {
       const d = decision(c, ['moderator']);
@@ -185,7 +190,9 @@ export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppE
     .openapi(flagsRoute, (c) => {
       const d = decision(c, ['moderator']);
       const body = c.req.valid('json');
-      return c.json(view(decideFlags(db, entryFor(c, d).id, body.decision, body.reason, d), d), 200);
+      const row = decideFlags(db, entryFor(c, d).id, body.decision, body.reason, d);
+      deps.afterErase();
+      return c.json(view(row, d), 200);
     })
     .openapi(reviseRoute, (c) => {
       const d = decision(c, ARTICLE_WRITERS);

@@ -10,8 +10,8 @@ import { Page } from './layout.js';
 import { AppShell, BrowsePage, EntryPage, HomePage, NotFoundPage, SearchPage } from './pages/public.js';
 
 // Server-rendered pages under /ru/, /kk/ and /en/ (Russian is the default). Public pages may be
-// cached briefly; the private spaces' pages are never stored (they hold nothing, but are where
-// secrets get typed).
+// cached briefly; search results and the private spaces' pages are never stored (a search holds
+// what someone looked for; the private pages hold nothing, but are where secrets get typed).
 
 /** What the pages read from the knowledge base; app.ts passes it in (domains meet there). */
 export interface KnowledgeReader {
@@ -74,7 +74,8 @@ export function webRoutes(deps: WebDeps): Hono<AppEnv> {
       const filters = [population, topic].filter(Boolean);
       const result = q === '' && filters.length === 0 ? null
         : knowledge.search({ q, language: lang, page, pageSize: SEARCH_PAGE_SIZE }, filters);
-      return render(c, lang, <SearchPage t={translator(lang)} lang={lang} tags={knowledge.tags()} q={q} population={population} topic={topic} page={page} result={result} />);
+      // What someone searched for is theirs: never kept by a browser's disk cache or a proxy.
+      return render(c, lang, <SearchPage t={translator(lang)} lang={lang} tags={knowledge.tags()} q={q} population={population} topic={topic} page={page} result={result} />, { private: q !== '' });
     })
     .get('/:lang/browse', (c) => {
       const lang = langOf(c);

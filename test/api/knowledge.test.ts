@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkpoint } from '../../src/db/connection.js';
+import { prepareKnowledgeBase } from '../../src/knowledge/service.js';
 import { fromBase64Url } from '../../src/protocol/encoding.js';
 import { solveProofOfWork } from '../../src/protocol/pow.js';
 import { createTestApp, type TestContext } from '../support/app.js';
@@ -89,6 +90,8 @@ describe('questions', () => {
     const pub = await t.call('GET', `/api/kb/entries/${id}`);
     expect(pub.status).toBe(200);
     expect(pub.headers.get('cache-control')).toBe('public, max-age=60');
+    // A search holds what someone looked for: never cached, unlike the entry itself.
+    expect((await t.call('GET', '/api/kb/search?q=партнёру')).headers.get('cache-control')).toBe('no-store');
     expect(pub.body).toMatchObject({ kind: 'question', body: redacted, sample: false, helpfulCount: 0 });
     expect((await t.call('GET', '/api/kb/questions/mine', { token: asker.token })).body.questions[0].status).toBe('published');
 
@@ -104,6 +107,11 @@ describe('questions', () => {
     expect(res.body).toMatchObject({ status: 'rejected', reasonCode: 'off_topic', title: '', body: '' });
     expect((await t.call('GET', '/api/kb/questions/mine', { token: asker.token })).body.questions[0]).toMatchObject({ status: 'rejected', reasonCode: 'off_topic' });
     expect((await mod(`${id}/reject`, moderator.token, { reason: 'no_such_reason' })).status).toBe(400);
+
+    // Rejected after acceptance: the tags and the asker's suggested tags go with the text.
+    const second = (await ask(asker.token)).body.id;
+    await mod(`${second}/accept`, moderator.token, { title: 'Как сказать?', body: 'Страшно говорить.', tags: ['plhiv'] });
+    expect((await mod(`${second}/reject`, moderator.token, { reason: 'spam' })).body).toMatchObject({ title: '', body: '', tags: [], suggestedTags: [] });
   });
 
   it('merges a duplicate into a published entry', async () => {
@@ -228,7 +236,9 @@ describe('published entries', () => {
     const id = await publishedQuestion();
     const edit = { title: 'Как справиться с тревогой ночью?', body: 'Каждую ночь тревога не даёт мне уснуть.', answer: 'Обновлённый ответ: дыхание, режим сна и консультация психолога.' };
     expect((await mod(`${id}/revision`, psychologist.token, edit)).status).toBe(200);
-    expect((await mod(`${id}/revision`, moderator.token, edit)).body.error.code).toBe('revision_pending');
+    // A published answer is a psychologist's: a moderator may not propose a different one.
+    expect((await mod(`${id}/revision`, moderator.token, edit)).body.error.code).toBe('forbidden');
+    expect((await mod(`${id}/revision`, psychologist.token, edit)).body.error.code).toBe('revision_pending');
     expect((await t.call('GET', `/api/kb/entries/${id}`)).body.title).toBe('Как справиться с тревогой по ночам?');
     expect((await t.call('GET', '/api/moderation/queue?queue=revisions', { token: moderator.token })).body.counts.revisions).toBe(1);
     const approved = await mod(`${id}/revision/decision`, moderator.token, { decision: 'approve' });
@@ -318,5 +328,32 @@ describe('tags and the moderation log', () => {
     await ask(asker.token);
     expect(() => t.db.$client.prepare("UPDATE moderation_log SET action = 'x'").run()).toThrow(/append-only/);
     expect(() => t.db.$client.prepare('DELETE FROM moderation_log').run()).toThrow(/append-only/);
+  });
+});
+
+describe('at start (prepareKnowledgeBase)', () => {
+  it('rebuilds search indexes built by another version, keeping every published entry findable', async () => {
+    const id = await publishedQuestion();
+    const before = (await t.call('GET', '/api/kb/search?q=тревогой')).body.results.map((r: { id: string }) => r.id);
+    expect(before).toContain(id);
+    // As an older release left them: another format version, and no vocabulary counts.
+    t.db.$client.exec("UPDATE kb_index_state SET version = 0; DELETE FROM kb_terms; INSERT INTO kb_terms_trigrams(kb_terms_trigrams) VALUES ('delete-all');");
+    expect(prepareKnowledgeBase(t.db, t.pepper).reindexed).toBe(true);
+    expect((await t.call('GET', '/api/kb/search?q=тревогой')).body.results.map((r: { id: string }) => r.id)).toEqual(before);
+    expect(t.db.$client.prepare("SELECT docs FROM kb_terms WHERE term = 'тревогой'").get()).toEqual({ docs: 1 });
+    // Typo correction works through the rebuilt vocabulary.
+    expect((await t.call('GET', '/api/kb/search?q=тревогоы')).body.results.map((r: { id: string }) => r.id)).toContain(id);
+    expect(prepareKnowledgeBase(t.db, t.pepper).reindexed).toBe(false);
+  });
+
+  it('unlinks questions published by an older release from their asker, who still sees them', async () => {
+    const id = await publishedQuestion();
+    t.db.$client.prepare('UPDATE kb_entries SET asker_id = ?, asker_ref = NULL WHERE id = ?').run(asker.identityId, id);
+    expect(prepareKnowledgeBase(t.db, t.pepper).unlinked).toBe(1);
+    expect(t.db.$client.prepare('SELECT asker_id AS a FROM kb_entries WHERE id = ?').get(id)).toEqual({ a: null });
+    expect((await t.call('GET', '/api/kb/questions/mine', { token: asker.token })).body.questions.map((q: { id: string }) => q.id)).toEqual([id]);
+    // Someone else's identity does not see it.
+    const other = await mintAsker(t);
+    expect((await t.call('GET', '/api/kb/questions/mine', { token: other.token })).body.questions).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ describe('retention purge', () => {
     expect(t.db.select().from(identities).all()).toHaveLength(1);
   });
 
-  it('removes rejected questions after the retention period, and keeps published ones', async () => {
+  it('removes rejected questions and retired entries after the retention period, and keeps published ones', async () => {
     const asker = await mintAsker(t);
     const moderator = await createStaff(t, { roles: ['moderator'] });
     const ids: string[] = [];
@@ -55,5 +55,19 @@ describe('retention purge', () => {
     t.clock.now += 2 * DAY;
     expect(purgeExpired(t.db, t.config, t.clock.now).questions).toBe(1);
     expect(t.db.select({ id: kbEntries.id }).from(kbEntries).all()).toEqual([{ id: ids[1] }]);
+
+    // Retired entries expire the same way, counted from the retirement (fresh staff sessions: a month has passed).
+    const psychologist = await createStaff(t, { roles: ['psychologist'] });
+    const moderator1 = await createStaff(t, { roles: ['moderator'] });
+    const moderator2 = await createStaff(t, { roles: ['moderator'] });
+    await t.call('POST', `/api/moderation/entries/${ids[1]}/accept`, { token: moderator1.token, json: { title: 'Вопрос о сне', body: 'Не могу уснуть уже месяц.', tags: ['sleep'] } });
+    await t.call('POST', `/api/moderation/entries/${ids[1]}/answer`, { token: psychologist.token, json: { answer: 'Режим сна и консультация психолога.' } });
+    expect((await t.call('POST', `/api/moderation/entries/${ids[1]}/publish`, { token: moderator2.token, json: {} })).status).toBe(200);
+    expect((await t.call('POST', `/api/moderation/entries/${ids[1]}/retire`, { token: moderator1.token, json: { reason: 'outdated' } })).body.status).toBe('retired');
+    t.clock.now += 29 * DAY;
+    expect(purgeExpired(t.db, t.config, t.clock.now).questions).toBe(0);
+    t.clock.now += 2 * DAY;
+    expect(purgeExpired(t.db, t.config, t.clock.now).questions).toBe(1);
+    expect(t.db.select({ id: kbEntries.id }).from(kbEntries).all()).toEqual([]);
   });
 });

@@ -118,7 +118,7 @@ describe('consultation journey', () => {
 });
 
 describe('remember on this device', () => {
-  it('keeps the space across a reload only when asked, and forgets it on leaving', async () => {
+  it('keeps the space across a reload only when asked, and forgets it (and ends the session) on leaving', async () => {
     const ctx = await newContext(browser, server, rec, { width: 360 });
     const page = await ctx.newPage();
     await page.goto(`${server.url}/en/app`);
@@ -130,7 +130,10 @@ describe('remember on this device', () => {
     await page.locator('#go-ask').waitFor();
     await page.reload();
     await page.locator('#go-ask').waitFor();
+    // Leaving ends the session on the server too, not only in this tab.
+    const ended = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith('/api/sessions/current'));
     await page.click('#leave');
+    expect((await ended).status()).toBe(200);
     await page.locator('#new-code').waitFor();
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     await page.reload();

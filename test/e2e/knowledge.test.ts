@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError} from '../../src/client/index.js';
 import { AskerClient, KnowledgeClient, type StaffClient } from '../../src/client/index.js';
+import { eq } from 'drizzle-orm';
+import { kbEntries } from '../../db/schema.js';
 import { checkpoint } from '../../src/db/connection.js';
+import { purgeExpired } from '../../src/purge.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 // A public question through the SDK over real HTTP: asked anonymously with a phone number in
@@ -66,6 +69,40 @@ describe('a public question end to end', () => {
       expect(f.includes(Buffer.from('555 12 34'))).toBe(false);
       expect(f.includes(Buffer.from('querysentinel41'))).toBe(false);
     }
+  });
+
+  it('retired for personal data: its text, its words in the search indexes and its link to the asker are gone', async () => {
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const reader = new KnowledgeClient({ baseUrl: s.url });
+    // A made-up surname stands for the personal data a reader reports after publication.
+    const asked = await asker.askQuestion({ title: 'Коллега Жумабекова узнала о моём статусе', body: 'Коллега Жумабекова рассказала всем на работе. Что делать?', language: 'ru' });
+    await staffCall(moderator, 'POST', `/api/moderation/entries/${asked.id}/accept`, { title: 'Коллега узнала о моём статусе', body: 'Коллега Жумабекова рассказала всем на работе. Что делать?', tags: ['work-money'] });
+    await staffCall(psychologist, 'POST', `/api/moderation/entries/${asked.id}/answer`, { answer: 'Это нарушение конфиденциальности; поговорите с юристом и психологом.' });
+    expect((await staffCall(moderator, 'POST', `/api/moderation/entries/${asked.id}/publish`, {})).status).toBe(200);
+
+    // Published: it no longer names the identity, but the asker still finds it.
+    const row = () => s.db.select().from(kbEntries).where(eq(kbEntries.id, asked.id)).get()!;
+    expect(row().askerId).toBeNull();
+    expect(row().askerRef).not.toBeNull();
+    expect((await asker.myQuestions()).map((q) => q.id)).toEqual([asked.id]);
+    expect((await reader.search({ q: 'жумабекова' })).results.map((r) => r.id)).toEqual([asked.id]);
+    const terms = (): string[] => (s.db.$client.prepare("SELECT term FROM kb_terms WHERE term LIKE 'жумабеков%'").all() as { term: string }[]).map((r) => r.term);
+    expect(terms()).toEqual(['жумабекова']);
+
+    // The full-text index's segments hold the stem (prefix-compressed: look for its tail).
+    const inSegments = s.db.$client.prepare("SELECT count(*) AS n FROM kb_stems_data WHERE instr(block, CAST('мабеков' AS BLOB)) > 0");
+    expect(inSegments.get()).toEqual({ n: 1 });
+    expect((await staffCall(moderator, 'POST', `/api/moderation/entries/${asked.id}/retire`, { reason: 'personal_data' })).status).toBe(200);
+    expect(row()).toMatchObject({ status: 'retired', title: '', body: '', answer: null });
+    expect(terms()).toEqual([]);
+    // Not even as a typo correction.
+    expect((await reader.search({ q: 'жумабекоба' })).results).toEqual([]);
+    // FTS5 only marks it deleted; the purge merges the segments, and then no segment keeps it.
+    purgeExpired(s.db, s.config, Date.now());
+    expect(inSegments.get()).toEqual({ n: 0 });
+    checkpoint(s.db);
+    expect(readFileSync(s.dbFile).includes(Buffer.from('Жумабеков'))).toBe(false);
+    expect(readFileSync(s.dbFile).includes(Buffer.from('мабеков'))).toBe(false);
   });
 
   it('withdraws an unpublished question, gone from the file', async () => {

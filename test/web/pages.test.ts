@@ -53,7 +53,10 @@ describe('public pages', () => {
   });
 
   it('search marks matches and filters by tag, in the page language', async () => {
-    const { html } = await page('/ru/search?q=тревоги');
+    const { html, headers } = await page('/ru/search?q=тревоги');
+    // What someone searched for stays out of caches; the pages of entries may be cached.
+    expect(headers.get('cache-control')).toBe('no-store');
+    expect((await page('/ru/browse')).headers.get('cache-control')).toBe('public, max-age=60');
     expect(html).toMatch(/<mark>Тревог[а-я]*<\/mark>/i);
     const { html: en } = await page('/en/search?q=sleep&topic=sleep');
     expect(en).toMatch(/<mark>sleep/i);

@@ -281,7 +281,10 @@ function App() {
 
   const leave = () => {
     localStorage.removeItem(REMEMBER_KEY);
-    client?.forgetKeys();
+    // End the session on the server too (the token stops working at once); leaving must not
+    // wait for the network, and still forgets the keys if the call fails.
+    const leaving = client;
+    if (leaving) void leaving.logout().catch(() => leaving.forgetKeys());
     setClient(null);
     setScreen({ name: 'start' });
   };
