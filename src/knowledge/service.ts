@@ -9,7 +9,7 @@ import type {
   EntryKind, EntryStatus, PublicEntry, ReasonCode, StaffEntry, Tag,
 } from '../protocol/api/knowledge.js';
 import type { Language } from '../protocol/api/common.js';
-import { detectPersonalData, type PiiSpan } from './pii.js';
+import { detectPersonalData, type PiiSpan } from '../protocol/pii.js';
 import { compactSearchIndex, indexEntry, rebuildIndexIfStale, unindexEntry, type IndexedText } from './search-index.js';
 import { assertTagsExist, mergeTag, setEntryTags, tagsOf } from './tags.js';
 import { transition, type Action, type Actor } from './workflow.js';

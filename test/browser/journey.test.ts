@@ -221,6 +221,9 @@ describe('a public question', () => {
     await asker.click('#go-ask');
     await asker.fill('#ask-title', title);
     await asker.fill('#ask-body', body);
+    // Warned in the browser before anything is sent, with the match's kind in the page language.
+    const phone = /\+7[\d ]+\d/.exec(body)![0];
+    expect(await asker.locator('#ask-pii mark.pii').textContent()).toBe(phone);
     await asker.selectOption('#ask-language', lang);
     await asker.locator('form button[type=submit]').click();
     await asker.locator('#my-questions li[data-status=submitted]').waitFor();

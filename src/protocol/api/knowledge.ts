@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PII_KINDS } from '../pii.js';
 import { idSchema, languageSchema, powSchema } from './common.js';
 
 // Shapes of the knowledge base API (DESIGN.md §6): the public read side, the asker's questions,
@@ -126,7 +127,7 @@ export const myQuestionsResponse = z.object({ questions: z.array(myQuestionSchem
 
 // ---- staff ----
 export const piiSpanSchema = z.object({
-  kind: z.string(),
+  kind: z.enum(PII_KINDS),
   start: z.number().int(),
   end: z.number().int(),
   text: z.string(),

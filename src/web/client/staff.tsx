@@ -214,7 +214,7 @@ function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffCl
       {spans.length > 0 ? (
         <div class="notice">
           <p>{t('staff.mod.personalData')}</p>
-          <ul>{spans.map((s) => <li><mark class="pii">{s.text}</mark> ({s.kind}) <button type="button" class="secondary" onClick={() => setAck([...ack, s.text])}>{t('staff.mod.notPersonal')}</button></li>)}</ul>
+          <ul>{spans.map((s) => <li><mark class="pii">{s.text}</mark> ({t(`pii.${s.kind}`)}) <button type="button" class="secondary" onClick={() => setAck([...ack, s.text])}>{t('staff.mod.notPersonal')}</button></li>)}</ul>
         </div>
       ) : null}
       {isModerator && entry.status === 'submitted' ? (

@@ -1,13 +1,14 @@
 // Personal data an anonymous asker may type without meaning to be found: a phone number, an
 // e-mail, a link or messenger handle, the national ID (ИИН), a card number, the city or the
-// clinic. Pure and import-free, so the browser can warn before a question is sent and the server
-// can check again before anything is published.
+// clinic. Pure and import-free, in protocol/ because both sides run it: the browser warns before
+// a question is sent, and the server checks again before anything is published.
 //
 // JavaScript's `\b` knows only ASCII letters, so in Russian or Kazakh text every position is a
 // "boundary". Word edges are spelt out instead with Unicode properties: (?<![\p{L}\p{N}_]) and
 // (?![\p{L}\p{N}_]). Numbers are bounded by digits only ("ИИН900101300123" is still an IIN), and a
 // digit after a decimal point or comma continues the number (3.1415926535897 is not a card).
 
+/** What the detector finds; part of the API (moderators see each match's kind). */
 export const PII_KINDS = ['phone', 'email', 'url', 'handle', 'iin', 'card', 'place'] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
 

@@ -6,7 +6,7 @@ import {
   PII_KINDS,
   type PiiKind,
   type PiiSpan,
-} from '../../src/knowledge/pii.js';
+} from '../../src/protocol/pii.js';
 import { DEMO_ENTRIES } from '../../src/knowledge/demo-content.js';
 
 // The detector warns an anonymous asker before a question goes out and is checked again on the
