@@ -214,8 +214,8 @@ export function returnEntry(db: Db, id: string, reason: ReasonCode, d: Decision)
 }
 
 /**
- * Takes a published entry down for good. Retired for personal data or harm, its text is deleted
- * at once; otherwise it stays for staff until the purge (retention days). Flags and any
+ * Takes a published entry down for good. Retired for personal data, harm or spam, its text is
+ * deleted at once; otherwise it stays for staff until the purge (retention days). Flags and any
  * proposed edit go with the decision.
  */
 export function retireEntry(db: Db, id: string, reason: ReasonCode, d: Decision): EntryRow {
