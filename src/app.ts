@@ -5,7 +5,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sessionRoutes } from './auth/routes.js';
-import { sessionPolicyFrom, validateSession } from './auth/sessions.js';
+import { sessionIsLive, sessionPolicyFrom, validateSession } from './auth/sessions.js';
 import type { Config } from './config.js';
 import { checkpoint, type Db } from './db/connection.js';
 import { AppError } from './errors.js';
@@ -136,6 +136,7 @@ export function buildApp(deps: AppDeps) {
     events: new ThreadEvents(),
     maxOpenThreads: config.MAX_OPEN_THREADS,
     afterErase: () => checkpoint(db),
+    sessionIsLive: (token) => sessionIsLive(db, pepper, sessions, token, clock()),
   }));
 
   ensureDefaultTags(db);

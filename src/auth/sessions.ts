@@ -70,6 +70,17 @@ export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, t
   return null;
 }
 
+/**
+ * Whether the token's session still exists and has not expired, without counting this as a use
+ * (a long-lived event stream re-checks it; it must not keep an idle session alive by itself).
+ */
+export function sessionIsLive(db: Db, pepper: Pepper, policy: SessionPolicy, token: string, now: number): boolean {
+  const hash = tokenHash(pepper, token);
+  if (!hash) return false;
+  const row = db.select({ expiresAt: sessions.expiresAt, lastUsedAt: sessions.lastUsedAt }).from(sessions).where(eq(sessions.tokenHash, Buffer.from(hash))).get();
+  return row !== undefined && row.expiresAt > now && row.lastUsedAt + policy.idleMs > now;
+}
+
 export function revokeSession(db: Db, pepper: Pepper, token: string): void {
   const hash = tokenHash(pepper, token);
   if (hash) db.delete(sessions).where(eq(sessions.tokenHash, Buffer.from(hash))).run();

@@ -30,6 +30,8 @@ export interface ThreadDeps {
   maxOpenThreads: number;
   /** Runs after an erase (app.ts checkpoints the WAL). */
   afterErase: () => void;
+  /** Whether a session token is still valid (app.ts asks the sessions): open streams re-check it. */
+  sessionIsLive: (token: string) => boolean;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -165,6 +167,19 @@ export function threadRoutes(deps: ThreadDeps) {
     })
     .openapi(eventsRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id);
+      // A stream outlives the request that opened it: before each event and heartbeat it checks
+      // again that the session was not revoked (logout, erase) and that the caller still takes
+      // part (a claim by a colleague or a hand-over ends a psychologist's access).
+      const token = c.get('token');
+      const stillAllowed = (): boolean => {
+        if (!token || !deps.sessionIsLive(token)) return false;
+        try {
+          participate(c, row.id);
+          return true;
+        } catch {
+          return false;
+        }
+      };
       const lastEventId = Number.parseInt(c.req.header('last-event-id') ?? '0', 10);
       let sent = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0;
       return streamSSE(c, async (stream) => {
@@ -190,6 +205,7 @@ export function threadRoutes(deps: ThreadDeps) {
             if (!page.hasMore) break;
           }
           while (!stream.aborted) {
+            if (!stillAllowed()) break;
             const event = pending.shift();
             if (event) {
               if (event.type === 'erased') break;

@@ -198,6 +198,31 @@ describe('messages', () => {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
     controller.abort();
   });
+
+  it('ends an open stream, before its next event, once the caller no longer takes part or the session is revoked', async () => {
+    const { id, key } = await open(asker);
+    const follow = async (token: string) => {
+      const res = await t.app.request(`/api/threads/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return async (): Promise<string> => {
+        let text = '';
+        const reader = res.body!.getReader();
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
+        return text;
+      };
+    };
+    // psyA follows from the intake pool; psyB claims it, so psyA is out.
+    const psyAStream = await follow(psyA.token);
+    await t.call('POST', `/api/threads/${id}/claim`, { token: psyB.token });
+    // The asker follows, then logs out on this device.
+    const askerStream = await follow(asker.token);
+    expect((await t.call('DELETE', '/api/sessions/current', { token: asker.token })).status).toBe(200);
+    expect((await post(psyB.token, id, envelope(key, id, 1, psyB.staffId, psyB.sign.privateKey))).status).toBe(201);
+    // Both streams end; neither carried the new message nor the claim's status.
+    const [a, b] = await Promise.all([psyAStream(), askerStream()]);
+    for (const text of [a, b]) expect(text).not.toContain('event: message');
+    expect(a).not.toContain('event: status');
+  });
 });
 
 describe('hand-over, close, erase, purge', () => {
