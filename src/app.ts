@@ -26,11 +26,10 @@ import { getIdentity } from './identity/service.js';
 import { webRoutes } from './web/routes.js';
 import type { Assets } from './web/assets.js';
 import { publicSearch } from './knowledge/public-search.js';
-import { browse, publicEntry } from './knowledge/service.js';
+import { browse, prepareKnowledgeBase, publicEntry } from './knowledge/service.js';
 import { listTags } from './knowledge/tags.js';
 import { knowledgeRoutes } from './knowledge/routes.js';
 import { knowledgeStaffRoutes } from './knowledge/staff-routes.js';
-import { prepareKnowledgeBase } from './knowledge/service.js';
 import { ensureDefaultTags } from './knowledge/tags.js';
 
 export interface AppDeps {

@@ -24,6 +24,11 @@ export type SessionSubject = { identityId: string } | { staffId: string };
 const DAY_MS = 86_400_000;
 export const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
 
+/** The one expiry rule: past the absolute lifetime, or idle too long. */
+function hasExpired(row: { expiresAt: number; lastUsedAt: number }, policy: SessionPolicy, now: number): boolean {
+  return row.expiresAt <= now || row.lastUsedAt + policy.idleMs <= now;
+}
+
 function tokenHash(pepper: Pepper, token: string): Uint8Array | null {
   const bytes = fromBase64Url(token);
   return bytes && bytes.length === 32 ? pepper.hash('session', bytes) : null;
@@ -52,7 +57,7 @@ export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, t
   const key = Buffer.from(hash);
   const row = db.select().from(sessions).where(eq(sessions.tokenHash, key)).get();
   if (!row) return null;
-  if (row.expiresAt <= now || row.lastUsedAt + policy.idleMs <= now) {
+  if (hasExpired(row, policy, now)) {
     db.delete(sessions).where(eq(sessions.tokenHash, key)).run();
     return null;
   }
@@ -78,7 +83,7 @@ export function sessionIsLive(db: Db, pepper: Pepper, policy: SessionPolicy, tok
   const hash = tokenHash(pepper, token);
   if (!hash) return false;
   const row = db.select({ expiresAt: sessions.expiresAt, lastUsedAt: sessions.lastUsedAt }).from(sessions).where(eq(sessions.tokenHash, Buffer.from(hash))).get();
-  return row !== undefined && row.expiresAt > now && row.lastUsedAt + policy.idleMs > now;
+  return row !== undefined && !hasExpired(row, policy, now);
 }
 
 export function revokeSession(db: Db, pepper: Pepper, token: string): void {

@@ -46,10 +46,14 @@ function vocabularyWords(doc: IndexedText): Set<string> {
   return new Set(tokenize(`${doc.title} ${doc.body}`).map((t) => t.word).filter((w) => w.length >= 4));
 }
 
-/** Adds a published entry to the indexes. An earlier version must have been removed first (unindexEntry). */
-export function indexEntry(db: Db, doc: IndexedText): void {
+function insertStems(db: Db, doc: IndexedText): void {
   const meta = [metaToken('l', doc.language), ...doc.tags.map((t) => metaToken('t', t))].join(' ');
   prepared(db, 'INSERT INTO kb_stems(rowid, title, body, meta) VALUES (?, ?, ?, ?)').run(doc.num, stemText(doc.title), stemText(doc.body), meta);
+}
+
+/** Adds a published entry to the indexes. An earlier version must have been removed first (unindexEntry). */
+export function indexEntry(db: Db, doc: IndexedText): void {
+  insertStems(db, doc);
   const addTerm = prepared(db, 'INSERT INTO kb_terms(term, docs) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET docs = docs + 1 RETURNING id, docs');
   const addTrigrams = prepared(db, 'INSERT INTO kb_terms_trigrams(rowid, term) VALUES (?, ?)');
   for (const word of vocabularyWords(doc)) {
@@ -75,6 +79,15 @@ export function unindexEntry(db: Db, doc: IndexedText): void {
     }
   }
   prepared(db, 'UPDATE kb_index_state SET pending_deletes = pending_deletes + 1').run();
+}
+
+/**
+ * Re-files an indexed entry whose text is unchanged (its tags or language changed): only its row
+ * of stems is replaced; the vocabulary, which holds text only, stays as it is.
+ */
+export function retagEntry(db: Db, doc: IndexedText): void {
+  prepared(db, 'DELETE FROM kb_stems WHERE rowid = ?').run(doc.num);
+  insertStems(db, doc);
 }
 
 /** Bump when the indexed form changes (tokenizer, stemmer, vocabulary): the next start rebuilds. */

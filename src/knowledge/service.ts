@@ -10,9 +10,9 @@ import type {
 } from '../protocol/api/knowledge.js';
 import type { Language } from '../protocol/api/common.js';
 import { detectPersonalData, type PiiSpan } from '../protocol/pii.js';
-import { compactSearchIndex, indexEntry, rebuildIndexIfStale, unindexEntry, type IndexedText } from './search-index.js';
-import { assertTagsExist, mergeTag, setEntryTags, tagsOf } from './tags.js';
-import { transition, type Action, type Actor } from './workflow.js';
+import { compactSearchIndex, indexEntry, rebuildIndexIfStale, retagEntry, unindexEntry, type IndexedText } from './search-index.js';
+import { allEntryTags, assertTagsExist, mergeTag, setEntryTags, tagsOf } from './tags.js';
+import { ANSWER_WRITERS, transition, type Action, type Actor } from './workflow.js';
 
 // The knowledge base's workflow over the database (DESIGN.md §6). Every state change goes
 // through `move`, which checks the state machine (workflow.ts), writes the one moderation-log
@@ -59,8 +59,13 @@ export function indexedText(row: EntryRow, tags: readonly string[]): IndexedText
  * `before` is the row as it was indexed (if it was), so its words can leave the vocabulary.
  */
 function syncIndex(db: Db, before: EntryRow, after: EntryRow): void {
-  if (isPublic(before)) unindexEntry(db, indexedText(before, []));
-  if (isPublic(after)) indexEntry(db, indexedText(after, tagsOf(db, [after.num]).get(after.num) ?? []));
+  const was = isPublic(before);
+  const is = isPublic(after);
+  const doc = (): IndexedText => indexedText(after, tagsOf(db, [after.num]).get(after.num) ?? []);
+  const sameText = before.title === after.title && before.body === after.body && before.answer === after.answer;
+  if (was && is && sameText) return retagEntry(db, doc());
+  if (was) unindexEntry(db, indexedText(before, []));
+  if (is) indexEntry(db, doc());
 }
 
 /** Checks the state machine, applies `changes`, logs the transition and re-syncs the index. */
@@ -135,18 +140,19 @@ function askerRef(pepper: Pepper, askerId: string): Buffer {
   return Buffer.from(pepper.hash('question', utf8(askerId)));
 }
 
+/** The asker's questions: unpublished ones by identity id, published ones by asker_ref. */
+const askedBy = (pepper: Pepper, askerId: string): SQL =>
+  and(or(eq(kbEntries.askerId, askerId), eq(kbEntries.askerRef, askerRef(pepper, askerId))), eq(kbEntries.kind, 'question'))!;
+
 export function myQuestions(db: Db, pepper: Pepper, askerId: string): EntryRow[] {
-  return db.select().from(kbEntries)
-    .where(and(or(eq(kbEntries.askerId, askerId), eq(kbEntries.askerRef, askerRef(pepper, askerId))), eq(kbEntries.kind, 'question')))
-    .orderBy(desc(kbEntries.createdAt)).all();
+  return db.select().from(kbEntries).where(askedBy(pepper, askerId)).orderBy(desc(kbEntries.createdAt)).all();
 }
 
 /** Deletes the asker's own unpublished question. Someone else's gets the same answer as a missing one. */
 export function withdrawQuestion(db: Db, pepper: Pepper, askerId: string, id: string, now: number): void {
   db.transaction(() => {
-    const row = getEntry(db, id);
-    const mine = row && (row.askerId === askerId || (row.askerRef !== null && Buffer.from(row.askerRef).equals(askerRef(pepper, askerId))));
-    if (!row || !mine) throw new AppError('entry_not_found');
+    const row = db.select().from(kbEntries).where(and(eq(kbEntries.id, id), askedBy(pepper, askerId))).get();
+    if (!row) throw new AppError('entry_not_found');
     move(db, row, 'withdraw', { kind: 'asker' }, now);
   });
 }
@@ -260,9 +266,9 @@ export function proposeRevision(db: Db, id: string, input: { title: string; body
     const row = requireEntry(db, id);
     if (row.status !== 'published') throw new AppError('invalid_transition');
     if ((row.kind === 'question') !== (input.answer !== null)) throw new AppError('invalid_input', { issues: [{ path: 'answer', code: 'invalid_type' }] });
-    // A published answer is a psychologist's: only a psychologist may propose a different one.
+    // A published answer is a psychologist's: only those who may answer may propose a different one.
     const actorRoles = d.actor.kind === 'staff' ? d.actor.roles : [];
-    if (row.kind === 'question' && input.answer !== row.answer && !actorRoles.includes('psychologist')) throw new AppError('forbidden');
+    if (row.kind === 'question' && input.answer !== row.answer && !actorRoles.some((r) => ANSWER_WRITERS.includes(r))) throw new AppError('forbidden');
     const r = db.insert(kbRevisions).values({ entryNum: row.num, ...input, authorStaffId: d.staffId, createdAt: d.now }).onConflictDoNothing().run();
     if (r.changes === 0) throw new AppError('revision_pending');
     log(db, row.id, d.actor, 'propose_edit', row.status, row.status, null, d.now);
@@ -474,9 +480,7 @@ export function prepareKnowledgeBase(db: Db, pepper: Pepper): { reindexed: boole
   return db.transaction(() => {
     const reindexed = rebuildIndexIfStale(db, () => {
       const rows = db.select().from(kbEntries).where(and(eq(kbEntries.status, 'published'), eq(kbEntries.hidden, false))).all();
-      // Every entry's tags in one read: a list of all the numbers could pass SQLite's parameter limit.
-      const tags = new Map<number, string[]>();
-      for (const t of db.select().from(kbEntryTags).all()) tags.set(t.entryNum, [...(tags.get(t.entryNum) ?? []), t.tag]);
+      const tags = allEntryTags(db);
       return rows.map((r) => indexedText(r, tags.get(r.num) ?? []));
     });
     const linked = db.select({ num: kbEntries.num, askerId: kbEntries.askerId }).from(kbEntries)

@@ -65,6 +65,17 @@ export function setEntryTags(db: Db, entryNum: number, slugs: readonly string[])
   if (slugs.length > 0) db.insert(kbEntryTags).values(slugs.map((tag) => ({ entryNum, tag }))).run();
 }
 
+/** Tags of every entry, in one read (a list of all the numbers could pass SQLite's parameter limit). */
+export function allEntryTags(db: Db): Map<number, string[]> {
+  const map = new Map<number, string[]>();
+  for (const r of db.select().from(kbEntryTags).orderBy(asc(kbEntryTags.entryNum), asc(kbEntryTags.tag)).all()) {
+    const tags = map.get(r.entryNum);
+    if (tags) tags.push(r.tag);
+    else map.set(r.entryNum, [r.tag]);
+  }
+  return map;
+}
+
 /** Tags per entry number, for a page of entries. */
 export function tagsOf(db: Db, nums: readonly number[]): Map<number, string[]> {
   const map = new Map<number, string[]>(nums.map((n) => [n, []]));

@@ -34,12 +34,13 @@ interface Rule {
 
 const WRITERS: readonly StaffRole[] = ['psychologist', 'supervisor', 'moderator', 'admin'];
 const REVIEWERS: readonly StaffRole[] = ['moderator', 'admin'];
+const ANSWERERS: readonly StaffRole[] = ['psychologist'];
 
 const RULES: Record<Action, readonly Rule[]> = {
   accept: [{ kinds: ['question'], from: ['submitted'], to: 'accepted', by: ['moderator'] }],
   reject: [{ kinds: ['question'], from: ['submitted', 'accepted', 'answered'], to: 'rejected', by: ['moderator'] }],
   merge: [{ kinds: ['question'], from: ['submitted', 'accepted', 'answered'], to: 'rejected', by: ['moderator'] }],
-  answer: [{ kinds: ['question'], from: ['accepted', 'answered'], to: 'answered', by: ['psychologist'] }],
+  answer: [{ kinds: ['question'], from: ['accepted', 'answered'], to: 'answered', by: ANSWERERS }],
   return: [
     { kinds: ['question'], from: ['answered'], to: 'accepted', by: ['moderator'] },
     { kinds: ['article'], from: ['in_review'], to: 'draft', by: REVIEWERS, notAuthor: true },
@@ -75,5 +76,7 @@ export function transition(action: Action, entry: { kind: EntryKind; status: Ent
 
 /** Roles that may write articles and propose edits. */
 export const ARTICLE_WRITERS = WRITERS;
+/** Roles that may write a question's answer: drafting it, or proposing a different published one. */
+export const ANSWER_WRITERS = ANSWERERS;
 /** Roles that may review a proposed edit (never its own author). */
 export const EDIT_REVIEWERS: readonly StaffRole[] = ['moderator'];
