@@ -39,8 +39,8 @@ export interface AppDeps {
   logger: Logger;
   sodium: Sodium;
   clock?: () => number;
-  /** The browser's files (web/assets.ts). Without them the app serves the API only, as API tests need. */
-  assets?: Assets;
+  /** The browser's files (web/assets.ts). */
+  assets: Assets;
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -78,7 +78,7 @@ function codeOf(err: unknown): AppError {
   return new AppError('internal');
 }
 
-/** Builds the application (no listen): tests drive it with app.request(). */
+/** Builds the application (no listen) from what it runs on; compose.ts opens those, for server.ts and tests alike. */
 export function buildApp(deps: AppDeps) {
   const { config, db, pepper, logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -103,32 +103,36 @@ export function buildApp(deps: AppDeps) {
       ms: Math.round(performance.now() - started),
     }, 'request');
   });
-  app.use('/api/*', noStore);
-  app.use('/api/*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw new AppError('payload_too_large'); } }));
-  app.use('/api/*', async (c, next) => {
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  // The API is its own sub-app under /api: no page route (`/:lang/*`) can answer for its paths,
+  // whatever order the two are mounted in.
+  const api = new OpenAPIHono<AppEnv>();
+  api.use('*', noStore);
+  api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw new AppError('payload_too_large'); } }));
+  api.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     c.set('token', token);
     c.set('principal', token ? validateSession(db, pepper, sessions, token, clock()) : null);
     await next();
   });
-  app.use('/api/*', byNetwork('network', 1200, 60_000));
-  app.use('/api/*', limitByPrincipal(limiter, { name: 'principal', limit: 600, windowMs: 60_000 }, clock));
-  app.use('/api/identities', byNetwork('mint', 20, 60_000));
-  app.use('/api/identities/sessions', byNetwork('login', 30, 60_000));
-  app.use('/api/pow/*', byNetwork('pow', 60, 60_000));
-  app.use('/api/staff/prelogin', byNetwork('staff-login', 30, 60_000));
-  app.use('/api/staff/sessions', byNetwork('staff-login', 30, 60_000));
-  app.use('/api/staff/accept', byNetwork('staff-accept', 10, 60_000));
-  app.use('/api/kb/search', byNetwork('search', 120, 60_000));
-  app.use('/api/kb/questions', byNetwork('questions', 20, 60_000));
+  api.use('*', byNetwork('network', 1200, 60_000));
+  api.use('*', limitByPrincipal(limiter, { name: 'principal', limit: 600, windowMs: 60_000 }, clock));
+  api.use('/identities', byNetwork('mint', 20, 60_000));
+  api.use('/identities/sessions', byNetwork('login', 30, 60_000));
+  api.use('/pow/*', byNetwork('pow', 60, 60_000));
+  api.use('/staff/prelogin', byNetwork('staff-login', 30, 60_000));
+  api.use('/staff/sessions', byNetwork('staff-login', 30, 60_000));
+  api.use('/staff/accept', byNetwork('staff-accept', 10, 60_000));
+  api.use('/kb/search', byNetwork('search', 120, 60_000));
+  api.use('/kb/questions', byNetwork('questions', 20, 60_000));
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
-
-  app.route('/', powRoutes({ pow, clock }));
-  app.route('/', sessionRoutes({ db, pepper }));
-  app.route('/', staffRoutes({ db, pepper, sessions, clock, minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 } }));
-  app.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
-  app.route('/', threadRoutes({
+  api.route('/', powRoutes({ pow, clock }));
+  api.route('/', sessionRoutes({ db, pepper }));
+  api.route('/', staffRoutes({ db, pepper, sessions, clock, minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 } }));
+  api.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
+  api.route('/', threadRoutes({
     db, sodium: deps.sodium, clock,
     directory: staffDirectory(db),
     identities: (id) => getIdentity(db, id),
@@ -140,34 +144,33 @@ export function buildApp(deps: AppDeps) {
 
   ensureDefaultTags(db);
   prepareKnowledgeBase(db, pepper);
-  app.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
-  app.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db) }));
+  api.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
+  api.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db) }));
 
-  // Last: the pages' /:lang/* routes must not answer for the API's paths.
-  if (deps.assets) {
-    app.route('/', webRoutes({
-      assets: deps.assets,
-      knowledge: {
-        tags: () => listTags(db),
-        search: (q, tags) => publicSearch(db, q, tags),
-        browse: (q) => browse(db, q),
-        entry: (id) => {
-          try {
-            return publicEntry(db, id);
-          } catch (err) {
-            if (err instanceof AppError && err.code === 'entry_not_found') return null;
-            throw err;
-          }
-        },
-      },
-    }));
-  }
-
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/api/openapi.json', {
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Tynys API', version: '1', description: 'Anonymous support with end-to-end encrypted consultations.' },
+    servers: [{ url: '/api' }],
   });
+  app.route('/api', api);
+
+  app.route('/', webRoutes({
+    assets: deps.assets,
+    knowledge: {
+      tags: () => listTags(db),
+      search: (q, tags) => publicSearch(db, q, tags),
+      browse: (q) => browse(db, q),
+      entry: (id) => {
+        try {
+          return publicEntry(db, id);
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'entry_not_found') return null;
+          throw err;
+        }
+      },
+    },
+  }));
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: ERROR_MESSAGES.not_found, requestId: c.get('requestId') } } satisfies ErrorBody, 404));
   app.onError((err, c) => {

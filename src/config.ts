@@ -40,5 +40,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Defaults for tests and tools, overridden field by field. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configSchema.parse({}), POW_BITS: 4, LOG_LEVEL: 'silent', STAFF_KDF_MIN_MEMORY_KIB: 8, STAFF_KDF_MIN_PASSES: 1, ...overrides };
+  return { ...configSchema.parse({}), POW_BITS: 4, LOG_LEVEL: 'silent', STAFF_KDF_MIN_MEMORY_KIB: 8, STAFF_KDF_MIN_PASSES: 1, DEMO_CONTENT: false, ...overrides };
 }

@@ -8,7 +8,7 @@ import { revokeSession } from './sessions.js';
 
 const logout = createRoute({
   method: 'delete',
-  path: '/api/sessions/current',
+  path: '/sessions/current',
   tags: ['sessions'],
   summary: 'Log out: revoke the token this request carries (askers and staff)',
   security: BEARER_SECURITY,

@@ -24,7 +24,7 @@ export interface IdentityDeps {
 
 const mint = createRoute({
   method: 'post',
-  path: '/api/identities',
+  path: '/identities',
   tags: ['identity'],
   summary: 'Mint an anonymous identity (with a proof of work) and get a session token',
   request: jsonBody(mintIdentityRequest),
@@ -33,7 +33,7 @@ const mint = createRoute({
 
 const login = createRoute({
   method: 'post',
-  path: '/api/identities/sessions',
+  path: '/identities/sessions',
   tags: ['identity'],
   summary: 'Log in again from the auth key derived from a recovery code',
   request: jsonBody(identityLoginRequest),
@@ -42,7 +42,7 @@ const login = createRoute({
 
 const me = createRoute({
   method: 'get',
-  path: '/api/identities/me',
+  path: '/identities/me',
   tags: ['identity'],
   summary: 'The calling identity',
   security: BEARER_SECURITY,
@@ -51,7 +51,7 @@ const me = createRoute({
 
 const erase = createRoute({
   method: 'delete',
-  path: '/api/identities/me',
+  path: '/identities/me',
   tags: ['identity'],
   summary: 'Erase the identity with every session, thread and message it owns',
   security: BEARER_SECURITY,
@@ -60,7 +60,7 @@ const erase = createRoute({
 
 const logoutEverywhere = createRoute({
   method: 'delete',
-  path: '/api/identities/me/sessions',
+  path: '/identities/me/sessions',
   tags: ['identity'],
   summary: 'Revoke every session of the calling identity',
   security: BEARER_SECURITY,

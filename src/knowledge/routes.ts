@@ -36,48 +36,48 @@ const tagsOfQuery = (tag: string | string[] | undefined): string[] => (tag === u
 const notFound = { 404: errorResponse('No such published entry') };
 
 const tagsRoute = createRoute({
-  method: 'get', path: '/api/kb/tags', tags: ['knowledge'], summary: 'Population and topic tags with labels in ru, kk and en',
+  method: 'get', path: '/kb/tags', tags: ['knowledge'], summary: 'Population and topic tags with labels in ru, kk and en',
   responses: { 200: jsonResponse(tagListResponse, 'Tags') },
 });
 const browseRoute = createRoute({
-  method: 'get', path: '/api/kb/entries', tags: ['knowledge'], summary: 'Published entries, newest first, by language, tags and kind',
+  method: 'get', path: '/kb/entries', tags: ['knowledge'], summary: 'Published entries, newest first, by language, tags and kind',
   request: { query: browseQuery },
   responses: { 200: jsonResponse(browseResponse, 'A page of entries'), 400: commonErrors[400] },
 });
 const entryRoute = createRoute({
-  method: 'get', path: '/api/kb/entries/{id}', tags: ['knowledge'], summary: 'A published question with its answer, or an article',
+  method: 'get', path: '/kb/entries/{id}', tags: ['knowledge'], summary: 'A published question with its answer, or an article',
   request: { params: entryIdParam },
   responses: { 200: jsonResponse(publicEntrySchema, 'The entry'), ...notFound, 400: commonErrors[400] },
 });
 const searchRoute = createRoute({
-  method: 'get', path: '/api/kb/search', tags: ['knowledge'],
+  method: 'get', path: '/kb/search', tags: ['knowledge'],
   summary: 'Full-text search (stems for ru and en, substrings for kk and part-words, typo correction) with marked snippets',
   request: { query: searchQuery },
   responses: { 200: jsonResponse(searchResponse, 'Results'), 400: commonErrors[400] },
 });
 const helpfulRoute = createRoute({
-  method: 'put', path: '/api/kb/entries/{id}/helpful', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'put', path: '/kb/entries/{id}/helpful', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Mark an entry helpful: once per identity, stored unlinkably', request: { params: entryIdParam },
   responses: { 200: jsonResponse(helpfulResponse, 'The count'), ...notFound, ...commonErrors },
 });
 const flagRoute = createRoute({
-  method: 'post', path: '/api/kb/entries/{id}/flags', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'post', path: '/kb/entries/{id}/flags', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Flag an entry with a reason; enough flags take it out of the index until a moderator decides',
   request: { params: entryIdParam, ...jsonBody(flagRequest) },
   responses: { 200: jsonResponse(okSchema, 'Flag recorded'), ...notFound, ...commonErrors },
 });
 const submitRoute = createRoute({
-  method: 'post', path: '/api/kb/questions', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'post', path: '/kb/questions', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Submit a question for moderation (with a proof of work)', request: jsonBody(submitQuestionRequest),
   responses: { 201: jsonResponse(myQuestionsResponse.shape.questions.element, 'Submitted'), ...commonErrors },
 });
 const mineRoute = createRoute({
-  method: 'get', path: '/api/kb/questions/mine', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'get', path: '/kb/questions/mine', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'The caller\'s questions and their status',
   responses: { 200: jsonResponse(myQuestionsResponse, 'Questions'), ...commonErrors },
 });
 const withdrawRoute = createRoute({
-  method: 'delete', path: '/api/kb/questions/{id}', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'delete', path: '/kb/questions/{id}', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Withdraw (delete) one of the caller\'s questions while it is unpublished', request: { params: entryIdParam },
   responses: { 200: jsonResponse(okSchema, 'Withdrawn'), 409: errorResponse('Published already'), ...notFound, ...commonErrors },
 });

@@ -40,50 +40,50 @@ const params = { params: entryIdParam };
 const route = (method: 'get' | 'post' | 'put', path: string, summary: string, extra: object = {}) =>
   ({ method, path, summary, tags: ['moderation'], security: BEARER_SECURITY, ...extra });
 
-const queueRoute = createRoute({ ...route('get', '/api/moderation/queue', 'A moderation queue, oldest first, with the size of each queue'),
+const queueRoute = createRoute({ ...route('get', '/moderation/queue', 'A moderation queue, oldest first, with the size of each queue'),
   request: { query: moderationQueueQuery }, responses: { 200: jsonResponse(moderationQueueResponse, 'Queue'), ...commonErrors } });
-const entryRoute = createRoute({ ...route('get', '/api/moderation/entries/{id}', 'An entry in any state, with detected personal data'), request: params, responses: entryResponse });
-const acceptRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/accept', 'Accept a question with the redacted text and tags; the original is overwritten'),
+const entryRoute = createRoute({ ...route('get', '/moderation/entries/{id}', 'An entry in any state, with detected personal data'), request: params, responses: entryResponse });
+const acceptRoute = createRoute({ ...route('post', '/moderation/entries/{id}/accept', 'Accept a question with the redacted text and tags; the original is overwritten'),
   request: { ...params, ...jsonBody(acceptRequest) }, responses: entryResponse });
-const rejectRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/reject', 'Reject a question with a reason code; its text is deleted'),
+const rejectRoute = createRoute({ ...route('post', '/moderation/entries/{id}/reject', 'Reject a question with a reason code; its text is deleted'),
   request: { ...params, ...jsonBody(rejectRequest) }, responses: entryResponse });
-const mergeRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/merge', 'Close a question as a duplicate of a published entry'),
+const mergeRoute = createRoute({ ...route('post', '/moderation/entries/{id}/merge', 'Close a question as a duplicate of a published entry'),
   request: { ...params, ...jsonBody(mergeRequest) }, responses: entryResponse });
-const bulkRoute = createRoute({ ...route('post', '/api/moderation/bulk', 'Accept (unchanged) or reject many submitted questions: for spam waves'),
+const bulkRoute = createRoute({ ...route('post', '/moderation/bulk', 'Accept (unchanged) or reject many submitted questions: for spam waves'),
   request: jsonBody(bulkRequest), responses: { 200: jsonResponse(bulkResponse, 'One result per id'), ...commonErrors } });
-const answerRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/answer', 'Draft (or redraft) the answer to an accepted question (psychologists)'),
+const answerRoute = createRoute({ ...route('post', '/moderation/entries/{id}/answer', 'Draft (or redraft) the answer to an accepted question (psychologists)'),
   request: { ...params, ...jsonBody(answerRequest) }, responses: entryResponse });
-const publishRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/publish', 'Publish a reviewed answer or article (never one\'s own)'),
+const publishRoute = createRoute({ ...route('post', '/moderation/entries/{id}/publish', 'Publish a reviewed answer or article (never one\'s own)'),
   request: { ...params, ...jsonBody(publishRequest) }, responses: entryResponse });
-const returnRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/return', 'Send an answer or article back to its author with a reason'),
+const returnRoute = createRoute({ ...route('post', '/moderation/entries/{id}/return', 'Send an answer or article back to its author with a reason'),
   request: { ...params, ...jsonBody(reasonRequest) }, responses: entryResponse });
-const retireRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/retire', 'Take a published entry down'),
+const retireRoute = createRoute({ ...route('post', '/moderation/entries/{id}/retire', 'Take a published entry down'),
   request: { ...params, ...jsonBody(reasonRequest) }, responses: entryResponse });
-const tagRoute = createRoute({ ...route('put', '/api/moderation/entries/{id}/tags', 'Set an entry\'s tags'),
+const tagRoute = createRoute({ ...route('put', '/moderation/entries/{id}/tags', 'Set an entry\'s tags'),
   request: { ...params, ...jsonBody(tagEntryRequest) }, responses: entryResponse });
-const flagsRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/flags', 'Decide on a flagged entry: keep it (flags cleared) or retire it'),
+const flagsRoute = createRoute({ ...route('post', '/moderation/entries/{id}/flags', 'Decide on a flagged entry: keep it (flags cleared) or retire it'),
   request: { ...params, ...jsonBody(flagDecisionRequest) }, responses: entryResponse });
-const reviseRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/revision', 'Propose an edit of a published entry; it is reviewed again before it shows'),
+const reviseRoute = createRoute({ ...route('post', '/moderation/entries/{id}/revision', 'Propose an edit of a published entry; it is reviewed again before it shows'),
   request: { ...params, ...jsonBody(reviseRequest) }, responses: entryResponse });
-const revisionDecisionRoute = createRoute({ ...route('post', '/api/moderation/entries/{id}/revision/decision', 'Approve or reject a proposed edit (not its author)'),
+const revisionDecisionRoute = createRoute({ ...route('post', '/moderation/entries/{id}/revision/decision', 'Approve or reject a proposed edit (not its author)'),
   request: { ...params, ...jsonBody(revisionDecisionRequest) }, responses: entryResponse });
-const logRoute = createRoute({ ...route('get', '/api/moderation/log', 'The append-only moderation log, newest first'),
+const logRoute = createRoute({ ...route('get', '/moderation/log', 'The append-only moderation log, newest first'),
   request: { query: logQuery }, responses: { 200: jsonResponse(logResponse, 'Log'), ...commonErrors } });
-const createArticleRoute = createRoute({ ...route('post', '/api/articles', 'Write an article (a draft)'),
+const createArticleRoute = createRoute({ ...route('post', '/articles', 'Write an article (a draft)'),
   request: jsonBody(articleRequest), responses: { ...entryResponse, 201: jsonResponse(staffEntrySchema, 'Draft created') } });
-const updateArticleRoute = createRoute({ ...route('put', '/api/articles/{id}', 'Edit one\'s own draft'),
+const updateArticleRoute = createRoute({ ...route('put', '/articles/{id}', 'Edit one\'s own draft'),
   request: { ...params, ...jsonBody(articleRequest) }, responses: entryResponse });
-const submitArticleRoute = createRoute({ ...route('post', '/api/articles/{id}/submit', 'Send one\'s own draft for review by a second staff member'),
+const submitArticleRoute = createRoute({ ...route('post', '/articles/{id}/submit', 'Send one\'s own draft for review by a second staff member'),
   request: params, responses: entryResponse });
-const createTagRoute = createRoute({ ...route('post', '/api/admin/tags', 'Add a tag (admins)'),
+const createTagRoute = createRoute({ ...route('post', '/admin/tags', 'Add a tag (admins)'),
   request: jsonBody(createTagRequest), responses: { 201: jsonResponse(tagSchema, 'Created'), 409: errorResponse('Slug taken'), ...commonErrors } });
-const renameTagRoute = createRoute({ ...route('put', '/api/admin/tags/{slug}', 'Rename a tag in every language (admins)'),
+const renameTagRoute = createRoute({ ...route('put', '/admin/tags/{slug}', 'Rename a tag in every language (admins)'),
   request: { params: tagSlugParam, ...jsonBody(renameTagRequest) }, responses: { 200: jsonResponse(tagSchema, 'Renamed'), 404: errorResponse('No such tag'), ...commonErrors } });
-const mergeTagRoute = createRoute({ ...route('post', '/api/admin/tags/{slug}/merge', 'Merge a tag into another of the same kind (admins)'),
+const mergeTagRoute = createRoute({ ...route('post', '/admin/tags/{slug}/merge', 'Merge a tag into another of the same kind (admins)'),
   request: { params: tagSlugParam, ...jsonBody(mergeTagRequest) }, responses: { 200: jsonResponse(tagSchema, 'The surviving tag'), 404: errorResponse('No such tag'), ...commonErrors } });
-const piiWordsRoute = createRoute({ ...route('get', '/api/admin/pii-words', 'Place and clinic words the personal-data detector also flags'),
+const piiWordsRoute = createRoute({ ...route('get', '/admin/pii-words', 'Place and clinic words the personal-data detector also flags'),
   responses: { 200: jsonResponse(piiWordsResponse, 'Words'), ...commonErrors } });
-const addPiiWordsRoute = createRoute({ ...route('post', '/api/admin/pii-words', 'Add words to the personal-data detector (admins)'),
+const addPiiWordsRoute = createRoute({ ...route('post', '/admin/pii-words', 'Add words to the personal-data detector (admins)'),
   request: jsonBody(piiWordsRequest), responses: { 200: jsonResponse(piiWordsResponse, 'Words'), ...commonErrors } });
 
 /** Typed as a plain router: the chained route types are too large to merge into the app's type, and nothing needs them. */

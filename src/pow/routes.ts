@@ -6,7 +6,7 @@ import type { ProofOfWork } from './service.js';
 
 const challenge = createRoute({
   method: 'post',
-  path: '/api/pow/challenges',
+  path: '/pow/challenges',
   tags: ['abuse'],
   summary: 'Get a proof-of-work challenge for minting an identity or submitting a question',
   request: jsonBody(powChallengeRequest),

@@ -24,14 +24,14 @@ export interface StaffDeps {
 }
 
 const createInviteRoute = createRoute({
-  method: 'post', path: '/api/staff/invites', tags: ['staff'], security: BEARER_SECURITY,
+  method: 'post', path: '/staff/invites', tags: ['staff'], security: BEARER_SECURITY,
   summary: 'Create a one-time staff invite, valid 72 hours (admins)',
   request: jsonBody(createInviteRequest),
   responses: { 201: jsonResponse(createInviteResponse, 'The invite code, shown once'), ...commonErrors },
 });
 
 const acceptRoute = createRoute({
-  method: 'post', path: '/api/staff/accept', tags: ['staff'],
+  method: 'post', path: '/staff/accept', tags: ['staff'],
   summary: 'Accept an invite with client-derived keys; the passphrase never leaves the browser',
   request: jsonBody(acceptInviteRequest),
   responses: {
@@ -43,27 +43,27 @@ const acceptRoute = createRoute({
 });
 
 const preloginRoute = createRoute({
-  method: 'post', path: '/api/staff/prelogin', tags: ['staff'],
+  method: 'post', path: '/staff/prelogin', tags: ['staff'],
   summary: 'Salt and Argon2id cost for a login (a stable fake for unknown logins)',
   request: jsonBody(preloginRequest),
   responses: { 200: jsonResponse(preloginResponse, 'Salt and cost'), ...commonErrors },
 });
 
 const loginRoute = createRoute({
-  method: 'post', path: '/api/staff/sessions', tags: ['staff'],
+  method: 'post', path: '/staff/sessions', tags: ['staff'],
   summary: 'Log in with the auth key derived from the passphrase; returns the encrypted key bundle',
   request: jsonBody(staffLoginRequest),
   responses: { 201: jsonResponse(staffSessionResponse, 'Session and profile'), ...commonErrors },
 });
 
 const meRoute = createRoute({
-  method: 'get', path: '/api/staff/me', tags: ['staff'], security: BEARER_SECURITY,
+  method: 'get', path: '/staff/me', tags: ['staff'], security: BEARER_SECURITY,
   summary: 'The calling staff member',
   responses: { 200: jsonResponse(staffProfile, 'Profile'), ...commonErrors },
 });
 
 const directoryRoute = createRoute({
-  method: 'get', path: '/api/directory', tags: ['staff'],
+  method: 'get', path: '/directory', tags: ['staff'],
   summary: 'Staff directory entries signed by the organisation key (clients verify the signatures)',
   responses: { 200: jsonResponse(directoryResponse, 'Signed entries') },
 });

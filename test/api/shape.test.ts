@@ -17,23 +17,25 @@ describe('API shape', () => {
     const res = await t.call('GET', '/api/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
+    // Paths are relative to the one server entry: the API is mounted under /api.
+    expect(res.body.servers).toEqual([{ url: '/api' }]);
     expect(Object.keys(res.body.paths).sort()).toEqual([
-      '/api/admin/pii-words', '/api/admin/tags', '/api/admin/tags/{slug}', '/api/admin/tags/{slug}/merge',
-      '/api/articles', '/api/articles/{id}', '/api/articles/{id}/submit',
-      '/api/directory', '/api/identities', '/api/identities/me', '/api/identities/me/sessions', '/api/identities/sessions',
-      '/api/kb/entries', '/api/kb/entries/{id}', '/api/kb/entries/{id}/flags', '/api/kb/entries/{id}/helpful',
-      '/api/kb/questions', '/api/kb/questions/mine', '/api/kb/questions/{id}', '/api/kb/search', '/api/kb/tags',
-      '/api/moderation/bulk', '/api/moderation/entries/{id}', '/api/moderation/entries/{id}/accept', '/api/moderation/entries/{id}/answer',
-      '/api/moderation/entries/{id}/flags', '/api/moderation/entries/{id}/merge', '/api/moderation/entries/{id}/publish',
-      '/api/moderation/entries/{id}/reject', '/api/moderation/entries/{id}/retire', '/api/moderation/entries/{id}/return',
-      '/api/moderation/entries/{id}/revision', '/api/moderation/entries/{id}/revision/decision', '/api/moderation/entries/{id}/tags',
-      '/api/moderation/log', '/api/moderation/queue',
-      '/api/pow/challenges', '/api/queue', '/api/sessions/current', '/api/staff/accept', '/api/staff/invites', '/api/staff/me',
-      '/api/staff/prelogin', '/api/staff/sessions', '/api/threads', '/api/threads/{id}', '/api/threads/{id}/claim',
-      '/api/threads/{id}/close', '/api/threads/{id}/events', '/api/threads/{id}/handover', '/api/threads/{id}/messages',
+      '/admin/pii-words', '/admin/tags', '/admin/tags/{slug}', '/admin/tags/{slug}/merge',
+      '/articles', '/articles/{id}', '/articles/{id}/submit',
+      '/directory', '/identities', '/identities/me', '/identities/me/sessions', '/identities/sessions',
+      '/kb/entries', '/kb/entries/{id}', '/kb/entries/{id}/flags', '/kb/entries/{id}/helpful',
+      '/kb/questions', '/kb/questions/mine', '/kb/questions/{id}', '/kb/search', '/kb/tags',
+      '/moderation/bulk', '/moderation/entries/{id}', '/moderation/entries/{id}/accept', '/moderation/entries/{id}/answer',
+      '/moderation/entries/{id}/flags', '/moderation/entries/{id}/merge', '/moderation/entries/{id}/publish',
+      '/moderation/entries/{id}/reject', '/moderation/entries/{id}/retire', '/moderation/entries/{id}/return',
+      '/moderation/entries/{id}/revision', '/moderation/entries/{id}/revision/decision', '/moderation/entries/{id}/tags',
+      '/moderation/log', '/moderation/queue',
+      '/pow/challenges', '/queue', '/sessions/current', '/staff/accept', '/staff/invites', '/staff/me',
+      '/staff/prelogin', '/staff/sessions', '/threads', '/threads/{id}', '/threads/{id}/claim',
+      '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/messages',
     ]);
     // Request bodies are described from the same zod schemas the handlers validate with.
-    expect(res.body.paths['/api/threads/{id}/messages'].post.requestBody.content['application/json'].schema.required).toEqual(['seq', 'nonce', 'ciphertext', 'signature']);
+    expect(res.body.paths['/threads/{id}/messages'].post.requestBody.content['application/json'].schema.required).toEqual(['seq', 'nonce', 'ciphertext', 'signature']);
   });
 
   it('gives unknown routes a 404 with a code and a request id', async () => {

@@ -14,7 +14,7 @@ let browser: Browser;
 const rec: Recorder = newRecorder();
 
 beforeAll(async () => {
-  server = await startServer({}, { web: true });
+  server = await startServer();
   seedDemoContent(server.db, Date.now());
   browser = await launch();
 });

@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staff } from '../../db/schema.js';
 import { StaffClient } from '../../src/client/index.js';
-import { databaseFile, openDatabase } from '../../src/db/connection.js';
 import { TEST_KDF } from '../support/server.js';
 
 const run = promisify(execFile);
@@ -37,15 +36,12 @@ describe('admin CLI', () => {
     expect(statSync(join(dir, 'data', 'pepper')).mode & 0o777).toBe(0o600);
 
     // A server started on that DATA_DIR (same pepper file) accepts the code.
-    const { buildApp } = await import('../../src/app.js');
+    const { composeService } = await import('../../src/compose.js');
     const { serve } = await import('@hono/node-server');
     const { testConfig } = await import('../../src/config.js');
-    const { createLogger } = await import('../../src/logger.js');
-    const { loadPepper } = await import('../../src/pepper.js');
     const { loadSodium } = await import('../../src/protocol/sodium.js');
     const config = testConfig({ DATA_DIR: join(dir, 'data') });
-    const db = openDatabase(databaseFile(config.DATA_DIR));
-    const app = buildApp({ config, db, pepper: loadPepper({ dataDir: config.DATA_DIR }), logger: createLogger({ level: 'silent' }), sodium: await loadSodium() });
+    const { app, db } = await composeService(config);
     const server = await new Promise<ReturnType<typeof serve>>((r) => { const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => r(s)); });
     const port = (server.address() as { port: number }).port;
     const sodium = await loadSodium();

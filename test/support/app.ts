@@ -2,14 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { buildApp, type App } from '../../src/app.js';
+import type { App } from '../../src/app.js';
+import { composeService } from '../../src/compose.js';
 import { testConfig, type Config } from '../../src/config.js';
-import { databaseFile, openDatabase, type Db } from '../../src/db/connection.js';
-import { createLogger } from '../../src/logger.js';
-import { pepperFromBytes, type Pepper } from '../../src/pepper.js';
-import { randomBytes } from '../../src/protocol/encoding.js';
-import type { Assets } from '../../src/web/assets.js';
-import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
+import { databaseFile, type Db } from '../../src/db/connection.js';
+import type { Pepper } from '../../src/pepper.js';
+import type { Sodium } from '../../src/protocol/sodium.js';
 
 export interface TestContext {
   app: App;
@@ -27,19 +25,18 @@ export interface TestContext {
   close: () => void;
 }
 
-/** A fresh app on its own database file in a temp directory, with captured logs and a settable clock. */
-export async function createTestApp(overrides: Partial<Config> = {}, options: { assets?: Assets } = {}): Promise<TestContext> {
+/**
+ * A fresh app on its own database file in a temp directory, with captured logs and a settable
+ * clock: built by the same composeService() as `npm start`, web pages and browser files included.
+ */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-test-'));
   const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...overrides });
   const dbFile = databaseFile(dir);
-  const db = openDatabase(dbFile);
-  const pepper = pepperFromBytes(randomBytes(32));
-  const sodium = await loadSodium();
   const logs: string[] = [];
-  const destination = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
-  const logger = createLogger({ level: config.LOG_LEVEL, destination });
+  const logDestination = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
   const clock = { now: Date.now() };
-  const app = buildApp({ config, db, pepper, logger, sodium, clock: () => clock.now, ...(options.assets ? { assets: options.assets } : {}) });
+  const { app, db, pepper, sodium, close } = await composeService(config, { logDestination, clock: () => clock.now });
   const call: TestContext['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -56,6 +53,6 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: { 
   };
   return {
     app, db, dir, dbFile, config, pepper, sodium, logs, clock, call,
-    close: () => { db.$client.close(); rmSync(dir, { recursive: true, force: true }); },
+    close: () => { close(); rmSync(dir, { recursive: true, force: true }); },
   };
 }

@@ -4,19 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../../src/app.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { StaffClient, type StaffClientOptions } from '../../src/client/index.js';
+import { composeService } from '../../src/compose.js';
 import { testConfig, type Config } from '../../src/config.js';
-import { databaseFile, openDatabase, type Db } from '../../src/db/connection.js';
-import { createLogger } from '../../src/logger.js';
-import { loadPepper, type Pepper } from '../../src/pepper.js';
+import { databaseFile, type Db } from '../../src/db/connection.js';
+import type { Pepper } from '../../src/pepper.js';
 import type { Language } from '../../src/protocol/api/common.js';
 import type { StaffRole } from '../../src/protocol/api/staff.js';
 import type { KdfParams } from '../../src/protocol/kdf.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { createInvite, signDirectory } from '../../src/staff/service.js';
-import { buildAssets } from '../../src/web/assets.js';
-import { toBase64Url } from '../../src/protocol/encoding.js';
+import { toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 
 // A real server on a loopback port, the way `npm start` runs it (pepper file in DATA_DIR, WAL
 // database), for end-to-end tests through the SDK over real HTTP.
@@ -40,19 +39,20 @@ export interface TestServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(overrides: Partial<Config> = {}, options: { web?: boolean } = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'tynys-e2e-'));
-  const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...overrides });
-  const dbFile = databaseFile(dir);
-  const db = openDatabase(dbFile);
-  const pepper = loadPepper({ dataDir: dir });
+/** The tests' organisation key, the same in every test so that the browser files are built once. */
+export async function testOrgKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array }> {
   const sodium = await loadSodium();
+  return sodium.crypto_sign_seed_keypair(sha256(utf8('tynys test organisation key')));
+}
+
+export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tynys-e2e-'));
+  const org = await testOrgKey();
+  const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ORG_PUBLIC_KEY: toBase64Url(org.publicKey), STAFF_KDF_MIN_MEMORY_KIB: TEST_KDF.m, STAFF_KDF_MIN_PASSES: TEST_KDF.t, ...overrides });
+  const dbFile = databaseFile(dir);
   const logs: string[] = [];
-  const logger = createLogger({ level: 'info', destination: new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } }) });
-  const org = sodium.crypto_sign_keypair();
-  // With `web`, the pages and browser apps too, with the organisation key pinned in them.
-  const assets = options.web ? await buildAssets({ orgPublicKey: toBase64Url(org.publicKey), staffKdf: TEST_KDF }) : undefined;
-  const app = buildApp({ config, db, pepper, logger, sodium, ...(assets ? { assets } : {}) });
+  const logDestination = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
+  const { app, db, pepper, sodium, close } = await composeService(config, { logDestination });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -75,7 +75,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { we
         // Live-update streams would hold the server open; they end with the test.
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
-      db.$client.close();
+      close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,6 @@ import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { kbEntries } from '../../db/schema.js';
 import { CATALOGS, LANGS } from '../../src/web/i18n/index.js';
 import { createTestApp, type TestContext } from '../support/app.js';
-import { testAssets } from '../support/web.js';
 
 // The server-rendered pages, as a browser without JavaScript gets them: complete, neutral,
 // in three languages, with a strict CSP, integrity hashes and nothing from another origin.
@@ -13,7 +12,7 @@ let t: TestContext;
 let entryId: string;
 
 beforeAll(async () => {
-  t = await createTestApp({}, { assets: await testAssets() });
+  t = await createTestApp();
   seedDemoContent(t.db, t.clock.now);
   entryId = t.db.select({ id: kbEntries.id }).from(kbEntries).all()[0]!.id;
 });

@@ -1,0 +1,71 @@
+import type { DestinationStream } from 'pino';
+import { buildApp, type App } from './app.js';
+import type { Config } from './config.js';
+import { databaseFile, openDatabase, type Db } from './db/connection.js';
+import { knowledgeBaseIsEmpty, seedDemoContent } from './knowledge/seed.js';
+import { createLogger, type Logger } from './logger.js';
+import { loadPepper, type Pepper } from './pepper.js';
+import { loadSodium, type Sodium } from './protocol/sodium.js';
+import { buildAssets, type Assets } from './web/assets.js';
+
+// The one composition of the service: `npm start`, the production build and every test open
+// the database, the pepper, libsodium and the browser files the same way and build the same
+// app from them, so that what the tests see is what is served.
+
+export interface Service {
+  app: App;
+  config: Config;
+  db: Db;
+  pepper: Pepper;
+  sodium: Sodium;
+  assets: Assets;
+  logger: Logger;
+  /** Closes the database (the caller stops listening first). */
+  close: () => void;
+}
+
+export interface ComposeOptions {
+  /** Where log lines go (stdout unless given): tests capture them. */
+  logDestination?: DestinationStream;
+  /** The clock the app reads (Date.now unless given): tests move it. */
+  clock?: () => number;
+}
+
+// esbuild takes about a second; the files depend only on these inputs, so one process builds
+// each variant once (tests start many apps with the same pinned key).
+const builtAssets = new Map<string, Promise<Assets>>();
+
+function assetsFor(config: Config): Promise<Assets> {
+  const options = {
+    orgPublicKey: config.ORG_PUBLIC_KEY ?? '',
+    staffKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 },
+  };
+  const key = JSON.stringify(options);
+  let built = builtAssets.get(key);
+  if (!built) {
+    built = buildAssets(options);
+    builtAssets.set(key, built);
+    built.catch(() => builtAssets.delete(key));
+  }
+  return built;
+}
+
+/** Opens everything the service runs on in `config.DATA_DIR` and builds the app over it. */
+export async function composeService(config: Config, options: ComposeOptions = {}): Promise<Service> {
+  const logger = createLogger({ level: config.LOG_LEVEL, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const clock = options.clock ?? Date.now;
+  const db = openDatabase(databaseFile(config.DATA_DIR));
+  try {
+    const pepper = loadPepper({ dataDir: config.DATA_DIR, fromEnv: config.PEPPER });
+    const sodium = await loadSodium();
+    if (config.DEMO_CONTENT && knowledgeBaseIsEmpty(db)) {
+      logger.info(seedDemoContent(db, clock()), 'loaded sample knowledge-base content (DEMO_CONTENT=false to skip)');
+    }
+    const assets = await assetsFor(config);
+    const app = buildApp({ config, db, pepper, logger, sodium, assets, clock });
+    return { app, config, db, pepper, sodium, assets, logger, close: () => db.$client.close() };
+  } catch (err) {
+    db.$client.close();
+    throw err;
+  }
+}

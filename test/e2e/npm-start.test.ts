@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// What a newcomer gets from the README's `npm start`: the real command, its own process, the
+// printed URL. The API, the pages and the browser files all answer from that one server.
+
+let child: ChildProcess;
+let url: string;
+const dir = mkdtempSync(join(tmpdir(), 'tynys-npm-start-'));
+
+beforeAll(async () => {
+  child = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 45 s:\n${out}`)), 45_000);
+    const read = (chunk: Buffer) => {
+      out += String(chunk);
+      const m = out.match(/running at (http:\/\/\S+?)\/?\n/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${out}`)));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  if (child.exitCode === null) {
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('serves the OpenAPI document under /api, not a page', async () => {
+    const res = await fetch(`${url}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const doc = await res.json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/threads');
+  });
+
+  it('answers /healthz', async () => {
+    const res = await fetch(`${url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true });
+  });
+
+  it('serves the Russian home page with the sample content, and the bundle it names with a matching integrity hash', async () => {
+    const res = await fetch(`${url}/ru/`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<html lang="ru"');
+    const m = html.match(/<script src="(\/static\/quick-exit\.[0-9a-f]{12}\.js)" integrity="(sha384-[^"]+)"/);
+    expect(m).not.toBeNull();
+    const bundle = await fetch(`${url}${m![1]}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    const body = new Uint8Array(await bundle.arrayBuffer());
+    expect(`sha384-${createHash('sha384').update(body).digest('base64')}`).toBe(m![2]);
+  });
+
+  it('answers an unknown API path with a JSON not_found, not a page', async () => {
+    const res = await fetch(`${url}/api/no-such-thing`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});
