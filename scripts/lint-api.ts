@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { composeService } from '../src/compose.js';
+import { testConfig } from '../src/config.js';
+
+// Lints the OpenAPI document as it is served (not a copy kept by hand): builds the app with the
+// one composition on a throwaway data directory, asks it for /api/openapi.json, and runs
+// @redocly/cli on that file with redocly.yaml. No server listens and nothing goes to the network.
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(join(tmpdir(), 'tynys-lint-api-'));
+let status = 1;
+try {
+  const service = await composeService(testConfig({ DATA_DIR: dir }));
+  try {
+    const res = await service.app.request('/api/openapi.json');
+    if (res.status !== 200) throw new Error(`GET /api/openapi.json answered ${res.status}`);
+    const text = await res.text();
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, text);
+    console.log(`openapi.json: ${text.length} bytes`);
+    const run = spawnSync(join(root, 'node_modules', '.bin', 'redocly'), ['lint', file, '--config', join(root, 'redocly.yaml'), ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
+    status = run.status ?? 1;
+  } finally {
+    service.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(status);
