@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { checkpoint, type Db } from './db/connection.js';
 import { AppError } from './errors.js';
 import { bearerToken, noStore, type AppEnv } from './http/context.js';
+import { API_DOCUMENT, registerSharedComponents } from './http/openapi.js';
 import { limitByNetwork, limitByPrincipal, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
 import { identityRoutes } from './identity/routes.js';
 import { errorForLog, type Logger } from './logger.js';
@@ -147,12 +148,8 @@ export function buildApp(deps: AppDeps) {
   api.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
   api.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db) }));
 
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Tynys API', version: '1', description: 'Anonymous support with end-to-end encrypted consultations.' },
-    servers: [{ url: '/api' }],
-  });
+  registerSharedComponents(api);
+  api.doc31('/openapi.json', API_DOCUMENT);
   app.route('/api', api);
 
   app.route('/', webRoutes({
@@ -180,6 +177,7 @@ export function buildApp(deps: AppDeps) {
       error: { code: appError.code, message: ERROR_MESSAGES[appError.code], requestId: c.get('requestId'), ...(appError.issues ? { issues: appError.issues } : {}) },
     };
     c.header('Cache-Control', 'no-store');
+    if (appError.retryAfter !== undefined) c.header('Retry-After', String(appError.retryAfter));
     return c.json(body, statusOf(appError.code));
   });
 
