@@ -89,7 +89,7 @@ export const API_DOCUMENT = {
     description: 'Anonymous support with end-to-end encrypted consultations. Bytes travel as unpadded base64url; errors are one `Error` shape with a stable code.',
     license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
   },
-  servers: [{ url: '/api', description: 'This origin' }],
+  servers: [{ url: '/api' }],
   tags: [
     { name: 'abuse', description: 'Proof of work for minting identities and submitting questions' },
     { name: 'identity', description: 'Anonymous identities derived from a recovery code' },
