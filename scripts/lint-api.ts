@@ -12,7 +12,7 @@ import { testConfig } from '../src/config.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'tynys-lint-api-'));
-let status = 1;
+let status: number;
 try {
   const service = await composeService(testConfig({ DATA_DIR: dir }));
   try {
@@ -22,9 +22,11 @@ try {
     const file = join(dir, 'openapi.json');
     writeFileSync(file, text);
     console.log(`openapi.json: ${text.length} bytes`);
-    const run = spawnSync(join(root, 'node_modules', '.bin', 'redocly'), ['lint', file, '--config', join(root, 'redocly.yaml'), ...process.argv.slice(2)], {
+    // An environment of its own: no telemetry, no update check, a throwaway HOME (nothing to the network or the user's files).
+    const cli = join(root, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
+    const run = spawnSync(process.execPath, [cli, 'lint', file, '--config', join(root, 'redocly.yaml'), ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      env: { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', HOME: dir },
     });
     status = run.status ?? 1;
   } finally {
