@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -10,6 +11,8 @@ import type { Config } from './config.js';
 import { checkpoint, type Db } from './db/connection.js';
 import { AppError } from './errors.js';
 import { bearerToken, noStore, type AppEnv } from './http/context.js';
+import { API_DOCUMENT, registerSharedComponents } from './http/openapi.js';
+import { allowedMethodsOf } from './http/allowed-methods.js';
 import { limitByNetwork, limitByPrincipal, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
 import { identityRoutes } from './identity/routes.js';
 import { errorForLog, type Logger } from './logger.js';
@@ -24,6 +27,7 @@ import { ThreadEvents } from './threads/events.js';
 import { threadRoutes } from './threads/routes.js';
 import { getIdentity } from './identity/service.js';
 import { webRoutes } from './web/routes.js';
+import { apiReferencePage, type ApiDocument } from './web/api-reference.js';
 import type { Assets } from './web/assets.js';
 import { publicSearch } from './knowledge/public-search.js';
 import { browse, prepareKnowledgeBase, publicEntry } from './knowledge/service.js';
@@ -147,13 +151,27 @@ export function buildApp(deps: AppDeps) {
   api.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
   api.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db) }));
 
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Tynys API', version: '1', description: 'Anonymous support with end-to-end encrypted consultations.' },
-    servers: [{ url: '/api' }],
+  registerSharedComponents(api);
+  // Built once, on first use (every route is registered by then): the document and the reference page are the same for everyone.
+  let apiDocument: ApiDocument | undefined;
+  const documentOf = () => (apiDocument ??= api.getOpenAPI31Document(API_DOCUMENT));
+  let referencePage: string | undefined;
+  api.get('/openapi.json', (c) => c.json(documentOf()));
+  api.get('/reference', (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.html(referencePage ??= apiReferencePage(documentOf(), deps.assets));
   });
   app.route('/api', api);
+  // What the API's routes did not answer stays the API's: a 405 or a JSON 404, never a page route's answer.
+  const allowedMethods = allowedMethodsOf(app);
+  const unmatched = (c: Context<AppEnv>) => {
+    // A known path asked with a method it does not have: 405 with the methods it has.
+    const allow = allowedMethods(c.req.path);
+    const code = allow.length > 0 ? 'method_not_allowed' : 'not_found';
+    if (code === 'method_not_allowed') c.header('Allow', allow.join(', '));
+    return c.json({ error: { code, message: ERROR_MESSAGES[code], requestId: c.get('requestId') } } satisfies ErrorBody, statusOf(code));
+  };
+  app.all('/api/*', unmatched);
 
   app.route('/', webRoutes({
     assets: deps.assets,
@@ -172,7 +190,7 @@ export function buildApp(deps: AppDeps) {
     },
   }));
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: ERROR_MESSAGES.not_found, requestId: c.get('requestId') } } satisfies ErrorBody, 404));
+  app.notFound(unmatched);
   app.onError((err, c) => {
     const appError = codeOf(err);
     if (appError.code === 'internal') logger.error({ requestId: c.get('requestId'), err: errorForLog(err) }, 'unhandled error');
@@ -180,6 +198,7 @@ export function buildApp(deps: AppDeps) {
       error: { code: appError.code, message: ERROR_MESSAGES[appError.code], requestId: c.get('requestId'), ...(appError.issues ? { issues: appError.issues } : {}) },
     };
     c.header('Cache-Control', 'no-store');
+    if (appError.retryAfter !== undefined) c.header('Retry-After', String(appError.retryAfter));
     return c.json(body, statusOf(appError.code));
   });
 

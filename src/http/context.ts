@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { isAuthenticated, withSharedErrors } from './openapi.js';
 import type { Principal } from '../auth/sessions.js';
 import { AppError } from '../errors.js';
 import type { StaffRole } from '../protocol/api/staff.js';
@@ -12,9 +13,15 @@ export interface AppEnv {
   };
 }
 
-/** A sub-app whose validation failures become one AppError (mapped to 400 in app.ts). */
+/**
+ * A sub-app whose validation failures become one AppError (mapped to 400 in app.ts), and whose
+ * routes are completed from their own declaration: an operation with a `security` requirement
+ * checks for a session before its input is validated (an anonymous caller learns nothing about
+ * the body's shape, and gets the answer that tells it what is missing: 401), and every operation
+ * lists the shared error answers (http/openapi.ts).
+ */
 export function newRouter(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({
+  const router = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
         // Paths and issue codes only: echoing the submitted value could put a secret in a response or log.
@@ -24,7 +31,20 @@ export function newRouter(): OpenAPIHono<AppEnv> {
       }
     },
   });
+  const register = router.openapi;
+  router.openapi = ((route, handler, hook) => register(
+    { ...withSharedErrors(route), middleware: [...(isAuthenticated(route) ? [sessionRequired] : []), ...[route.middleware ?? []].flat()] },
+    handler,
+    hook,
+  )) as typeof router.openapi;
+  return router;
 }
+
+/** Route middleware of authenticated operations, before validation: 401 without a live session. */
+const sessionRequired: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('principal')) throw new AppError('unauthorized');
+  await next();
+};
 
 export function requireAsker(c: Context<AppEnv>): string {
   const p = c.get('principal');
@@ -60,3 +80,5 @@ export const noStore: MiddlewareHandler = async (c, next) => {
 };
 
 export const BEARER_SECURITY = [{ bearer: [] }];
+/** Said on every public operation: an explicit "no session needed", not a missing declaration. */
+export const PUBLIC_SECURITY: { [scheme: string]: string[] }[] = [];

@@ -36,20 +36,27 @@ interface Window {
   resetAt: number;
 }
 
+export interface Hit {
+  allowed: boolean;
+  /** When the current window ends (epoch ms): the earliest a refused caller can succeed. */
+  resetAt: number;
+}
+
 /** Fixed-window counters in memory, swept as they expire. */
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
 
-  /** Counts one hit; false when the key is over its limit for the current window. */
-  hit(key: string, limit: number, windowMs: number, now: number): boolean {
+  /** Counts one hit; not allowed when the key is over its limit for the current window. */
+  hit(key: string, limit: number, windowMs: number, now: number): Hit {
     if (this.windows.size > 100_000) this.sweep(now);
     const w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
-      this.windows.set(key, { count: 1, resetAt: now + windowMs });
-      return true;
+      const resetAt = now + windowMs;
+      this.windows.set(key, { count: 1, resetAt });
+      return { allowed: limit >= 1, resetAt };
     }
     w.count++;
-    return w.count <= limit;
+    return { allowed: w.count <= limit, resetAt: w.resetAt };
   }
 
   private sweep(now: number): void {
@@ -66,6 +73,10 @@ export function peerAddress(c: Context): string {
   }
 }
 
+function refuse(hit: Hit, now: number): AppError {
+  return new AppError('rate_limited', { retryAfter: Math.max(1, Math.ceil((hit.resetAt - now) / 1000)) });
+}
+
 export interface LimitRule {
   name: string;
   limit: number;
@@ -75,7 +86,8 @@ export interface LimitRule {
 export function limitByNetwork(limiter: RateLimiter, keyer: NetworkKeyer, rule: LimitRule, clock: () => number): MiddlewareHandler {
   return async (c, next) => {
     const now = clock();
-    if (!limiter.hit(`${rule.name}:${keyer.keyFor(peerAddress(c), now)}`, rule.limit, rule.windowMs, now)) throw new AppError('rate_limited');
+    const hit = limiter.hit(`${rule.name}:${keyer.keyFor(peerAddress(c), now)}`, rule.limit, rule.windowMs, now);
+    if (!hit.allowed) throw refuse(hit, now);
     await next();
   };
 }
@@ -87,7 +99,8 @@ export function limitByPrincipal(limiter: RateLimiter, rule: LimitRule, clock: (
     if (p) {
       const now = clock();
       const id = p.kind === 'asker' ? p.identityId : p.staffId;
-      if (!limiter.hit(`${rule.name}:${id}`, rule.limit, rule.windowMs, now)) throw new AppError('rate_limited');
+      const hit = limiter.hit(`${rule.name}:${id}`, rule.limit, rule.windowMs, now);
+      if (!hit.allowed) throw refuse(hit, now);
     }
     await next();
   };

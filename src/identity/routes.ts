@@ -2,12 +2,12 @@ import { createRoute } from '@hono/zod-openapi';
 import { createSession, revokeAllSessions, type SessionPolicy } from '../auth/sessions.js';
 import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
-import { BEARER_SECURITY, newRouter, requireAsker } from '../http/context.js';
+import { BEARER_SECURITY, newRouter, PUBLIC_SECURITY, requireAsker } from '../http/context.js';
 import type { Pepper } from '../pepper.js';
 import type { ProofOfWork } from '../pow/service.js';
 import { toBase64Url } from '../protocol/encoding.js';
 import { okSchema } from '../protocol/api/common.js';
-import { commonErrors as errors, errorResponse, jsonBody, jsonResponse as json } from '../http/openapi.js';
+import { errorResponse, jsonBody, jsonResponse as json } from '../http/openapi.js';
 import { identityLoginRequest, identityResponse, identitySessionResponse, mintIdentityRequest } from '../protocol/api/identity.js';
 import { eraseIdentity, findIdentityByAuthKey, getIdentity, mintIdentity, touchIdentity } from './service.js';
 
@@ -25,46 +25,53 @@ export interface IdentityDeps {
 const mint = createRoute({
   method: 'post',
   path: '/identities',
+  operationId: 'mintIdentity',
+  security: PUBLIC_SECURITY,
   tags: ['identity'],
   summary: 'Mint an anonymous identity (with a proof of work) and get a session token',
   request: jsonBody(mintIdentityRequest),
-  responses: { 201: json(identitySessionResponse, 'Identity created'), 409: errorResponse('Identity exists'), ...errors },
+  responses: { 201: json(identitySessionResponse, 'Identity created'), 409: errorResponse('Identity exists') },
 });
 
 const login = createRoute({
   method: 'post',
   path: '/identities/sessions',
+  operationId: 'loginIdentity',
+  security: PUBLIC_SECURITY,
   tags: ['identity'],
   summary: 'Log in again from the auth key derived from a recovery code',
   request: jsonBody(identityLoginRequest),
-  responses: { 201: json(identitySessionResponse, 'Session created'), ...errors },
+  responses: { 201: json(identitySessionResponse, 'Session created'), 401: errorResponse('No identity with this auth key (`invalid_credentials`)') },
 });
 
 const me = createRoute({
   method: 'get',
   path: '/identities/me',
+  operationId: 'getMyIdentity',
   tags: ['identity'],
   summary: 'The calling identity',
   security: BEARER_SECURITY,
-  responses: { 200: json(identityResponse, 'The identity'), ...errors },
+  responses: { 200: json(identityResponse, 'The identity') },
 });
 
 const erase = createRoute({
   method: 'delete',
   path: '/identities/me',
+  operationId: 'eraseMyIdentity',
   tags: ['identity'],
   summary: 'Erase the identity with every session, thread and message it owns',
   security: BEARER_SECURITY,
-  responses: { 200: json(okSchema, 'Erased'), ...errors },
+  responses: { 200: json(okSchema, 'Erased') },
 });
 
 const logoutEverywhere = createRoute({
   method: 'delete',
   path: '/identities/me/sessions',
+  operationId: 'revokeMySessions',
   tags: ['identity'],
   summary: 'Revoke every session of the calling identity',
   security: BEARER_SECURITY,
-  responses: { 200: json(okSchema, 'Revoked'), ...errors },
+  responses: { 200: json(okSchema, 'Revoked') },
 });
 
 export function identityRoutes(deps: IdentityDeps) {

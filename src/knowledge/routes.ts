@@ -2,8 +2,8 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
-import { BEARER_SECURITY, newRouter, requireAsker, type AppEnv } from '../http/context.js';
-import { commonErrors, errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
+import { BEARER_SECURITY, newRouter, PUBLIC_SECURITY, requireAsker, type AppEnv } from '../http/context.js';
+import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import type { Pepper } from '../pepper.js';
 import type { ProofOfWork } from '../pow/service.js';
 import { okSchema } from '../protocol/api/common.js';
@@ -36,50 +36,50 @@ const tagsOfQuery = (tag: string | string[] | undefined): string[] => (tag === u
 const notFound = { 404: errorResponse('No such published entry') };
 
 const tagsRoute = createRoute({
-  method: 'get', path: '/kb/tags', tags: ['knowledge'], summary: 'Population and topic tags with labels in ru, kk and en',
+  method: 'get', path: '/kb/tags', operationId: 'listTags', tags: ['knowledge'], security: PUBLIC_SECURITY, summary: 'Population and topic tags with labels in ru, kk and en',
   responses: { 200: jsonResponse(tagListResponse, 'Tags') },
 });
 const browseRoute = createRoute({
-  method: 'get', path: '/kb/entries', tags: ['knowledge'], summary: 'Published entries, newest first, by language, tags and kind',
+  method: 'get', path: '/kb/entries', operationId: 'browseEntries', tags: ['knowledge'], security: PUBLIC_SECURITY, summary: 'Published entries, newest first, by language, tags and kind',
   request: { query: browseQuery },
-  responses: { 200: jsonResponse(browseResponse, 'A page of entries'), 400: commonErrors[400] },
+  responses: { 200: jsonResponse(browseResponse, 'A page of entries') },
 });
 const entryRoute = createRoute({
-  method: 'get', path: '/kb/entries/{id}', tags: ['knowledge'], summary: 'A published question with its answer, or an article',
+  method: 'get', path: '/kb/entries/{id}', operationId: 'getEntry', tags: ['knowledge'], security: PUBLIC_SECURITY, summary: 'A published question with its answer, or an article',
   request: { params: entryIdParam },
-  responses: { 200: jsonResponse(publicEntrySchema, 'The entry'), ...notFound, 400: commonErrors[400] },
+  responses: { 200: jsonResponse(publicEntrySchema, 'The entry'), ...notFound },
 });
 const searchRoute = createRoute({
-  method: 'get', path: '/kb/search', tags: ['knowledge'],
+  method: 'get', path: '/kb/search', operationId: 'searchEntries', tags: ['knowledge'], security: PUBLIC_SECURITY,
   summary: 'Full-text search (stems for ru and en, substrings for kk and part-words, typo correction) with marked snippets',
   request: { query: searchQuery },
-  responses: { 200: jsonResponse(searchResponse, 'Results'), 400: commonErrors[400] },
+  responses: { 200: jsonResponse(searchResponse, 'Results') },
 });
 const helpfulRoute = createRoute({
-  method: 'put', path: '/kb/entries/{id}/helpful', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'put', path: '/kb/entries/{id}/helpful', operationId: 'markHelpful', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Mark an entry helpful: once per identity, stored unlinkably', request: { params: entryIdParam },
-  responses: { 200: jsonResponse(helpfulResponse, 'The count'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(helpfulResponse, 'The count'), ...notFound },
 });
 const flagRoute = createRoute({
-  method: 'post', path: '/kb/entries/{id}/flags', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'post', path: '/kb/entries/{id}/flags', operationId: 'flagEntry', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Flag an entry with a reason; enough flags take it out of the index until a moderator decides',
   request: { params: entryIdParam, ...jsonBody(flagRequest) },
-  responses: { 200: jsonResponse(okSchema, 'Flag recorded'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(okSchema, 'Flag recorded'), ...notFound },
 });
 const submitRoute = createRoute({
-  method: 'post', path: '/kb/questions', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'post', path: '/kb/questions', operationId: 'submitQuestion', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Submit a question for moderation (with a proof of work)', request: jsonBody(submitQuestionRequest),
-  responses: { 201: jsonResponse(myQuestionsResponse.shape.questions.element, 'Submitted'), ...commonErrors },
+  responses: { 201: jsonResponse(myQuestionsResponse.shape.questions.element, 'Submitted') },
 });
 const mineRoute = createRoute({
-  method: 'get', path: '/kb/questions/mine', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'get', path: '/kb/questions/mine', operationId: 'listMyQuestions', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'The caller\'s questions and their status',
-  responses: { 200: jsonResponse(myQuestionsResponse, 'Questions'), ...commonErrors },
+  responses: { 200: jsonResponse(myQuestionsResponse, 'Questions') },
 });
 const withdrawRoute = createRoute({
-  method: 'delete', path: '/kb/questions/{id}', tags: ['knowledge'], security: BEARER_SECURITY,
+  method: 'delete', path: '/kb/questions/{id}', operationId: 'withdrawQuestion', tags: ['knowledge'], security: BEARER_SECURITY,
   summary: 'Withdraw (delete) one of the caller\'s questions while it is unpublished', request: { params: entryIdParam },
-  responses: { 200: jsonResponse(okSchema, 'Withdrawn'), 409: errorResponse('Published already'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(okSchema, 'Withdrawn'), 409: errorResponse('Published already'), ...notFound },
 });
 
 type MyQuestion = ReturnType<typeof myQuestions>[number];

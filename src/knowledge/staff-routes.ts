@@ -4,7 +4,7 @@ import type { Db } from '../db/connection.js';
 import type { Pepper } from '../pepper.js';
 import { AppError } from '../errors.js';
 import { BEARER_SECURITY, newRouter, requireStaff, type AppEnv } from '../http/context.js';
-import { commonErrors, errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
+import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import type { StaffRole } from '../protocol/api/staff.js';
 import {
   acceptRequest, answerRequest, articleRequest, bulkRequest, bulkResponse, createTagRequest, entryIdParam, flagDecisionRequest,
@@ -35,56 +35,56 @@ export interface KnowledgeStaffDeps {
 }
 
 const ANY_STAFF: readonly StaffRole[] = ['admin', 'moderator', 'psychologist', 'supervisor'];
-const entryResponse = { 200: jsonResponse(staffEntrySchema, 'The entry as it now stands'), 404: errorResponse('No such entry'), 409: errorResponse('Not possible in this state'), ...commonErrors };
+const entryResponse = { 200: jsonResponse(staffEntrySchema, 'The entry as it now stands'), 404: errorResponse('No such entry'), 409: errorResponse('Not possible in this state') };
 const params = { params: entryIdParam };
-const route = (method: 'get' | 'post' | 'put', path: string, summary: string, extra: object = {}) =>
-  ({ method, path, summary, tags: ['moderation'], security: BEARER_SECURITY, ...extra });
+const route = (operationId: string, method: 'get' | 'post' | 'put', path: string, summary: string) =>
+  ({ operationId, method, path, summary, tags: ['moderation'], security: BEARER_SECURITY });
 
-const queueRoute = createRoute({ ...route('get', '/moderation/queue', 'A moderation queue, oldest first, with the size of each queue'),
-  request: { query: moderationQueueQuery }, responses: { 200: jsonResponse(moderationQueueResponse, 'Queue'), ...commonErrors } });
-const entryRoute = createRoute({ ...route('get', '/moderation/entries/{id}', 'An entry in any state, with detected personal data'), request: params, responses: entryResponse });
-const acceptRoute = createRoute({ ...route('post', '/moderation/entries/{id}/accept', 'Accept a question with the redacted text and tags; the original is overwritten'),
+const queueRoute = createRoute({ ...route('getModerationQueue', 'get', '/moderation/queue', 'A moderation queue, oldest first, with the size of each queue'),
+  request: { query: moderationQueueQuery }, responses: { 200: jsonResponse(moderationQueueResponse, 'Queue') } });
+const entryRoute = createRoute({ ...route('getModerationEntry', 'get', '/moderation/entries/{id}', 'An entry in any state, with detected personal data'), request: params, responses: entryResponse });
+const acceptRoute = createRoute({ ...route('acceptQuestion', 'post', '/moderation/entries/{id}/accept', 'Accept a question with the redacted text and tags; the original is overwritten'),
   request: { ...params, ...jsonBody(acceptRequest) }, responses: entryResponse });
-const rejectRoute = createRoute({ ...route('post', '/moderation/entries/{id}/reject', 'Reject a question with a reason code; its text is deleted'),
+const rejectRoute = createRoute({ ...route('rejectQuestion', 'post', '/moderation/entries/{id}/reject', 'Reject a question with a reason code; its text is deleted'),
   request: { ...params, ...jsonBody(rejectRequest) }, responses: entryResponse });
-const mergeRoute = createRoute({ ...route('post', '/moderation/entries/{id}/merge', 'Close a question as a duplicate of a published entry'),
+const mergeRoute = createRoute({ ...route('mergeQuestion', 'post', '/moderation/entries/{id}/merge', 'Close a question as a duplicate of a published entry'),
   request: { ...params, ...jsonBody(mergeRequest) }, responses: entryResponse });
-const bulkRoute = createRoute({ ...route('post', '/moderation/bulk', 'Accept (unchanged) or reject many submitted questions: for spam waves'),
-  request: jsonBody(bulkRequest), responses: { 200: jsonResponse(bulkResponse, 'One result per id'), ...commonErrors } });
-const answerRoute = createRoute({ ...route('post', '/moderation/entries/{id}/answer', 'Draft (or redraft) the answer to an accepted question (psychologists)'),
+const bulkRoute = createRoute({ ...route('bulkModerate', 'post', '/moderation/bulk', 'Accept (unchanged) or reject many submitted questions: for spam waves'),
+  request: jsonBody(bulkRequest), responses: { 200: jsonResponse(bulkResponse, 'One result per id') } });
+const answerRoute = createRoute({ ...route('answerQuestion', 'post', '/moderation/entries/{id}/answer', 'Draft (or redraft) the answer to an accepted question (psychologists)'),
   request: { ...params, ...jsonBody(answerRequest) }, responses: entryResponse });
-const publishRoute = createRoute({ ...route('post', '/moderation/entries/{id}/publish', 'Publish a reviewed answer or article (never one\'s own)'),
+const publishRoute = createRoute({ ...route('publishEntry', 'post', '/moderation/entries/{id}/publish', 'Publish a reviewed answer or article (never one\'s own)'),
   request: { ...params, ...jsonBody(publishRequest) }, responses: entryResponse });
-const returnRoute = createRoute({ ...route('post', '/moderation/entries/{id}/return', 'Send an answer or article back to its author with a reason'),
+const returnRoute = createRoute({ ...route('returnEntry', 'post', '/moderation/entries/{id}/return', 'Send an answer or article back to its author with a reason'),
   request: { ...params, ...jsonBody(reasonRequest) }, responses: entryResponse });
-const retireRoute = createRoute({ ...route('post', '/moderation/entries/{id}/retire', 'Take a published entry down'),
+const retireRoute = createRoute({ ...route('retireEntry', 'post', '/moderation/entries/{id}/retire', 'Take a published entry down'),
   request: { ...params, ...jsonBody(reasonRequest) }, responses: entryResponse });
-const tagRoute = createRoute({ ...route('put', '/moderation/entries/{id}/tags', 'Set an entry\'s tags'),
+const tagRoute = createRoute({ ...route('setEntryTags', 'put', '/moderation/entries/{id}/tags', 'Set an entry\'s tags'),
   request: { ...params, ...jsonBody(tagEntryRequest) }, responses: entryResponse });
-const flagsRoute = createRoute({ ...route('post', '/moderation/entries/{id}/flags', 'Decide on a flagged entry: keep it (flags cleared) or retire it'),
+const flagsRoute = createRoute({ ...route('decideFlags', 'post', '/moderation/entries/{id}/flags', 'Decide on a flagged entry: keep it (flags cleared) or retire it'),
   request: { ...params, ...jsonBody(flagDecisionRequest) }, responses: entryResponse });
-const reviseRoute = createRoute({ ...route('post', '/moderation/entries/{id}/revision', 'Propose an edit of a published entry; it is reviewed again before it shows'),
+const reviseRoute = createRoute({ ...route('proposeRevision', 'post', '/moderation/entries/{id}/revision', 'Propose an edit of a published entry; it is reviewed again before it shows'),
   request: { ...params, ...jsonBody(reviseRequest) }, responses: entryResponse });
-const revisionDecisionRoute = createRoute({ ...route('post', '/moderation/entries/{id}/revision/decision', 'Approve or reject a proposed edit (not its author)'),
+const revisionDecisionRoute = createRoute({ ...route('decideRevision', 'post', '/moderation/entries/{id}/revision/decision', 'Approve or reject a proposed edit (not its author)'),
   request: { ...params, ...jsonBody(revisionDecisionRequest) }, responses: entryResponse });
-const logRoute = createRoute({ ...route('get', '/moderation/log', 'The append-only moderation log, newest first'),
-  request: { query: logQuery }, responses: { 200: jsonResponse(logResponse, 'Log'), ...commonErrors } });
-const createArticleRoute = createRoute({ ...route('post', '/articles', 'Write an article (a draft)'),
+const logRoute = createRoute({ ...route('getModerationLog', 'get', '/moderation/log', 'The append-only moderation log, newest first'),
+  request: { query: logQuery }, responses: { 200: jsonResponse(logResponse, 'Log') } });
+const createArticleRoute = createRoute({ ...route('createArticle', 'post', '/articles', 'Write an article (a draft)'),
   request: jsonBody(articleRequest), responses: { ...entryResponse, 201: jsonResponse(staffEntrySchema, 'Draft created') } });
-const updateArticleRoute = createRoute({ ...route('put', '/articles/{id}', 'Edit one\'s own draft'),
+const updateArticleRoute = createRoute({ ...route('updateArticle', 'put', '/articles/{id}', 'Edit one\'s own draft'),
   request: { ...params, ...jsonBody(articleRequest) }, responses: entryResponse });
-const submitArticleRoute = createRoute({ ...route('post', '/articles/{id}/submit', 'Send one\'s own draft for review by a second staff member'),
+const submitArticleRoute = createRoute({ ...route('submitArticle', 'post', '/articles/{id}/submit', 'Send one\'s own draft for review by a second staff member'),
   request: params, responses: entryResponse });
-const createTagRoute = createRoute({ ...route('post', '/admin/tags', 'Add a tag (admins)'),
-  request: jsonBody(createTagRequest), responses: { 201: jsonResponse(tagSchema, 'Created'), 409: errorResponse('Slug taken'), ...commonErrors } });
-const renameTagRoute = createRoute({ ...route('put', '/admin/tags/{slug}', 'Rename a tag in every language (admins)'),
-  request: { params: tagSlugParam, ...jsonBody(renameTagRequest) }, responses: { 200: jsonResponse(tagSchema, 'Renamed'), 404: errorResponse('No such tag'), ...commonErrors } });
-const mergeTagRoute = createRoute({ ...route('post', '/admin/tags/{slug}/merge', 'Merge a tag into another of the same kind (admins)'),
-  request: { params: tagSlugParam, ...jsonBody(mergeTagRequest) }, responses: { 200: jsonResponse(tagSchema, 'The surviving tag'), 404: errorResponse('No such tag'), ...commonErrors } });
-const piiWordsRoute = createRoute({ ...route('get', '/admin/pii-words', 'Place and clinic words the personal-data detector also flags'),
-  responses: { 200: jsonResponse(piiWordsResponse, 'Words'), ...commonErrors } });
-const addPiiWordsRoute = createRoute({ ...route('post', '/admin/pii-words', 'Add words to the personal-data detector (admins)'),
-  request: jsonBody(piiWordsRequest), responses: { 200: jsonResponse(piiWordsResponse, 'Words'), ...commonErrors } });
+const createTagRoute = createRoute({ ...route('createTag', 'post', '/admin/tags', 'Add a tag (admins)'),
+  request: jsonBody(createTagRequest), responses: { 201: jsonResponse(tagSchema, 'Created'), 409: errorResponse('Slug taken') } });
+const renameTagRoute = createRoute({ ...route('renameTag', 'put', '/admin/tags/{slug}', 'Rename a tag in every language (admins)'),
+  request: { params: tagSlugParam, ...jsonBody(renameTagRequest) }, responses: { 200: jsonResponse(tagSchema, 'Renamed'), 404: errorResponse('No such tag') } });
+const mergeTagRoute = createRoute({ ...route('mergeTag', 'post', '/admin/tags/{slug}/merge', 'Merge a tag into another of the same kind (admins)'),
+  request: { params: tagSlugParam, ...jsonBody(mergeTagRequest) }, responses: { 200: jsonResponse(tagSchema, 'The surviving tag'), 404: errorResponse('No such tag') } });
+const piiWordsRoute = createRoute({ ...route('listPlaceWords', 'get', '/admin/pii-words', 'Place and clinic words the personal-data detector also flags'),
+  responses: { 200: jsonResponse(piiWordsResponse, 'Words') } });
+const addPiiWordsRoute = createRoute({ ...route('addPlaceWords', 'post', '/admin/pii-words', 'Add words to the personal-data detector (admins)'),
+  request: jsonBody(piiWordsRequest), responses: { 200: jsonResponse(piiWordsResponse, 'Words') } });
 
 /** Typed as a plain router: the chained route types are too large to merge into the app's type, and nothing needs them. */
 export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppEnv> {

@@ -1,16 +1,18 @@
 import { createRoute } from '@hono/zod-openapi';
-import { newRouter } from '../http/context.js';
-import { commonErrors, jsonBody, jsonResponse } from '../http/openapi.js';
+import { newRouter, PUBLIC_SECURITY } from '../http/context.js';
+import { jsonBody, jsonResponse } from '../http/openapi.js';
 import { powChallengeRequest, powChallengeResponse } from '../protocol/api/common.js';
 import type { ProofOfWork } from './service.js';
 
 const challenge = createRoute({
   method: 'post',
   path: '/pow/challenges',
+  operationId: 'createPowChallenge',
   tags: ['abuse'],
+  security: PUBLIC_SECURITY,
   summary: 'Get a proof-of-work challenge for minting an identity or submitting a question',
   request: jsonBody(powChallengeRequest),
-  responses: { 201: jsonResponse(powChallengeResponse, 'A challenge, single use, valid 10 minutes'), ...commonErrors },
+  responses: { 201: jsonResponse(powChallengeResponse, 'A challenge, single use, valid 10 minutes') },
 });
 
 export function powRoutes(deps: { pow: ProofOfWork; clock: () => number }) {

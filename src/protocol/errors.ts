@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   thread_not_found: 404,
   invite_invalid: 404,
   login_taken: 409,
@@ -30,6 +31,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   timeout: 503,
+  storage_unavailable: 503,
   internal: 500,
 } as const;
 
@@ -46,6 +48,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   invalid_credentials: 'These credentials are not valid.',
   forbidden: 'Your role does not allow this.',
   not_found: 'No such resource.',
+  method_not_allowed: 'This path does not answer this method; the Allow header lists those it does.',
   thread_not_found: 'No such thread.',
   invite_invalid: 'This invite is unknown, used or expired.',
   login_taken: 'This login is taken.',
@@ -64,6 +67,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   unsupported_media_type: 'Send application/json.',
   rate_limited: 'Too many requests; try again later.',
   timeout: 'The request took too long.',
+  storage_unavailable: 'Storage is unavailable for writes; try again shortly.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -2,8 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { createSession, type SessionPolicy } from '../auth/sessions.js';
 import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
-import { BEARER_SECURITY, newRouter, requireStaff } from '../http/context.js';
-import { commonErrors, errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
+import { BEARER_SECURITY, newRouter, PUBLIC_SECURITY, requireStaff } from '../http/context.js';
+import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import type { Pepper } from '../pepper.js';
 import {
   acceptInviteRequest, createInviteRequest, createInviteResponse, directoryResponse, preloginRequest, preloginResponse,
@@ -24,46 +24,45 @@ export interface StaffDeps {
 }
 
 const createInviteRoute = createRoute({
-  method: 'post', path: '/staff/invites', tags: ['staff'], security: BEARER_SECURITY,
+  method: 'post', path: '/staff/invites', operationId: 'createInvite', tags: ['staff'], security: BEARER_SECURITY,
   summary: 'Create a one-time staff invite, valid 72 hours (admins)',
   request: jsonBody(createInviteRequest),
-  responses: { 201: jsonResponse(createInviteResponse, 'The invite code, shown once'), ...commonErrors },
+  responses: { 201: jsonResponse(createInviteResponse, 'The invite code, shown once') },
 });
 
 const acceptRoute = createRoute({
-  method: 'post', path: '/staff/accept', tags: ['staff'],
+  method: 'post', path: '/staff/accept', operationId: 'acceptInvite', tags: ['staff'], security: PUBLIC_SECURITY,
   summary: 'Accept an invite with client-derived keys; the passphrase never leaves the browser',
   request: jsonBody(acceptInviteRequest),
   responses: {
     201: jsonResponse(staffSessionResponse, 'Account created and logged in'),
     404: errorResponse('Unknown, used or expired invite'),
     409: errorResponse('Login taken'),
-    ...commonErrors,
   },
 });
 
 const preloginRoute = createRoute({
-  method: 'post', path: '/staff/prelogin', tags: ['staff'],
+  method: 'post', path: '/staff/prelogin', operationId: 'staffPrelogin', tags: ['staff'], security: PUBLIC_SECURITY,
   summary: 'Salt and Argon2id cost for a login (a stable fake for unknown logins)',
   request: jsonBody(preloginRequest),
-  responses: { 200: jsonResponse(preloginResponse, 'Salt and cost'), ...commonErrors },
+  responses: { 200: jsonResponse(preloginResponse, 'Salt and cost') },
 });
 
 const loginRoute = createRoute({
-  method: 'post', path: '/staff/sessions', tags: ['staff'],
+  method: 'post', path: '/staff/sessions', operationId: 'staffLogin', tags: ['staff'], security: PUBLIC_SECURITY,
   summary: 'Log in with the auth key derived from the passphrase; returns the encrypted key bundle',
   request: jsonBody(staffLoginRequest),
-  responses: { 201: jsonResponse(staffSessionResponse, 'Session and profile'), ...commonErrors },
+  responses: { 201: jsonResponse(staffSessionResponse, 'Session and profile'), 401: errorResponse('Unknown login or wrong auth key (`invalid_credentials`)') },
 });
 
 const meRoute = createRoute({
-  method: 'get', path: '/staff/me', tags: ['staff'], security: BEARER_SECURITY,
+  method: 'get', path: '/staff/me', operationId: 'getStaffMe', tags: ['staff'], security: BEARER_SECURITY,
   summary: 'The calling staff member',
-  responses: { 200: jsonResponse(staffProfile, 'Profile'), ...commonErrors },
+  responses: { 200: jsonResponse(staffProfile, 'Profile') },
 });
 
 const directoryRoute = createRoute({
-  method: 'get', path: '/directory', tags: ['staff'],
+  method: 'get', path: '/directory', operationId: 'getDirectory', tags: ['staff'], security: PUBLIC_SECURITY,
   summary: 'Staff directory entries signed by the organisation key (clients verify the signatures)',
   responses: { 200: jsonResponse(directoryResponse, 'Signed entries') },
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
 import { BEARER_SECURITY, newRouter, requirePrincipal, requireStaff, type AppEnv } from '../http/context.js';
-import { commonErrors, errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
+import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import { okSchema, threadIdParam } from '../protocol/api/common.js';
 import {
   handoverRequest, messageSchema, messagesQuery, messagesResponse, openThreadRequest, postMessageRequest, queueQuery,
@@ -39,61 +39,61 @@ const params = { params: threadIdParam };
 const notFound = { 404: errorResponse('No such thread, or not yours: the same answer either way') };
 
 const openRoute = createRoute({
-  method: 'post', path: '/threads', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'post', path: '/threads', operationId: 'openThread', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Open a consultation (asker) or case thread (psychologist); the thread key comes sealed to each participant',
   request: jsonBody(openThreadRequest),
-  responses: { 201: jsonResponse(threadSummary, 'Opened'), ...commonErrors },
+  responses: { 201: jsonResponse(threadSummary, 'Opened') },
 });
 const listRoute = createRoute({
-  method: 'get', path: '/threads', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'get', path: '/threads', operationId: 'listThreads', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Threads the caller opened or is assigned to',
-  responses: { 200: jsonResponse(threadListResponse, 'Threads'), ...commonErrors },
+  responses: { 200: jsonResponse(threadListResponse, 'Threads') },
 });
 const queueRoute = createRoute({
-  method: 'get', path: '/queue', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'get', path: '/queue', operationId: 'getQueue', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Open threads in the caller\'s intake pool, urgent first, then oldest (psychologists, supervisors)',
   request: { query: queueQuery },
-  responses: { 200: jsonResponse(threadListResponse, 'Queue'), ...commonErrors },
+  responses: { 200: jsonResponse(threadListResponse, 'Queue') },
 });
 const detailRoute = createRoute({
-  method: 'get', path: '/threads/{id}', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'get', path: '/threads/{id}', operationId: 'getThread', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'A thread with the key sealed to the caller', request: params,
-  responses: { 200: jsonResponse(threadDetail, 'Thread'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(threadDetail, 'Thread'), ...notFound },
 });
 const claimRoute = createRoute({
-  method: 'post', path: '/threads/{id}/claim', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'post', path: '/threads/{id}/claim', operationId: 'claimThread', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Claim an open thread from the pool; the other pool members\' keys are dropped', request: params,
-  responses: { 200: jsonResponse(threadSummary, 'Claimed'), 409: errorResponse('Already claimed or closed'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(threadSummary, 'Claimed'), 409: errorResponse('Already claimed or closed'), ...notFound },
 });
 const messagesRoute = createRoute({
-  method: 'get', path: '/threads/{id}/messages', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'get', path: '/threads/{id}/messages', operationId: 'listMessages', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Messages after a sequence number, oldest first', request: { ...params, query: messagesQuery },
-  responses: { 200: jsonResponse(messagesResponse, 'A page of messages'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(messagesResponse, 'A page of messages'), ...notFound },
 });
 const postRoute = createRoute({
-  method: 'post', path: '/threads/{id}/messages', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'post', path: '/threads/{id}/messages', operationId: 'postMessage', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Post an encrypted, signed message with the next sequence number', request: { ...params, ...jsonBody(postMessageRequest) },
-  responses: { 201: jsonResponse(messageSchema, 'Stored'), 409: errorResponse('Sequence taken or thread closed'), ...notFound, ...commonErrors },
+  responses: { 201: jsonResponse(messageSchema, 'Stored'), 409: errorResponse('Sequence taken or thread closed'), ...notFound },
 });
 const eventsRoute = createRoute({
-  method: 'get', path: '/threads/{id}/events', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'get', path: '/threads/{id}/events', operationId: 'streamThreadEvents', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Server-Sent Events: `message` (id = seq) and `status`; resumes after Last-Event-ID', request: params,
-  responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, ...notFound, ...commonErrors },
+  responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, ...notFound },
 });
 const handoverRoute = createRoute({
-  method: 'post', path: '/threads/{id}/handover', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'post', path: '/threads/{id}/handover', operationId: 'handOverThread', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Hand the thread to a colleague, with the thread key sealed to them', request: { ...params, ...jsonBody(handoverRequest) },
-  responses: { 200: jsonResponse(threadSummary, 'Handed over'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(threadSummary, 'Handed over'), ...notFound },
 });
 const closeRoute = createRoute({
-  method: 'post', path: '/threads/{id}/close', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'post', path: '/threads/{id}/close', operationId: 'closeThread', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Close the thread (opener or assigned staff)', request: params,
-  responses: { 200: jsonResponse(threadSummary, 'Closed'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(threadSummary, 'Closed'), ...notFound },
 });
 const eraseRoute = createRoute({
-  method: 'delete', path: '/threads/{id}', tags: ['threads'], security: BEARER_SECURITY,
+  method: 'delete', path: '/threads/{id}', operationId: 'eraseThread', tags: ['threads'], security: BEARER_SECURITY,
   summary: 'Erase the thread with every message (its opener)', request: params,
-  responses: { 200: jsonResponse(okSchema, 'Erased'), ...notFound, ...commonErrors },
+  responses: { 200: jsonResponse(okSchema, 'Erased'), ...notFound },
 });
 
 function callerOf(c: Context<AppEnv>): Caller {

@@ -138,7 +138,7 @@ describe('questions', () => {
 
   it('needs a proof of work, a session, known tags and sane sizes', async () => {
     expect((await ask(asker.token, { pow: { challenge: 'AAAA', counter: 1 } })).body.error.code).toBe('invalid_proof_of_work');
-    expect((await t.call('POST', '/api/kb/questions', { json: {} })).status).toBe(400);
+    expect((await t.call('POST', '/api/kb/questions', { token: asker.token, json: {} })).status).toBe(400);
     const noToken = await t.call('POST', '/api/kb/questions', { json: { title: 'Вопрос о сне', body: 'Не могу спать уже месяц.', language: 'ru', pow: await powFor('question') } });
     expect(noToken.status).toBe(401);
     expect((await ask(asker.token, { suggestedTags: ['no-such-tag'] })).body.error.code).toBe('unknown_tag');

@@ -15,9 +15,9 @@ describe('network keyer', () => {
 describe('rate limiter', () => {
   it('allows `limit` hits per window per key', () => {
     const limiter = new RateLimiter();
-    const hits = Array.from({ length: 4 }, () => limiter.hit('k', 3, 1000, 0));
+    const hits = Array.from({ length: 4 }, () => limiter.hit('k', 3, 1000, 0).allowed);
     expect(hits).toEqual([true, true, true, false]);
-    expect(limiter.hit('other', 3, 1000, 0)).toBe(true);
-    expect(limiter.hit('k', 3, 1000, 1000)).toBe(true);
+    expect(limiter.hit('other', 3, 1000, 0).allowed).toBe(true);
+    expect(limiter.hit('k', 3, 1000, 1000).allowed).toBe(true);
   });
 });

@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { mintAsker } from '../support/asker.js';
+import { createStaff } from '../support/staff.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the document is walked as plain JSON */
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+/** Every operation of the served document, with its method and path. */
+function operationsOf(doc: any): { method: string; path: string; op: any }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]: [string, any]) => METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] })));
+}
+const resolveResponse = (doc: any, r: any): any => (r.$ref ? doc.components.responses[r.$ref.split('/').pop()] : r);
+const isAuthenticated = (op: any): boolean => op.security.some((r: object) => Object.keys(r).length > 0);
 
 let t: TestContext;
 beforeEach(async () => { t = await createTestApp(); });
@@ -35,7 +45,107 @@ describe('API shape', () => {
       '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/messages',
     ]);
     // Request bodies are described from the same zod schemas the handlers validate with.
-    expect(res.body.paths['/threads/{id}/messages'].post.requestBody.content['application/json'].schema.required).toEqual(['seq', 'nonce', 'ciphertext', 'signature']);
+    expect(res.body.paths['/threads/{id}/messages'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PostMessageRequest' });
+    expect(res.body.components.schemas.PostMessageRequest.required).toEqual(['seq', 'nonce', 'ciphertext', 'signature']);
+  });
+
+  it('states a complete contract for every operation', async () => {
+    const res = await t.app.request('/api/openapi.json');
+    const text = await res.text();
+    const doc = JSON.parse(text);
+    expect(doc.info.license).toEqual({ name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' });
+    const ops = operationsOf(doc);
+    expect(ops.length).toBeGreaterThan(50);
+    // Operation ids: present and unique (generated clients name their methods after them).
+    const ids = ops.map(({ op }) => op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // One Error schema, referenced: its list of codes appears once in the whole document.
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('method_not_allowed');
+    expect(text.split('"rate_limited"').length - 1).toBe(1);
+    expect(text.length).toBeLessThan(150_000);
+    for (const { method, path, op } of ops) {
+      const where = `${method.toUpperCase()} ${path}`;
+      // Security is said on every operation: [] for public ones, the bearer scheme otherwise.
+      expect(Array.isArray(op.security), where).toBe(true);
+      for (const r of op.security) expect(Object.keys(r).every((k) => k === 'bearer'), where).toBe(true);
+      const statuses = Object.keys(op.responses).map(Number);
+      const expected = [405, 429, 500, 503];
+      if (isAuthenticated(op)) expected.push(401, 403);
+      if (op.requestBody) expected.push(400, 413, 415);
+      if (op.parameters?.length) expected.push(400);
+      if (path.includes('{')) expected.push(404);
+      expect(statuses, where).toEqual(expect.arrayContaining(expected));
+      expect(statuses.some((s) => s >= 200 && s < 300), where).toBe(true);
+      for (const status of statuses.filter((s) => s >= 400)) {
+        const response = resolveResponse(doc, op.responses[status]);
+        expect(response.content['application/json'].schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
+      }
+      expect(resolveResponse(doc, op.responses[429]).headers['Retry-After'].schema.type, where).toBe('integer');
+      expect(resolveResponse(doc, op.responses[405]).headers.Allow, where).toBeDefined();
+    }
+  });
+
+  it('states the exact length of every fixed-size byte field and id, and uniqueItems where duplicates are refused', async () => {
+    const doc = (await t.call('GET', '/api/openapi.json')).body;
+    const schemas = doc.components.schemas;
+    const exact = (schema: string, prop: string, length: number) => {
+      const s = schemas[schema].properties[prop];
+      expect([s.minLength, s.maxLength], `${schema}.${prop}`).toEqual([length, length]);
+    };
+    // Unpadded base64url: 16 bytes → 22 characters, 24 → 32, 32 → 43, 64 → 86, 80 → 107, 136 → 182.
+    for (const [schema, props] of Object.entries({ MintIdentityRequest: ['authKey', 'boxPublicKey', 'signPublicKey'], Identity: ['boxPublicKey', 'signPublicKey'], DirectoryEntry: ['boxPublicKey', 'signPublicKey'], StaffProfile: ['boxPublicKey', 'signPublicKey'] })) {
+      for (const prop of props) exact(schema, prop, 43);
+    }
+    exact('IdentitySession', 'token', 43);
+    exact('AcceptInviteRequest', 'kdfSalt', 22);
+    exact('Prelogin', 'kdfSalt', 22);
+    exact('AcceptInviteRequest', 'wrappedKeys', 182);
+    exact('StaffProfile', 'wrappedKeys', 182);
+    exact('PostMessageRequest', 'nonce', 32);
+    exact('Message', 'nonce', 32);
+    exact('PostMessageRequest', 'signature', 86);
+    exact('Message', 'signature', 86);
+    exact('DirectoryEntry', 'signature', 86);
+    exact('HandoverRequest', 'sealedKey', 107);
+    exact('ThreadDetail', 'sealedKey', 107);
+    exact('Invite', 'code', 32);
+    for (const schema of ['ThreadSummary', 'Message', 'Identity']) exact(schema, schema === 'Message' ? 'senderId' : schema === 'Identity' ? 'identityId' : 'id', 24);
+    exact('PublicEntry', 'id', 24);
+    // Every base64url string states its bounds, fixed or not.
+    const walk = (node: any, where: string): void => {
+      if (!node || typeof node !== 'object') return;
+      if (node.type === 'string' && node.pattern === '^[A-Za-z0-9_-]*$') expect(node.maxLength, where).toBeTypeOf('number');
+      for (const [k, v] of Object.entries(node)) walk(v, `${where}.${k}`);
+    };
+    walk(doc, '#');
+    const unique = (schema: string, prop: string) => expect(schemas[schema].properties[prop].uniqueItems, `${schema}.${prop}`).toBe(true);
+    unique('CreateInviteRequest', 'roles');
+    unique('AcceptInviteRequest', 'languages');
+    unique('OpenThreadRequest', 'populations');
+    unique('SubmitQuestionRequest', 'suggestedTags');
+    unique('AcceptRequest', 'tags');
+    unique('TagEntryRequest', 'tags');
+    unique('ArticleRequest', 'tags');
+    unique('BulkRequest', 'ids');
+  });
+
+  it('refuses the duplicates the contract says it refuses, with invalid_input', async () => {
+    const admin = await createStaff(t, { roles: ['admin', 'moderator'] });
+    const asker = await mintAsker(t);
+    const invite = await t.call('POST', '/api/staff/invites', { token: admin.token, json: { roles: ['moderator', 'moderator'] } });
+    expect(invite.status).toBe(400);
+    expect(invite.body.error.code).toBe('invalid_input');
+    const id = `e_${'A'.repeat(22)}`;
+    const bulk = await t.call('POST', '/api/moderation/bulk', { token: admin.token, json: { ids: [id, id], action: 'accept' } });
+    expect(bulk.status).toBe(400);
+    expect(bulk.body.error).toMatchObject({ code: 'invalid_input', issues: [{ path: 'ids' }] });
+    const tags = await t.call('PUT', `/api/moderation/entries/${id}/tags`, { token: admin.token, json: { tags: ['sleep', 'sleep'] } });
+    expect(tags.status).toBe(400);
+    expect(tags.body.error.code).toBe('invalid_input');
+    const question = await t.call('POST', '/api/kb/questions', { token: asker.token, json: { title: 'Вопрос о сне', body: 'Не могу спать уже месяц.', language: 'ru', suggestedTags: ['sleep', 'sleep'], pow: { challenge: 'AAAA', counter: 0 } } });
+    expect(question.status).toBe(400);
+    expect(question.body.error.code).toBe('invalid_input');
   });
 
   it('gives unknown routes a 404 with a code and a request id', async () => {
@@ -46,6 +156,9 @@ describe('API shape', () => {
   });
 
   it('answers malformed JSON, oversized bodies and missing tokens with 4xx codes', async () => {
+    const wrongType = await t.app.request('/api/identities', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(wrongType.status).toBe(415);
+    expect((await wrongType.json()).error.code).toBe('unsupported_media_type');
     const bad = await t.app.request('/api/identities', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"authKey":' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('invalid_json');
@@ -96,7 +209,11 @@ describe('API shape', () => {
     expect(statuses.slice(20)).toEqual([429, 429]);
     const limited = await t.call('POST', '/api/identities', { json: {} });
     expect(limited.body.error.code).toBe('rate_limited');
-    t.clock.now += 61_000;
+    // Retry-After: the seconds until this window resets.
+    expect(limited.headers.get('retry-after')).toBe('60');
+    t.clock.now += 45_500;
+    expect((await t.call('POST', '/api/identities', { json: {} })).headers.get('retry-after')).toBe('15');
+    t.clock.now += 15_500;
     expect((await t.call('POST', '/api/identities', { json: {} })).status).toBe(400);
   });
 });

@@ -9,10 +9,7 @@ import { ID_PATTERN } from '../ids.js';
 /** Request field: exactly `n` bytes (or between min and max), as base64url, parsed to bytes. */
 export function bytesIn(n: number | { min: number; max: number }) {
   const [min, max] = typeof n === 'number' ? [n, n] : [n.min, n.max];
-  return z
-    .string()
-    .max(base64UrlLength(max))
-    .regex(BASE64URL_PATTERN)
+  return base64UrlString(min, max)
     .transform((s, ctx) => {
       const b = fromBase64Url(s);
       if (!b || b.length < min || b.length > max) {
@@ -23,10 +20,22 @@ export function bytesIn(n: number | { min: number; max: number }) {
     });
 }
 
-/** Response field: bytes as base64url. */
-export const bytesOut = z.string().regex(BASE64URL_PATTERN);
+/** Response field: exactly `n` bytes (or between min and max) as base64url. */
+export function bytesOut(n: number | { min: number; max: number }) {
+  const [min, max] = typeof n === 'number' ? [n, n] : [n.min, n.max];
+  return base64UrlString(min, max);
+}
 
-export const idSchema = z.string().regex(ID_PATTERN);
+// The string lengths are stated (minLength/maxLength in the OpenAPI document) so that a client
+// generated from the contract knows a 32-byte key is exactly 43 characters; unpadded base64url
+// gives each byte count one length, so this refuses nothing the byte check would accept.
+function base64UrlString(minBytes: number, maxBytes: number) {
+  const s = z.string().regex(BASE64URL_PATTERN);
+  return minBytes === maxBytes ? s.length(base64UrlLength(minBytes)) : s.min(base64UrlLength(minBytes)).max(base64UrlLength(maxBytes));
+}
+
+/** A random id: a one-letter kind, '_' and 16 random bytes (protocol/ids.ts). */
+export const idSchema = z.string().length(24).regex(ID_PATTERN);
 export const threadIdParam = z.object({ id: idSchema });
 
 export const LANGUAGES = ['ru', 'kk', 'en'] as const;
@@ -40,9 +49,9 @@ export const errorSchema = z.object({
     requestId: z.string().optional(),
     issues: z.array(z.object({ path: z.string(), code: z.string() })).optional(),
   }),
-});
+}).meta({ id: 'Error', description: 'Every error answer: a stable code (the HTTP status follows from it), a fixed message, the request id; `issues` lists failing paths, never submitted values.' });
 
-export const okSchema = z.object({ ok: z.literal(true) });
+export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
 
 export const powSchema = z.object({
   /** The server-signed challenge, returned as it was issued. */
@@ -51,10 +60,11 @@ export const powSchema = z.object({
 });
 
 export const powPurposeSchema = z.enum(['identity', 'question']);
-export const powChallengeRequest = z.object({ purpose: powPurposeSchema });
-export const powChallengeResponse = z.object({ challenge: z.string(), bits: z.number().int(), expiresAt: z.number().int() });
+export const powChallengeRequest = z.object({ purpose: powPurposeSchema }).meta({ id: 'PowChallengeRequest' });
+export const powChallengeResponse = z.object({ challenge: z.string().max(512).regex(BASE64URL_PATTERN), bits: z.number().int(), expiresAt: z.number().int() }).meta({ id: 'PowChallenge' });
 
 export const sessionResponse = z.object({
-  token: z.string(),
+  /** 32 random bytes as base64url: sent back as `Authorization: Bearer <token>`. */
+  token: bytesOut(32),
   expiresAt: z.number().int(),
 });

@@ -22,11 +22,11 @@ export type ReasonCode = z.infer<typeof reasonCodeSchema>;
 export const FLAG_REASONS = ['personal_data', 'harmful', 'inaccurate', 'spam', 'other'] as const;
 export const flagReasonSchema = z.enum(FLAG_REASONS);
 
-export const entryIdSchema = z.string().regex(/^e_[A-Za-z0-9_-]{22}$/);
+export const entryIdSchema = z.string().length(24).regex(/^e_[A-Za-z0-9_-]{22}$/);
 export const entryIdParam = z.object({ id: entryIdSchema });
 export const tagSlugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(40);
 export const tagKindSchema = z.enum(['population', 'topic']);
-const tagList = z.array(tagSlugSchema).max(12).refine((t) => new Set(t).size === t.length, 'duplicate tag');
+const tagList = z.array(tagSlugSchema).max(12).refine((t) => new Set(t).size === t.length, 'duplicate tag').meta({ uniqueItems: true });
 
 export const LIMITS = {
   questionTitle: { min: 5, max: 200 },
@@ -44,12 +44,12 @@ export const tagLabelsSchema = z.object({
   kk: z.string().trim().min(1).max(80),
   en: z.string().trim().min(1).max(80),
 });
-export const tagSchema = z.object({ slug: tagSlugSchema, kind: tagKindSchema, labels: tagLabelsSchema });
+export const tagSchema = z.object({ slug: tagSlugSchema, kind: tagKindSchema, labels: tagLabelsSchema }).meta({ id: 'Tag' });
 export type Tag = z.infer<typeof tagSchema>;
-export const tagListResponse = z.object({ tags: z.array(tagSchema) });
+export const tagListResponse = z.object({ tags: z.array(tagSchema) }).meta({ id: 'TagList' });
 export const createTagRequest = tagSchema;
-export const renameTagRequest = z.object({ labels: tagLabelsSchema });
-export const mergeTagRequest = z.object({ into: tagSlugSchema });
+export const renameTagRequest = z.object({ labels: tagLabelsSchema }).meta({ id: 'RenameTagRequest' });
+export const mergeTagRequest = z.object({ into: tagSlugSchema }).meta({ id: 'MergeTagRequest' });
 export const tagSlugParam = z.object({ slug: tagSlugSchema });
 
 // ---- public entries ----
@@ -66,10 +66,10 @@ export const publicEntrySchema = z.object({
   helpfulCount: z.number().int(),
   sample: z.boolean(),
   publishedAt: z.number().int(),
-});
+}).meta({ id: 'PublicEntry' });
 export type PublicEntry = z.infer<typeof publicEntrySchema>;
 
-export const entrySummarySchema = publicEntrySchema.pick({ id: true, kind: true, language: true, title: true, tags: true, helpfulCount: true, sample: true, publishedAt: true });
+export const entrySummarySchema = publicEntrySchema.pick({ id: true, kind: true, language: true, title: true, tags: true, helpfulCount: true, sample: true, publishedAt: true }).meta({ id: 'EntrySummary' });
 export const browseQuery = z.object({
   language: languageSchema.optional(),
   tag: z.union([tagSlugSchema, z.array(tagSlugSchema).max(4)]).optional(),
@@ -77,7 +77,7 @@ export const browseQuery = z.object({
   page: z.coerce.number().int().min(1).max(1000).default(1),
   pageSize: z.coerce.number().int().min(1).max(50).default(20),
 });
-export const browseResponse = z.object({ entries: z.array(entrySummarySchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const browseResponse = z.object({ entries: z.array(entrySummarySchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }).meta({ id: 'EntryPage' });
 
 export const searchQuery = z.object({
   q: z.string().max(LIMITS.query),
@@ -87,7 +87,7 @@ export const searchQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(50).default(10),
 });
 export type SearchQuery = z.infer<typeof searchQuery>;
-export const searchResultSchema = entrySummarySchema.extend({ titleMarked: snippetSchema, snippet: snippetSchema });
+export const searchResultSchema = entrySummarySchema.extend({ titleMarked: snippetSchema, snippet: snippetSchema }).meta({ id: 'SearchResult' });
 export const searchResponse = z.object({
   results: z.array(searchResultSchema),
   /** Matches found; a lower bound once it reaches 1000. */
@@ -99,10 +99,10 @@ export const searchResponse = z.object({
   corrected: z.string().nullable(),
   /** Set when the query is too short to search (under two letters). */
   tooShort: z.boolean(),
-});
+}).meta({ id: 'SearchResults' });
 
-export const helpfulResponse = z.object({ helpfulCount: z.number().int(), counted: z.boolean() });
-export const flagRequest = z.object({ reason: flagReasonSchema });
+export const helpfulResponse = z.object({ helpfulCount: z.number().int(), counted: z.boolean() }).meta({ id: 'HelpfulCount' });
+export const flagRequest = z.object({ reason: flagReasonSchema }).meta({ id: 'FlagRequest' });
 
 // ---- the asker's questions ----
 export const submitQuestionRequest = z.object({
@@ -111,7 +111,7 @@ export const submitQuestionRequest = z.object({
   language: languageSchema,
   suggestedTags: tagList.default([]),
   pow: powSchema,
-});
+}).meta({ id: 'SubmitQuestionRequest' });
 export const myQuestionSchema = z.object({
   id: entryIdSchema,
   status: entryStatusSchema,
@@ -122,8 +122,8 @@ export const myQuestionSchema = z.object({
   duplicateOf: entryIdSchema.nullable(),
   createdAt: z.number().int(),
   publishedAt: z.number().int().nullable(),
-});
-export const myQuestionsResponse = z.object({ questions: z.array(myQuestionSchema) });
+}).meta({ id: 'MyQuestion' });
+export const myQuestionsResponse = z.object({ questions: z.array(myQuestionSchema) }).meta({ id: 'MyQuestions' });
 
 // ---- staff ----
 export const piiSpanSchema = z.object({
@@ -151,7 +151,7 @@ export const staffEntrySchema = z.object({
   personalData: z.object({ title: z.array(piiSpanSchema), body: z.array(piiSpanSchema), answer: z.array(piiSpanSchema) }),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
-});
+}).meta({ id: 'StaffEntry' });
 export type StaffEntry = z.infer<typeof staffEntrySchema>;
 
 export const QUEUES = ['submitted', 'accepted', 'answered', 'in_review', 'flagged', 'revisions'] as const;
@@ -164,7 +164,7 @@ export const moderationQueueQuery = z.object({
 export const moderationQueueResponse = z.object({
   counts: z.record(queueNameSchema, z.number().int()),
   entries: z.array(staffEntrySchema),
-});
+}).meta({ id: 'ModerationQueue' });
 
 const acknowledge = z.array(z.string().min(1).max(200)).max(50).default([]);
 export const acceptRequest = z.object({
@@ -174,35 +174,36 @@ export const acceptRequest = z.object({
   tags: tagList,
   /** Detector matches the moderator confirms are not personal data. */
   acknowledge,
-});
-export const rejectRequest = z.object({ reason: reasonCodeSchema });
-export const mergeRequest = z.object({ into: entryIdSchema });
+}).meta({ id: 'AcceptRequest' });
+export const rejectRequest = z.object({ reason: reasonCodeSchema }).meta({ id: 'RejectRequest' });
+export const mergeRequest = z.object({ into: entryIdSchema }).meta({ id: 'MergeRequest' });
 export const bulkRequest = z.object({
-  ids: z.array(entryIdSchema).min(1).max(200),
+  // One decision per entry: a repeated id would be decided twice.
+  ids: z.array(entryIdSchema).min(1).max(200).refine((ids) => new Set(ids).size === ids.length, 'duplicate id').meta({ uniqueItems: true }),
   action: z.enum(['accept', 'reject']),
   reason: reasonCodeSchema.optional(),
-}).refine((b) => b.action !== 'reject' || b.reason, { message: 'reason required', path: ['reason'] });
+}).refine((b) => b.action !== 'reject' || b.reason, { message: 'reason required', path: ['reason'] }).meta({ id: 'BulkRequest' });
 export const bulkResponse = z.object({
   results: z.array(z.object({ id: entryIdSchema, ok: z.boolean(), code: z.string().nullable() })),
-});
-export const answerRequest = z.object({ answer: text(LIMITS.answer) });
-export const publishRequest = z.object({ acknowledge });
-export const reasonRequest = z.object({ reason: reasonCodeSchema });
-export const tagEntryRequest = z.object({ tags: tagList });
+}).meta({ id: 'BulkResults' });
+export const answerRequest = z.object({ answer: text(LIMITS.answer) }).meta({ id: 'AnswerRequest' });
+export const publishRequest = z.object({ acknowledge }).meta({ id: 'PublishRequest' });
+export const reasonRequest = z.object({ reason: reasonCodeSchema }).meta({ id: 'ReasonRequest' });
+export const tagEntryRequest = z.object({ tags: tagList }).meta({ id: 'TagEntryRequest' });
 export const reviseRequest = z.object({
   title: z.string().trim().min(5).max(200),
   body: z.string().trim().min(10).max(LIMITS.articleBody.max),
   answer: text(LIMITS.answer).nullable().default(null),
-});
-export const revisionDecisionRequest = z.object({ decision: z.enum(['approve', 'reject']), acknowledge });
-export const flagDecisionRequest = z.object({ decision: z.enum(['keep', 'retire']), reason: reasonCodeSchema.optional() });
+}).meta({ id: 'RevisionRequest' });
+export const revisionDecisionRequest = z.object({ decision: z.enum(['approve', 'reject']), acknowledge }).meta({ id: 'RevisionDecisionRequest' });
+export const flagDecisionRequest = z.object({ decision: z.enum(['keep', 'retire']), reason: reasonCodeSchema.optional() }).meta({ id: 'FlagDecisionRequest' });
 
 export const articleRequest = z.object({
   language: languageSchema,
   title: z.string().trim().min(5).max(200),
   body: text(LIMITS.articleBody),
   tags: tagList,
-});
+}).meta({ id: 'ArticleRequest' });
 export const entryStatusResponse = z.object({ id: entryIdSchema, status: entryStatusSchema });
 
 export const logEntrySchema = z.object({
@@ -215,9 +216,9 @@ export const logEntrySchema = z.object({
   toStatus: entryStatusSchema.nullable(),
   reasonCode: z.string().nullable(),
   at: z.number().int(),
-});
+}).meta({ id: 'LogEntry' });
 export const logQuery = z.object({ entry: entryIdSchema.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
-export const logResponse = z.object({ log: z.array(logEntrySchema) });
+export const logResponse = z.object({ log: z.array(logEntrySchema) }).meta({ id: 'Log' });
 
-export const piiWordsRequest = z.object({ words: z.array(z.string().trim().min(2).max(60)).min(1).max(200) });
-export const piiWordsResponse = z.object({ words: z.array(z.string()) });
+export const piiWordsRequest = z.object({ words: z.array(z.string().trim().min(2).max(60)).min(1).max(200) }).meta({ id: 'PlaceWordsRequest' });
+export const piiWordsResponse = z.object({ words: z.array(z.string()) }).meta({ id: 'PlaceWords' });

@@ -5,11 +5,11 @@ export const STAFF_ROLES = ['admin', 'moderator', 'psychologist', 'supervisor', 
 export const staffRoleSchema = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof staffRoleSchema>;
 
-const rolesSchema = z.array(staffRoleSchema).min(1).max(STAFF_ROLES.length).refine((r) => new Set(r).size === r.length, 'duplicate role');
-const languagesSchema = z.array(languageSchema).min(1).max(3).refine((l) => new Set(l).size === l.length, 'duplicate language');
+const rolesSchema = z.array(staffRoleSchema).min(1).max(STAFF_ROLES.length).refine((r) => new Set(r).size === r.length, 'duplicate role').meta({ uniqueItems: true });
+const languagesSchema = z.array(languageSchema).min(1).max(3).refine((l) => new Set(l).size === l.length, 'duplicate language').meta({ uniqueItems: true });
 
 export const loginSchema = z.string().min(3).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/);
-export const inviteCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
+export const inviteCodeSchema = z.string().length(32).regex(/^[A-Za-z0-9_-]{32}$/);
 
 export const kdfParamsSchema = z.object({
   m: z.number().int().min(8).max(4 * 1024 * 1024),
@@ -17,8 +17,8 @@ export const kdfParamsSchema = z.object({
   p: z.number().int().min(1).max(16),
 });
 
-export const createInviteRequest = z.object({ roles: rolesSchema });
-export const createInviteResponse = z.object({ code: z.string(), expiresAt: z.number().int(), roles: z.array(staffRoleSchema) });
+export const createInviteRequest = z.object({ roles: rolesSchema }).meta({ id: 'CreateInviteRequest' });
+export const createInviteResponse = z.object({ code: inviteCodeSchema, expiresAt: z.number().int(), roles: z.array(staffRoleSchema) }).meta({ id: 'Invite' });
 
 /** nonce (24) + secretbox of box secret key (32) and sign secret key (64) + tag (16). */
 export const WRAPPED_KEYS_BYTES = 24 + 32 + 64 + 16;
@@ -34,12 +34,12 @@ export const acceptInviteRequest = z.object({
   boxPublicKey: bytesIn(32),
   signPublicKey: bytesIn(32),
   wrappedKeys: bytesIn(WRAPPED_KEYS_BYTES),
-});
+}).meta({ id: 'AcceptInviteRequest' });
 
-export const preloginRequest = z.object({ login: z.string().min(1).max(64) });
-export const preloginResponse = z.object({ kdfSalt: bytesOut, kdf: kdfParamsSchema });
+export const preloginRequest = z.object({ login: z.string().min(1).max(64) }).meta({ id: 'PreloginRequest' });
+export const preloginResponse = z.object({ kdfSalt: bytesOut(16), kdf: kdfParamsSchema }).meta({ id: 'Prelogin' });
 
-export const staffLoginRequest = z.object({ login: z.string().min(1).max(64), authKey: bytesIn(32) });
+export const staffLoginRequest = z.object({ login: z.string().min(1).max(64), authKey: bytesIn(32) }).meta({ id: 'StaffLoginRequest' });
 
 export const staffProfile = z.object({
   staffId: idSchema,
@@ -47,21 +47,22 @@ export const staffProfile = z.object({
   displayName: z.string(),
   roles: z.array(staffRoleSchema),
   languages: z.array(languageSchema),
-  boxPublicKey: bytesOut,
-  signPublicKey: bytesOut,
-  wrappedKeys: bytesOut,
-});
+  boxPublicKey: bytesOut(32),
+  signPublicKey: bytesOut(32),
+  wrappedKeys: bytesOut(WRAPPED_KEYS_BYTES),
+}).meta({ id: 'StaffProfile' });
 
-export const staffSessionResponse = sessionResponse.extend({ profile: staffProfile });
+export const staffSessionResponse = sessionResponse.extend({ profile: staffProfile }).meta({ id: 'StaffSession' });
 
 export const directoryEntrySchema = z.object({
   staffId: idSchema,
   displayName: z.string(),
   roles: z.array(staffRoleSchema),
   languages: z.array(languageSchema),
-  boxPublicKey: bytesOut,
-  signPublicKey: bytesOut,
-  signature: bytesOut,
-});
+  boxPublicKey: bytesOut(32),
+  signPublicKey: bytesOut(32),
+  /** Ed25519 signature by the organisation key. */
+  signature: bytesOut(64),
+}).meta({ id: 'DirectoryEntry' });
 export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
-export const directoryResponse = z.object({ entries: z.array(directoryEntrySchema) });
+export const directoryResponse = z.object({ entries: z.array(directoryEntrySchema) }).meta({ id: 'Directory' });

@@ -27,10 +27,10 @@ export const openThreadRequest = z.object({
   kind: threadKindSchema.default('consultation'),
   topic: topicSchema,
   language: languageSchema,
-  populations: z.array(populationSchema).max(POPULATIONS.length).refine((p) => new Set(p).size === p.length, 'duplicate population').default([]),
+  populations: z.array(populationSchema).max(POPULATIONS.length).refine((p) => new Set(p).size === p.length, 'duplicate population').meta({ uniqueItems: true }).default([]),
   urgency: urgencySchema,
   sealedKeys: z.array(z.object({ recipientId: idSchema, sealedKey: sealedKeyIn })).min(2).max(500),
-});
+}).meta({ id: 'OpenThreadRequest' });
 
 export const threadSummary = z.object({
   id: idSchema,
@@ -43,16 +43,16 @@ export const threadSummary = z.object({
   assignedStaffId: idSchema.nullable(),
   lastSeq: z.number().int(),
   createdAt: z.number().int(),
-});
+}).meta({ id: 'ThreadSummary' });
 export type ThreadSummary = z.infer<typeof threadSummary>;
 
 export const threadDetail = threadSummary.extend({
   /** The thread key sealed to the caller. */
-  sealedKey: bytesOut,
-  opener: z.object({ id: idSchema, signPublicKey: bytesOut, boxPublicKey: bytesOut }),
-});
+  sealedKey: bytesOut(SEALED_KEY_BYTES),
+  opener: z.object({ id: idSchema, signPublicKey: bytesOut(32), boxPublicKey: bytesOut(32) }),
+}).meta({ id: 'ThreadDetail' });
 
-export const threadListResponse = z.object({ threads: z.array(threadSummary) });
+export const threadListResponse = z.object({ threads: z.array(threadSummary) }).meta({ id: 'ThreadList' });
 
 export const queueQuery = z.object({
   language: languageSchema.optional(),
@@ -67,16 +67,16 @@ export const postMessageRequest = z.object({
   nonce: bytesIn(NONCE_BYTES),
   ciphertext: bytesIn({ min: 16, max: MAX_PLAINTEXT_BYTES + 16 }),
   signature: bytesIn(64),
-});
+}).meta({ id: 'PostMessageRequest' });
 
 export const messageSchema = z.object({
   seq: z.number().int(),
   senderId: idSchema,
-  nonce: bytesOut,
-  ciphertext: bytesOut,
-  signature: bytesOut,
+  nonce: bytesOut(NONCE_BYTES),
+  ciphertext: bytesOut({ min: 16, max: MAX_PLAINTEXT_BYTES + 16 }),
+  signature: bytesOut(64),
   createdAt: z.number().int(),
-});
+}).meta({ id: 'Message' });
 export type WireMessage = z.infer<typeof messageSchema>;
 
 export const messagesQuery = z.object({
@@ -84,6 +84,6 @@ export const messagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const messagesResponse = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() });
+export const messagesResponse = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() }).meta({ id: 'MessagePage' });
 
-export const handoverRequest = z.object({ toStaffId: idSchema, sealedKey: sealedKeyIn });
+export const handoverRequest = z.object({ toStaffId: idSchema, sealedKey: sealedKeyIn }).meta({ id: 'HandoverRequest' });
