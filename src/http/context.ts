@@ -9,6 +9,8 @@ export interface AppEnv {
     requestId: string;
     principal: Principal | null;
     token: string | null;
+    /** The keyed hash of the client address (rate-limit.ts), once computed for this request. */
+    networkKey: string | undefined;
   };
 }
 
@@ -58,5 +60,13 @@ export const noStore: MiddlewareHandler = async (c, next) => {
   await next();
   if (!c.res.headers.get('Cache-Control')?.startsWith('public')) c.header('Cache-Control', 'no-store');
 };
+
+/** Marks a successful answer as the same for everyone (so caches may keep it and it may be compressed). */
+export function publicAnswer(cacheControl: `public${string}`): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.header('Cache-Control', cacheControl);
+  };
+}
 
 export const BEARER_SECURITY = [{ bearer: [] }];
