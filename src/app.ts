@@ -1,19 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sessionRoutes } from './auth/routes.js';
 import { sessionIsLive, sessionPolicyFrom, validateSession } from './auth/sessions.js';
 import type { Config } from './config.js';
 import { checkpoint, type Db } from './db/connection.js';
 import { AppError } from './errors.js';
-import { bearerToken, noStore, type AppEnv } from './http/context.js';
+import { bearerToken, noStore, publicAnswer, type AppEnv } from './http/context.js';
 import { API_DOCUMENT, registerSharedComponents } from './http/openapi.js';
 import { allowedMethodsOf } from './http/allowed-methods.js';
-import { limitByNetwork, limitByPrincipal, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
+import { limitBody } from './http/body-limit.js';
+import { clientAddressResolver } from './http/client-address.js';
+import { compressPublic } from './http/compression.js';
+import { limitByNetwork, limitByPrincipal, NetworkKeyer, RateLimiter, type NetworkLimits } from './http/rate-limit.js';
+import type { LimitName } from './http/limits.js';
+import { responseHeaders } from './http/response-headers.js';
 import { identityRoutes } from './identity/routes.js';
 import { errorForLog, type Logger } from './logger.js';
 import type { Pepper } from './pepper.js';
@@ -49,21 +51,6 @@ export interface AppDeps {
 
 const API_BODY_LIMIT = 64 * 1024;
 
-// Everything the pages may load comes from this origin (DESIGN.md §2.7): no CDN, font,
-// analytics or captcha; no inline script; WebAssembly for libsodium only.
-const CSP = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
-
 function statusOf(code: ErrorCode): ContentfulStatusCode {
   return ERROR_STATUS[code] as ContentfulStatusCode;
 }
@@ -89,24 +76,28 @@ export function buildApp(deps: AppDeps) {
   const sessions = sessionPolicyFrom(config);
   const pow = new ProofOfWork(pepper, config.POW_BITS);
   const limiter = new RateLimiter();
-  const keyer = new NetworkKeyer(clock());
-  const byNetwork = (name: string, limit: number, windowMs: number) => limitByNetwork(limiter, keyer, { name, limit, windowMs }, clock);
+  const network: NetworkLimits = { limiter, keyer: new NetworkKeyer(clock()), clientAddress: clientAddressResolver(config.TRUST_PROXY), clock };
+  const byNetwork = (name: LimitName) => limitByNetwork(network, { name, ...config.RATE_LIMITS[name] });
+  // The request line's fields are fixed and hold nothing secret: no redaction pass per request.
+  const requestLog = logger.child({}, { redact: [] });
 
   const app = new OpenAPIHono<AppEnv>();
 
-  app.use(requestId({ generator: () => crypto.randomUUID() }));
-  app.use(secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer', crossOriginEmbedderPolicy: false }));
+  app.use(responseHeaders());
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    logger.info({
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    }, 'request');
+    if (requestLog.isLevelEnabled('info')) {
+      requestLog.info({
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      }, 'request');
+    }
   });
+  app.use(compressPublic());
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
@@ -114,23 +105,26 @@ export function buildApp(deps: AppDeps) {
   // whatever order the two are mounted in.
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', noStore);
-  api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw new AppError('payload_too_large'); } }));
+  api.use('*', limitBody(API_BODY_LIMIT));
   api.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     c.set('token', token);
     c.set('principal', token ? validateSession(db, pepper, sessions, token, clock()) : null);
     await next();
   });
-  api.use('*', byNetwork('network', 1200, 60_000));
-  api.use('*', limitByPrincipal(limiter, { name: 'principal', limit: 600, windowMs: 60_000 }, clock));
-  api.use('/identities', byNetwork('mint', 20, 60_000));
-  api.use('/identities/sessions', byNetwork('login', 30, 60_000));
-  api.use('/pow/*', byNetwork('pow', 60, 60_000));
-  api.use('/staff/prelogin', byNetwork('staff-login', 30, 60_000));
-  api.use('/staff/sessions', byNetwork('staff-login', 30, 60_000));
-  api.use('/staff/accept', byNetwork('staff-accept', 10, 60_000));
-  api.use('/kb/search', byNetwork('search', 120, 60_000));
-  api.use('/kb/questions', byNetwork('questions', 20, 60_000));
+  api.use('*', byNetwork('network'));
+  api.use('*', limitByPrincipal(limiter, { name: 'principal', ...config.RATE_LIMITS.principal }, clock));
+  api.use('/identities', byNetwork('mint'));
+  api.use('/identities/sessions', byNetwork('login'));
+  api.use('/pow/*', byNetwork('pow'));
+  api.use('/staff/prelogin', byNetwork('staff-login'));
+  api.use('/staff/sessions', byNetwork('staff-login'));
+  api.use('/staff/accept', byNetwork('staff-accept'));
+  api.use('/kb/search', byNetwork('search'));
+  api.use('/kb/questions', byNetwork('questions'));
+  // Public answers, the same for everyone: cacheable, and so compressed (http/compression.ts).
+  api.use('/openapi.json', publicAnswer('public, max-age=300'));
+  api.use('/directory', publicAnswer('public, no-cache'));
 
   api.route('/', powRoutes({ pow, clock }));
   api.route('/', sessionRoutes({ db, pepper }));

@@ -10,6 +10,8 @@ export interface AppEnv {
     requestId: string;
     principal: Principal | null;
     token: string | null;
+    /** The keyed hash of the client address (rate-limit.ts), once computed for this request. */
+    networkKey: string | undefined;
   };
 }
 
@@ -76,8 +78,18 @@ export function bearerToken(header: string | undefined): string | null {
 /** API answers are not stored by caches, unless a public route said otherwise (the same for everyone). */
 export const noStore: MiddlewareHandler = async (c, next) => {
   await next();
-  if (!c.res.headers.get('Cache-Control')?.startsWith('public')) c.header('Cache-Control', 'no-store');
+  // On the response's own headers: c.header() after the handler would copy the whole response.
+  const headers = c.res.headers;
+  if (!headers.get('Cache-Control')?.startsWith('public')) headers.set('Cache-Control', 'no-store');
 };
+
+/** Marks a successful answer as the same for everyone (so caches may keep it and it may be compressed). */
+export function publicAnswer(cacheControl: `public${string}`): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set('Cache-Control', cacheControl);
+  };
+}
 
 export const BEARER_SECURITY = [{ bearer: [] }];
 /** Said on every public operation: an explicit "no session needed", not a missing declaration. */

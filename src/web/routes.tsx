@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
+import { chooseEncoding } from '../http/compression.js';
 import type { AppEnv } from '../http/context.js';
 import type { PublicEntry, searchQuery, searchResponse, Tag } from '../protocol/api/knowledge.js';
 import type { Assets } from './assets.js';
@@ -51,9 +52,19 @@ export function webRoutes(deps: WebDeps): Hono<AppEnv> {
     .get('/static/:file', (c) => {
       const a = assets.byPath(c.req.path);
       if (!a) throw new AppError('not_found');
+      // Precompressed once (web/assets.ts); the same bytes for everyone, so no BREACH concern.
+      const wanted = chooseEncoding(c.req.header('accept-encoding'));
+      const fallback = wanted === 'br' ? 'gzip' : null;
+      const encoding = wanted && a.encoded(wanted) ? wanted : fallback && a.encoded(fallback) ? fallback : null;
+      const etag = `"${a.hash}${encoding ? `-${encoding}` : ''}"`;
       c.header('Content-Type', a.type);
       c.header('Cache-Control', 'public, max-age=31536000, immutable');
-      return c.body(a.body as Uint8Array<ArrayBuffer>);
+      c.header('Vary', 'Accept-Encoding');
+      c.header('ETag', etag);
+      if (c.req.header('if-none-match')?.split(',').some((t) => t.trim() === etag)) return c.body(null, 304);
+      if (!encoding) return c.body(a.body as Uint8Array<ArrayBuffer>);
+      c.header('Content-Encoding', encoding);
+      return c.body(a.encoded(encoding) as Uint8Array<ArrayBuffer>);
     })
     .get('/:lang', (c) => {
       if (!langOf(c)) throw new AppError('not_found');

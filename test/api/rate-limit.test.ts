@@ -6,6 +6,7 @@ describe('network keyer', () => {
     const keyer = new NetworkKeyer(0);
     const a = keyer.keyFor('203.0.113.7', 1000);
     expect(a).not.toContain('203.0.113.7');
+    expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(keyer.keyFor('203.0.113.7', 2000)).toBe(a);
     expect(keyer.keyFor('203.0.113.8', 2000)).not.toBe(a);
     expect(keyer.keyFor('203.0.113.7', 86_400_001)).not.toBe(a);
@@ -13,11 +14,12 @@ describe('network keyer', () => {
 });
 
 describe('rate limiter', () => {
-  it('allows `limit` hits per window per key', () => {
+  it('allows `limit` hits per window per key, and says when the window ends', () => {
     const limiter = new RateLimiter();
-    const hits = Array.from({ length: 4 }, () => limiter.hit('k', 3, 1000, 0).allowed);
-    expect(hits).toEqual([true, true, true, false]);
+    const hits = Array.from({ length: 4 }, () => limiter.hit('k', 3, 1000, 0));
+    expect(hits.map((h) => h.allowed)).toEqual([true, true, true, false]);
+    expect(hits[3]!.resetAt).toBe(1000);
     expect(limiter.hit('other', 3, 1000, 0).allowed).toBe(true);
-    expect(limiter.hit('k', 3, 1000, 1000).allowed).toBe(true);
+    expect(limiter.hit('k', 3, 1000, 1000)).toEqual({ allowed: true, resetAt: 2000 });
   });
 });
