@@ -149,8 +149,9 @@ export function buildApp(deps: AppDeps) {
   // Built once, on first use (every route is registered by then): the document and the reference page are the same for everyone.
   let apiDocument: ApiDocument | undefined;
   const documentOf = () => (apiDocument ??= api.getOpenAPI31Document(API_DOCUMENT));
+  let documentText: string | undefined;
   let referencePage: string | undefined;
-  api.get('/openapi.json', (c) => c.json(documentOf()));
+  api.get('/openapi.json', (c) => c.body(documentText ??= JSON.stringify(documentOf()), 200, { 'Content-Type': 'application/json' }));
   api.get('/reference', (c) => {
     c.header('Cache-Control', 'public, max-age=300');
     return c.html(referencePage ??= apiReferencePage(documentOf(), deps.assets));

@@ -39,8 +39,8 @@ export const ERROR_RESPONSES = {
   413: ['PayloadTooLarge', { description: 'The body is over 64 KiB (`payload_too_large`)', content: errorContent }],
   415: ['UnsupportedMediaType', { description: 'The body is not `application/json` (`unsupported_media_type`)', content: errorContent }],
   429: ['RateLimited', {
-    description: 'Too many requests from this network or session (`rate_limited`)',
-    headers: retryAfter('Seconds until the rate-limit window resets'),
+    description: 'Too many requests from this network or session (`rate_limited`, with `Retry-After`), or too many open threads for one identity (`too_many_open_threads`, no `Retry-After`: it clears when one of them closes)',
+    headers: retryAfter('Seconds until the rate-limit window resets (sent with `rate_limited`)'),
     content: errorContent,
   }],
   500: ['Internal', { description: 'Something went wrong on the server (`internal`); never an internal message', content: errorContent }],

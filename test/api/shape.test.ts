@@ -110,6 +110,8 @@ describe('API shape', () => {
     exact('HandoverRequest', 'sealedKey', 107);
     exact('ThreadDetail', 'sealedKey', 107);
     exact('Invite', 'code', 32);
+    const issued = await t.call('POST', '/api/pow/challenges', { json: { purpose: 'identity' } });
+    exact('PowChallenge', 'challenge', issued.body.challenge.length);
     for (const schema of ['ThreadSummary', 'Message', 'Identity']) exact(schema, schema === 'Message' ? 'senderId' : schema === 'Identity' ? 'identityId' : 'id', 24);
     exact('PublicEntry', 'id', 24);
     // Every base64url string states its bounds, fixed or not.

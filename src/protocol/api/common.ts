@@ -54,14 +54,16 @@ export const errorSchema = z.object({
 export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
 
 export const powSchema = z.object({
-  /** The server-signed challenge, returned as it was issued. */
+  /** The server-signed challenge, returned as it was issued (any other string is a wrong proof of work, not a malformed request). */
   challenge: z.string().max(512).regex(BASE64URL_PATTERN),
   counter: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 
 export const powPurposeSchema = z.enum(['identity', 'question']);
 export const powChallengeRequest = z.object({ purpose: powPurposeSchema }).meta({ id: 'PowChallengeRequest' });
-export const powChallengeResponse = z.object({ challenge: z.string().max(512).regex(BASE64URL_PATTERN), bits: z.number().int(), expiresAt: z.number().int() }).meta({ id: 'PowChallenge' });
+/** An issued challenge: 27 bytes (version, purpose, bits, expiry, 16 random) and a 16-byte MAC (pow/service.ts). */
+export const POW_CHALLENGE_BYTES = 27 + 16;
+export const powChallengeResponse = z.object({ challenge: bytesOut(POW_CHALLENGE_BYTES), bits: z.number().int(), expiresAt: z.number().int() }).meta({ id: 'PowChallenge' });
 
 export const sessionResponse = z.object({
   /** 32 random bytes as base64url: sent back as `Authorization: Bearer <token>`. */
