@@ -15,7 +15,8 @@ export type Encoding = 'br' | 'gzip';
 /** Below this the headers cost more than compression saves. */
 const MIN_SIZE = 1024;
 const COMPRESSIBLE = /^(text\/|application\/json|image\/svg\+xml)/;
-// Fast settings for per-request work: a 20 KB page compresses in well under a millisecond.
+// Fast settings for per-request work: a 20 KB page takes 0.2-0.4 ms either way (measured on the
+// shared 2-core machine), to about a third of its size. Only clients that ask pay it.
 const BROTLI_ON_THE_FLY = { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } };
 const GZIP_ON_THE_FLY = { level: 6 };
 
