@@ -104,3 +104,26 @@ export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
     return client;
   };
 }
+
+/** The eight 16-bit groups of a valid IPv6 literal (`::` expanded, an IPv4 tail as two groups). */
+function ipv6Groups(address: string): number[] {
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').flatMap((g) => {
+    if (!g.includes('.')) return [parseInt(g, 16)];
+    const [a = 0, b = 0, c = 0, d = 0] = g.split('.').map(Number);
+    return [(a << 8) | b, (c << 8) | d];
+  }));
+  const [head = '', tail] = address.split('%')[0]!.split('::');
+  const left = parse(head);
+  if (tail === undefined) return left;
+  const right = parse(tail);
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * What a rate limit counts for a client address. One IPv6 subscriber is given a whole /64 (often
+ * a /56) and can rotate through it at will, so an IPv6 address counts as its /64; IPv4 as itself.
+ */
+export function limitSubject(address: string): string {
+  if (isIP(address) !== 6) return address;
+  return `${ipv6Groups(address).slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+}

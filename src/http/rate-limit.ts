@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.js';
-import type { ClientAddressOf } from './client-address.js';
+import { limitSubject, type ClientAddressOf } from './client-address.js';
 import type { AppEnv } from './context.js';
 import type { Limit } from './limits.js';
 
@@ -94,7 +94,7 @@ export interface NetworkLimits {
 function networkKeyOf(c: Context<AppEnv>, deps: NetworkLimits, now: number): string {
   let key = c.get('networkKey');
   if (key === undefined) {
-    key = deps.keyer.keyFor(deps.clientAddress(peerAddress(c), c.req.header('x-forwarded-for')), now);
+    key = deps.keyer.keyFor(limitSubject(deps.clientAddress(peerAddress(c), c.req.header('x-forwarded-for'))), now);
     c.set('networkKey', key);
   }
   return key;

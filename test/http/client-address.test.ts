@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clientAddressResolver, trustProxySchema } from '../../src/http/client-address.js';
+import { clientAddressResolver, limitSubject, trustProxySchema } from '../../src/http/client-address.js';
 import { DEFAULT_LIMITS, rateLimitsSchema } from '../../src/http/limits.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -53,6 +53,21 @@ describe('TRUST_PROXY', () => {
         expect(got).toMatch(/^[0-9a-f.:]+$/i);
       }
     }));
+  });
+});
+
+describe('limit subject', () => {
+  it('counts an IPv6 address as its /64, however it is written, and an IPv4 address as itself', () => {
+    expect(limitSubject('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(limitSubject('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(limitSubject('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(limitSubject('2001:db8:0:0:1::')).toBe('2001:db8:0:0::/64');
+    expect(limitSubject('::1')).toBe('0:0:0:0::/64');
+    expect(limitSubject('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(limitSubject('::ffff:1.2.3.4')).toBe('0:0:0:0::/64');
+    expect(limitSubject('2001:db8:1:3::1')).not.toBe(limitSubject('2001:db8:1:2::1'));
+    expect(limitSubject('198.51.100.7')).toBe('198.51.100.7');
+    expect(limitSubject('local')).toBe('local');
   });
 });
 
