@@ -105,6 +105,9 @@ export function buildApp(deps: AppDeps) {
   // whatever order the two are mounted in.
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', noStore);
+  // The network limit first: it needs only the peer, so a client over its budget costs no body
+  // read and no session look-up, and oversized requests count against it too.
+  api.use('*', byNetwork('network'));
   api.use('*', limitBody(API_BODY_LIMIT));
   api.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
@@ -112,7 +115,6 @@ export function buildApp(deps: AppDeps) {
     c.set('principal', token ? validateSession(db, pepper, sessions, token, clock()) : null);
     await next();
   });
-  api.use('*', byNetwork('network'));
   api.use('*', limitByPrincipal(limiter, { name: 'principal', ...config.RATE_LIMITS.principal }, clock));
   api.use('/identities', byNetwork('mint'));
   api.use('/identities/sessions', byNetwork('login'));
@@ -168,6 +170,12 @@ export function buildApp(deps: AppDeps) {
   };
   app.all('/api/*', unmatched);
 
+  // Pages count against the same budgets as the API: the search page runs the same search as
+  // /api/kb/search and must not be a way around its limit.
+  const pageNetwork = byNetwork('network');
+  const pageSearch = byNetwork('search');
+  app.use('/:lang/*', (c, next) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/static/') ? next() : pageNetwork(c, next)));
+  app.use('/:lang/search', (c, next) => (c.req.path.startsWith('/api/') ? next() : pageSearch(c, next)));
   app.route('/', webRoutes({
     assets: deps.assets,
     knowledge: {

@@ -44,15 +44,27 @@ export interface Hit {
   resetAt: number;
 }
 
+// The limiter's memory is bounded: an attacker holding many addresses (an IPv6 /48 is 65,536
+// /64s) must not grow the map without end, nor make every hit walk it. Expired windows are swept
+// at most once a second; past the cap the oldest windows go first. Evicting lets a key start
+// afresh early, which only someone holding more than MAX_WINDOWS addresses can arrange, and they
+// have that many budgets anyway.
+const MAX_WINDOWS = 100_000;
+const SWEEP_EVERY_MS = 1_000;
+
 /** Fixed-window counters in memory, swept as they expire. */
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
+  private nextSweepAt = 0;
+
+  constructor(private readonly maxWindows = MAX_WINDOWS) {}
 
   /** Counts one hit; not allowed when the key is over its limit for the current window. */
   hit(key: string, limit: number, windowMs: number, now: number): Hit {
-    if (this.windows.size > 100_000) this.sweep(now);
     const w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
+      if (w) this.windows.delete(key); // re-inserted below: Map order stays oldest window first
+      else this.makeRoom(now);
       const resetAt = now + windowMs;
       this.windows.set(key, { count: 1, resetAt });
       return { allowed: limit >= 1, resetAt };
@@ -61,8 +73,21 @@ export class RateLimiter {
     return { allowed: w.count <= limit, resetAt: w.resetAt };
   }
 
-  private sweep(now: number): void {
-    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+  /** How many windows are held (for tests of the bound). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private makeRoom(now: number): void {
+    if (this.windows.size < this.maxWindows) return;
+    if (now >= this.nextSweepAt) {
+      this.nextSweepAt = now + SWEEP_EVERY_MS;
+      for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+    }
+    for (const k of this.windows.keys()) {
+      if (this.windows.size < this.maxWindows) break;
+      this.windows.delete(k);
+    }
   }
 }
 

@@ -22,4 +22,19 @@ describe('rate limiter', () => {
     expect(limiter.hit('other', 3, 1000, 0).allowed).toBe(true);
     expect(limiter.hit('k', 3, 1000, 1000)).toEqual({ allowed: true, resetAt: 2000 });
   });
+
+  it('holds a bounded number of windows however many keys arrive, dropping expired ones first, then the oldest', () => {
+    const limiter = new RateLimiter(1000);
+    for (let i = 0; i < 5000; i++) limiter.hit(`flood:${i}`, 1, 60_000, i);
+    expect(limiter.size).toBe(1000);
+    // The newest keys are still counted: a second hit inside the window is refused.
+    expect(limiter.hit('flood:4999', 1, 60_000, 5000).allowed).toBe(false);
+    // Once windows have expired, a sweep frees them before anything live is evicted.
+    const fresh = new RateLimiter(10);
+    for (let i = 0; i < 5; i++) fresh.hit(`old:${i}`, 1, 10, 0);
+    for (let i = 0; i < 5; i++) fresh.hit(`live:${i}`, 1, 60_000, 0);
+    fresh.hit('new', 1, 60_000, 100);
+    expect(fresh.size).toBe(6);
+    expect(fresh.hit('live:0', 1, 60_000, 100).allowed).toBe(false);
+  });
 });

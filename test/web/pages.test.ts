@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { kbEntries } from '../../db/schema.js';
 import { CATALOGS, LANGS } from '../../src/web/i18n/index.js';
+import { rateLimitsSchema } from '../../src/http/limits.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 
 // The server-rendered pages, as a browser without JavaScript gets them: complete, neutral,
@@ -116,6 +117,25 @@ describe('message catalogs', () => {
         const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
         expect(holes(value), `${lang} ${key}`).toEqual(holes(CATALOGS.en[key as keyof typeof CATALOGS.en]));
       }
+    }
+  });
+});
+
+describe('page rate limits', () => {
+  it('counts the search page against the search budget, as the API search is', async () => {
+    const limited = await createTestApp({ RATE_LIMITS: rateLimitsSchema.parse('search=3/1m') });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await limited.app.request(`/ru/search?q=сон${i}`)).status);
+      const refused = await limited.app.request('/ru/search?q=сон');
+      expect(statuses).toEqual([200, 200, 200]);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The budget is shared: the API search is refused too, and other pages still answer.
+      expect((await limited.app.request('/api/kb/search?q=x&language=ru')).status).toBe(429);
+      expect((await limited.app.request('/ru/')).status).toBe(200);
+    } finally {
+      limited.close();
     }
   });
 });
