@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,7 +48,12 @@ function asset(name: string, body: Uint8Array): Asset {
   };
 }
 
+// esbuild's service child (60-70 MB) outlives a build; the server builds only at start, so it is
+// stopped once no build is in flight (a later build starts it again).
+let building = 0;
+
 export async function buildAssets(options: BuildOptions): Promise<Assets> {
+  building++;
   const result = await build({
     entryPoints: {
       'quick-exit': join(HERE, 'client/quick-exit.ts'),
@@ -78,6 +83,8 @@ export async function buildAssets(options: BuildOptions): Promise<Assets> {
       __ORG_PUBLIC_KEY__: JSON.stringify(options.orgPublicKey),
       __STAFF_KDF__: JSON.stringify(options.staffKdf),
     },
+  }).finally(() => {
+    if (--building === 0) void stop();
   });
   const map = new Map<AssetName, Asset>();
   for (const file of result.outputFiles) {
