@@ -11,6 +11,7 @@ import { checkpoint, type Db } from './db/connection.js';
 import { AppError } from './errors.js';
 import { bearerToken, noStore, type AppEnv } from './http/context.js';
 import { limitByNetwork, limitByPrincipal, NetworkKeyer, RateLimiter } from './http/rate-limit.js';
+import type { LimitName } from './http/limits.js';
 import { identityRoutes } from './identity/routes.js';
 import { errorForLog, type Logger } from './logger.js';
 import type { Pepper } from './pepper.js';
@@ -86,7 +87,8 @@ export function buildApp(deps: AppDeps) {
   const pow = new ProofOfWork(pepper, config.POW_BITS);
   const limiter = new RateLimiter();
   const keyer = new NetworkKeyer(clock());
-  const byNetwork = (name: string, limit: number, windowMs: number) => limitByNetwork(limiter, keyer, { name, limit, windowMs }, clock);
+  // The figures written below are the defaults; RATE_LIMITS overrides them by name (http/limits.ts).
+  const byNetwork = (name: LimitName, _limit: number, _windowMs: number) => limitByNetwork(limiter, keyer, { name, ...config.RATE_LIMITS[name] }, clock);
 
   const app = new OpenAPIHono<AppEnv>();
 
@@ -118,7 +120,7 @@ export function buildApp(deps: AppDeps) {
     await next();
   });
   api.use('*', byNetwork('network', 1200, 60_000));
-  api.use('*', limitByPrincipal(limiter, { name: 'principal', limit: 600, windowMs: 60_000 }, clock));
+  api.use('*', limitByPrincipal(limiter, { name: 'principal', ...config.RATE_LIMITS.principal }, clock));
   api.use('/identities', byNetwork('mint', 20, 60_000));
   api.use('/identities/sessions', byNetwork('login', 30, 60_000));
   api.use('/pow/*', byNetwork('pow', 60, 60_000));

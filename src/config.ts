@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rateLimitsSchema } from './http/limits.js';
 
 // The only module that reads the environment (STYLE.md; enforced by eslint).
 const configSchema = z.object({
@@ -24,6 +25,8 @@ const configSchema = z.object({
   ORG_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
   /** Load the sample knowledge base into an empty database at start (turn off in production). */
   DEMO_CONTENT: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Overrides of the rate limits (http/limits.ts), e.g. `login=10/1m,network=600/1m`. */
+  RATE_LIMITS: rateLimitsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
