@@ -55,15 +55,23 @@ export async function liveStreams(baseUrl: string, threads: Poster[], count: num
   })));
   const openMs = performance.now() - started;
   // The route subscribes as its stream starts; give the last ones a moment past their headers.
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 1000));
 
-  await Promise.all(threads.map(async (thread) => {
-    postedAt.set(thread.threadId, performance.now());
-    const res = await fetch(`${baseUrl}/api/threads/${thread.threadId}/messages`, {
-      method: 'POST', headers: { authorization: `Bearer ${thread.token}`, 'content-type': 'application/json' }, body: thread.bodies[0]!,
+  const posting = new Agent({ keepAlive: true, maxSockets: Infinity });
+  await Promise.all(threads.map((thread) => new Promise<void>((resolve, reject) => {
+    const req = request({
+      agent: posting, host: url.hostname, port: url.port, method: 'POST', path: `/api/threads/${thread.threadId}/messages`,
+      headers: { authorization: `Bearer ${thread.token}`, 'content-type': 'application/json' },
+    }, (res) => {
+      res.resume();
+      if (res.statusCode === 201) resolve();
+      else reject(new Error(`post to a streamed thread: HTTP ${res.statusCode}`));
     });
-    if (res.status !== 201) throw new Error(`post to a streamed thread: HTTP ${res.status} ${await res.text()}`);
-  }));
+    req.on('error', reject);
+    postedAt.set(thread.threadId, performance.now());
+    req.end(thread.bodies[0]!);
+  })));
+  posting.destroy();
   await Promise.race([allDelivered, new Promise((r) => setTimeout(r, 10_000))]);
   for (const res of responses) res.destroy();
   agent.destroy();

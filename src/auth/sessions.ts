@@ -86,7 +86,7 @@ export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, t
 export function sessionIsLive(db: Db, pepper: Pepper, policy: SessionPolicy, token: string, now: number): boolean {
   const hash = tokenHash(pepper, token);
   if (!hash) return false;
-  const row = db.select({ expiresAt: sessions.expiresAt, lastUsedAt: sessions.lastUsedAt }).from(sessions).where(eq(sessions.tokenHash, Buffer.from(hash))).get();
+  const row = sessionByHash(db).get({ key: Buffer.from(hash) });
   return row !== undefined && !hasExpired(row, policy, now);
 }
 

@@ -175,8 +175,12 @@ export function claimThread(db: Db, threadId: string, staffId: string): ThreadRo
   });
 }
 
+const messagesAfter = preparedFor((db) => db.select().from(messages)
+  .where(and(eq(messages.threadId, sql.placeholder('threadId')), gt(messages.seq, sql.placeholder('after'))))
+  .orderBy(asc(messages.seq)).limit(sql.placeholder('limit')).prepare());
+
 export function listMessages(db: Db, threadId: string, after: number, limit: number): { messages: WireMessage[]; hasMore: boolean } {
-  const rows = db.select().from(messages).where(and(eq(messages.threadId, threadId), gt(messages.seq, after))).orderBy(asc(messages.seq)).limit(limit + 1).all();
+  const rows = messagesAfter(db).all({ threadId, after, limit: limit + 1 });
   return { messages: rows.slice(0, limit).map(wireOf), hasMore: rows.length > limit };
 }
 
