@@ -8,55 +8,15 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkpoint, databaseFile, openDatabase, type Db } from '../src/db/connection.js';
-import { DEMO_ENTRIES } from '../src/knowledge/demo-content.js';
-import { CANDIDATES, compactSearchIndex, indexEntry, unindexEntry } from '../src/knowledge/search-index.js';
+import { CANDIDATES, compactSearchIndex, unindexEntry } from '../src/knowledge/search-index.js';
 import { ensureDefaultTags } from '../src/knowledge/tags.js';
 import { tokenize } from '../src/knowledge/text.js';
-import { newId } from '../src/protocol/ids.js';
 import { publicSearch } from '../src/knowledge/public-search.js';
 import { searchQuery } from '../src/protocol/api/knowledge.js';
+import { indexCorpus, insertCorpus, pick, rand } from './bench/corpus.js';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '100000' }, out: { type: 'string', default: 'BENCHMARKS.md' }, keep: { type: 'string' } } });
 const N = Number(values.entries);
-
-// A seeded generator, so two runs build the same corpus.
-let seed = 20261123;
-const rand = (): number => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-
-/** A word-bigram chain over the demo texts of one language: generated text keeps its vocabulary and word frequencies. */
-function chainFor(language: 'ru' | 'en') {
-  const next = new Map<string, string[]>();
-  const starts: string[] = [];
-  for (const e of DEMO_ENTRIES.filter((x) => x.language === language)) {
-    for (const text of [e.title, e.body, e.answer ?? '']) {
-      for (const sentence of text.split(/(?<=[.!?])\s+/)) {
-        const words = sentence.split(/\s+/).filter(Boolean);
-        if (words.length < 3) continue;
-        starts.push(words[0]!);
-        for (let i = 0; i + 1 < words.length; i++) {
-          const list = next.get(words[i]!) ?? [];
-          list.push(words[i + 1]!);
-          next.set(words[i]!, list);
-        }
-      }
-    }
-  }
-  return (minWords: number, maxWords: number): string => {
-    const n = minWords + Math.floor(rand() * (maxWords - minWords));
-    const out: string[] = [];
-    let w = pick(starts);
-    while (out.length < n) {
-      out.push(w);
-      const options = next.get(w);
-      w = options && !/[.!?]$/.test(w) ? pick(options) : pick(starts);
-    }
-    return out.join(' ');
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -67,37 +27,18 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-bench-'));
   const db: Db = openDatabase(databaseFile(dir));
   ensureDefaultTags(db);
-  const chains = { ru: chainFor('ru'), en: chainFor('en') };
   const tagSlugs = db.$client.prepare('SELECT slug FROM kb_tags').all().map((r) => (r as { slug: string }).slug);
 
   // 1. Rows only (baseline for build time), then the indexes over the same rows.
   const t0 = performance.now();
-  const insert = db.$client.prepare(`INSERT INTO kb_entries (id, kind, status, language, title, body, answer, suggested_tags, pii_acknowledged, hidden, helpful_count, created_at, updated_at, published_at)
-    VALUES (?, 'question', 'published', ?, ?, ?, ?, '[]', '[]', 0, 0, ?, ?, ?)`);
-  const tag = db.$client.prepare('INSERT OR IGNORE INTO kb_entry_tags (entry_num, tag) VALUES (?, ?)');
-  const docs: { num: number; title: string; body: string; language: string; tags: string[] }[] = [];
-  db.$client.transaction(() => {
-    for (let i = 0; i < N; i++) {
-      const language = rand() < 0.6 ? 'ru' : 'en';
-      const gen = chains[language];
-      const title = gen(5, 12);
-      const body = gen(25, 80);
-      const answer = gen(60, 160);
-      const r = insert.run(newId('entry'), language, title, body, answer, i, i, i);
-      const num = Number(r.lastInsertRowid);
-      const tags = [...new Set([pick(tagSlugs), pick(tagSlugs)])];
-      for (const t of tags) tag.run(num, t);
-      docs.push({ num, title, body: `${body}\n${answer}`, language, tags });
-    }
-  })();
+  const docs = insertCorpus(db, N);
   const rowsMs = performance.now() - t0;
   checkpoint(db);
   const rowsBytes = statSync(databaseFile(dir)).size;
 
   const t1 = performance.now();
-  db.$client.transaction(() => { for (const d of docs) indexEntry(db, d); })();
+  indexCorpus(db, docs);
   const indexMs = performance.now() - t1;
-  db.$client.exec("INSERT INTO kb_stems(kb_stems) VALUES('optimize');");
   checkpoint(db);
   const totalBytes = statSync(databaseFile(dir)).size;
 

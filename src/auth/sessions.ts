@@ -1,6 +1,7 @@
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { identities, sessions, staff } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { preparedFor } from '../db/prepared.js';
 import type { Pepper } from '../pepper.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import type { StaffRole } from '../protocol/api/staff.js';
@@ -50,12 +51,15 @@ export function createSession(db: Db, pepper: Pepper, policy: SessionPolicy, sub
   return { token, expiresAt };
 }
 
+// Read on every authenticated request: prepared once per connection.
+const sessionByHash = preparedFor((db) => db.select().from(sessions).where(eq(sessions.tokenHash, sql.placeholder('key'))).prepare());
+
 /** Returns who holds the token, or null; slides the idle window and drops a session found expired. */
 export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, token: string, now: number): Principal | null {
   const hash = tokenHash(pepper, token);
   if (!hash) return null;
   const key = Buffer.from(hash);
-  const row = db.select().from(sessions).where(eq(sessions.tokenHash, key)).get();
+  const row = sessionByHash(db).get({ key });
   if (!row) return null;
   if (hasExpired(row, policy, now)) {
     db.delete(sessions).where(eq(sessions.tokenHash, key)).run();
@@ -82,7 +86,7 @@ export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, t
 export function sessionIsLive(db: Db, pepper: Pepper, policy: SessionPolicy, token: string, now: number): boolean {
   const hash = tokenHash(pepper, token);
   if (!hash) return false;
-  const row = db.select({ expiresAt: sessions.expiresAt, lastUsedAt: sessions.lastUsedAt }).from(sessions).where(eq(sessions.tokenHash, Buffer.from(hash))).get();
+  const row = sessionByHash(db).get({ key: Buffer.from(hash) });
   return row !== undefined && !hasExpired(row, policy, now);
 }
 

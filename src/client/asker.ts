@@ -94,6 +94,7 @@ export class AskerClient extends Participant {
       sealedKeys,
     });
     this.threadKeys.set(thread.id, { key, openerId: this.id, openerSignPublicKey: this.sign.publicKey });
+    this.noteSeq(thread.id, thread.lastSeq);
     return thread.id;
   }
 

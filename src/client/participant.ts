@@ -47,8 +47,20 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * them, and sending and reading end-to-end encrypted, signed messages. Every message read is
  * checked again here (signature, associated data, gap-free sequence): the server is not trusted.
  */
+/**
+ * How many times a send tries after another participant took the number it used, waiting a
+ * random, growing pause first (up to 0.5 s): a sender with several messages queued keeps
+ * winning the race otherwise, as it needs no read between its posts.
+ */
+const SEND_ATTEMPTS = 12;
+const conflictPause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 10 * 2 ** attempt)));
+
 export abstract class Participant {
   protected readonly threadKeys = new Map<string, ThreadState>();
+  /** The last sequence number this client knows per thread: a send needs no request to learn it. */
+  protected readonly knownSeq = new Map<string, number>();
+  /** Sends in flight per thread: one client's sends to a thread go one at a time, in call order. */
+  private readonly sending = new Map<string, Promise<unknown>>();
   private directoryCache: Directory | null = null;
 
   protected constructor(
@@ -72,25 +84,49 @@ export abstract class Participant {
 
   async thread(threadId: string): Promise<ThreadSummary> {
     const { sealedKey: _k, opener: _o, ...summary } = await this.http.request(threadDetail, 'GET', `/api/threads/${threadId}`);
+    this.noteSeq(threadId, summary.lastSeq);
     return summary;
   }
 
-  /** Encrypts, signs and posts one message; retries once if another participant took the sequence number. */
+  /**
+   * Encrypts, signs and posts one message: one request, numbered after the last sequence this
+   * client knows. Only when another participant took that number (sequence_conflict) does it
+   * read the thread again and sign anew (the number is in the signed associated data).
+   */
   async send(threadId: string, text: string): Promise<number> {
+    const previous = this.sending.get(threadId) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.sendNow(threadId, text));
+    this.sending.set(threadId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.sending.get(threadId) === mine) this.sending.delete(threadId);
+    }
+  }
+
+  private async sendNow(threadId: string, text: string): Promise<number> {
     const state = await this.threadState(threadId);
-    for (let attempt = 0; ; attempt++) {
-      const { lastSeq } = await this.http.request(threadDetail, 'GET', `/api/threads/${threadId}`);
+    for (let attempt = 1; ; attempt++) {
+      const lastSeq = this.knownSeq.get(threadId) ?? (await this.thread(threadId)).lastSeq;
       const header = { threadId, seq: lastSeq + 1, senderId: this.id };
       const env = sealMessage(this.sodium, { threadKey: state.key, header, plaintext: utf8(text), signPrivateKey: this.sign.privateKey });
       try {
         await this.http.request(messageSchema, 'POST', `/api/threads/${threadId}/messages`, {
           seq: header.seq, nonce: toBase64Url(env.nonce), ciphertext: toBase64Url(env.ciphertext), signature: toBase64Url(env.signature),
         });
+        this.noteSeq(threadId, header.seq);
         return header.seq;
       } catch (err) {
-        if (!(err instanceof ApiError && err.code === 'sequence_conflict') || attempt > 0) throw err;
+        if (!(err instanceof ApiError && err.code === 'sequence_conflict') || attempt >= SEND_ATTEMPTS) throw err;
+        this.knownSeq.delete(threadId);
+        await conflictPause(attempt);
       }
     }
+  }
+
+  /** Remembers a sequence number seen in the thread (never moving backwards). */
+  protected noteSeq(threadId: string, seq: number): void {
+    if (seq > (this.knownSeq.get(threadId) ?? -1)) this.knownSeq.set(threadId, seq);
   }
 
   /** Reads the whole thread (paging), verifying every message and that the sequence has no gap. */
@@ -102,6 +138,7 @@ export abstract class Participant {
         if (m.seq !== after + 1) throw new ProtocolError('sequence_gap', `expected message ${after + 1}, got ${m.seq}`);
         out.push(await this.openWire(threadId, m));
         after = m.seq;
+        this.noteSeq(threadId, m.seq);
       }
       if (!page.hasMore) return out;
     }
@@ -125,7 +162,9 @@ export abstract class Participant {
         if (!wire.success) throw new ProtocolError('bad_message', 'malformed event');
         if (wire.data.seq < expected) continue; // already delivered (replay after reconnect)
         if (wire.data.seq > expected) throw new ProtocolError('sequence_gap', `expected message ${expected}, got ${wire.data.seq}`);
-        options.onMessage(await this.openWire(threadId, wire.data));
+        const message = await this.openWire(threadId, wire.data);
+        this.noteSeq(threadId, message.seq);
+        options.onMessage(message);
         expected++;
       }
     } catch (err) {
@@ -148,6 +187,7 @@ export abstract class Participant {
   forgetKeys(): void {
     for (const state of this.threadKeys.values()) state.key.fill(0);
     this.threadKeys.clear();
+    this.knownSeq.clear();
     this.box.privateKey.fill(0);
     this.sign.privateKey.fill(0);
   }
@@ -178,6 +218,7 @@ export abstract class Participant {
     if (!key || !openerSignPublicKey) throw new ProtocolError('bad_thread_key', 'The thread key was not sealed to this key pair.');
     const state = { key, openerId: detail.opener.id, openerSignPublicKey };
     this.threadKeys.set(threadId, state);
+    this.noteSeq(threadId, detail.lastSeq);
     return state;
   }
 

@@ -123,6 +123,7 @@ export class StaffClient extends Participant {
     const { key, sealedKeys } = this.sealNewThreadKey(pool);
     const thread = await this.http.request(threadSummary, 'POST', '/api/threads', { kind: 'case', ...request, populations: [], sealedKeys });
     this.threadKeys.set(thread.id, { key, openerId: this.id, openerSignPublicKey: this.sign.publicKey });
+    this.noteSeq(thread.id, thread.lastSeq);
     return thread.id;
   }
 

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { kbEntries, kbEntryTags, kbFlags, kbRevisions, kbVotes, moderationLog, piiWords } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { preparedFor } from '../db/prepared.js';
 import { AppError } from '../errors.js';
 import type { Pepper } from '../pepper.js';
 import { concatBytes, utf8 } from '../protocol/encoding.js';
@@ -30,8 +31,10 @@ function countEntries(db: Db, where: SQL | undefined): number {
   return db.select({ n: count() }).from(kbEntries).where(where).get()?.n ?? 0;
 }
 
+const entryById = preparedFor((db) => db.select().from(kbEntries).where(eq(kbEntries.id, sql.placeholder('id'))).prepare());
+
 export function getEntry(db: Db, id: string): EntryRow | null {
-  return db.select().from(kbEntries).where(eq(kbEntries.id, id)).get() ?? null;
+  return entryById(db).get({ id }) ?? null;
 }
 
 function requireEntry(db: Db, id: string): EntryRow {

@@ -1,6 +1,7 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { kbEntryTags, kbTags } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { preparedFor } from '../db/prepared.js';
 import { AppError } from '../errors.js';
 import type { Tag } from '../protocol/api/knowledge.js';
 import { DEFAULT_TAGS } from './default-tags.js';
@@ -18,10 +19,23 @@ export function ensureDefaultTags(db: Db): void {
     .values(DEFAULT_TAGS.map((t) => ({ slug: t.slug, kind: t.kind, labelRu: t.labels.ru, labelKk: t.labels.kk, labelEn: t.labels.en })))
     .onConflictDoNothing()
     .run();
+  tagListCache.delete(db);
 }
 
+// Every public page shows the tag list, which changes only when an admin edits it: it is read
+// once and kept until this module changes a tag, or another connection (the admin CLI, say)
+// commits anything (SQLite's data_version moves then; it does not for this connection's own writes).
+const tagListCache = new WeakMap<Db, { dataVersion: number; tags: readonly Tag[] }>();
+const dataVersion = preparedFor((db) => db.$client.prepare('PRAGMA data_version').pluck());
+const allTags = preparedFor((db) => db.select().from(kbTags).orderBy(asc(kbTags.kind), asc(kbTags.slug)).prepare());
+
 export function listTags(db: Db): Tag[] {
-  return db.select().from(kbTags).orderBy(asc(kbTags.kind), asc(kbTags.slug)).all().map(toTag);
+  const version = dataVersion(db).get() as number;
+  const cached = tagListCache.get(db);
+  if (cached && cached.dataVersion === version) return [...cached.tags];
+  const tags = allTags(db).all().map(toTag);
+  tagListCache.set(db, { dataVersion: version, tags });
+  return [...tags];
 }
 
 /** Throws unknown_tag unless every slug exists. */
@@ -36,12 +50,14 @@ export function createTag(db: Db, tag: Tag): Tag {
     .values({ slug: tag.slug, kind: tag.kind, labelRu: tag.labels.ru, labelKk: tag.labels.kk, labelEn: tag.labels.en })
     .onConflictDoNothing().run();
   if (r.changes === 0) throw new AppError('tag_exists');
+  tagListCache.delete(db);
   return tag;
 }
 
 export function renameTag(db: Db, slug: string, labels: Tag['labels']): Tag {
   const row = db.update(kbTags).set({ labelRu: labels.ru, labelKk: labels.kk, labelEn: labels.en }).where(eq(kbTags.slug, slug)).returning().get();
   if (!row) throw new AppError('not_found');
+  tagListCache.delete(db);
   return toTag(row);
 }
 
@@ -54,6 +70,7 @@ export function mergeTag(db: Db, from: string, into: string): Tag {
     if (source.slug === target.slug || source.kind !== target.kind) throw new AppError('invalid_input', { issues: [{ path: 'into', code: 'invalid_value' }] });
     db.$client.prepare('INSERT OR IGNORE INTO kb_entry_tags(entry_num, tag) SELECT entry_num, ? FROM kb_entry_tags WHERE tag = ?').run(into, from);
     db.delete(kbTags).where(eq(kbTags.slug, from)).run();
+    tagListCache.delete(db);
     return toTag(target);
   });
 }
@@ -77,7 +94,11 @@ export function allEntryTags(db: Db): Map<number, string[]> {
 }
 
 /** Tags per entry number, for a page of entries. */
+const tagsOfOne = preparedFor((db) => db.select({ tag: kbEntryTags.tag }).from(kbEntryTags)
+  .where(eq(kbEntryTags.entryNum, sql.placeholder('num'))).orderBy(asc(kbEntryTags.tag)).prepare());
+
 export function tagsOf(db: Db, nums: readonly number[]): Map<number, string[]> {
+  if (nums.length === 1) return new Map([[nums[0]!, tagsOfOne(db).all({ num: nums[0]! }).map((r) => r.tag)]]);
   const map = new Map<number, string[]>(nums.map((n) => [n, []]));
   if (nums.length === 0) return map;
   const rows = db.select().from(kbEntryTags).where(inArray(kbEntryTags.entryNum, [...nums])).orderBy(asc(kbEntryTags.tag)).all();

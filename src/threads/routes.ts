@@ -152,12 +152,12 @@ export function threadRoutes(deps: ThreadDeps) {
       const { after, limit } = c.req.valid('query');
       return c.json(listMessages(db, row.id, after, limit), 200);
     })
-    .openapi(postRoute, (c) => {
+    .openapi(postRoute, async (c) => {
       const { caller, row } = participate(c, c.req.valid('param').id, ['opener', 'assigned']);
       const body = c.req.valid('json');
       const key = signKeyOf(caller.id);
       if (!key) throw new AppError('thread_not_found');
-      const result = postMessage(db, deps.sodium, {
+      const result = await postMessage(db, deps.sodium, {
         threadId: row.id, senderId: caller.id, senderSignPublicKey: key, seq: body.seq,
         envelope: { nonce: body.nonce, ciphertext: body.ciphertext, signature: body.signature }, now: clock(),
       });

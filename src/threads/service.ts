@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, lt, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { messages, threadKeys, threads } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { preparedFor } from '../db/prepared.js';
 import type { Language } from '../protocol/api/common.js';
 import { URGENCIES, type ThreadSummary, type WireMessage } from '../protocol/api/threads.js';
 import type { StaffDirectory } from '../protocol/directory.js';
@@ -104,12 +105,17 @@ export function openThread(db: Db, directory: StaffDirectory, caller: Caller, in
   });
 }
 
+// Every thread request reads the thread and, for pool members, their sealed key: prepared once.
+const threadById = preparedFor((db) => db.select().from(threads).where(eq(threads.id, sql.placeholder('threadId'))).prepare());
+const sealedKeyOf = preparedFor((db) => db.select({ k: threadKeys.sealedKey }).from(threadKeys)
+  .where(and(eq(threadKeys.threadId, sql.placeholder('threadId')), eq(threadKeys.principalId, sql.placeholder('principalId')))).prepare());
+
 export function getThread(db: Db, threadId: string): ThreadRow | null {
-  return db.select().from(threads).where(eq(threads.id, threadId)).get() ?? null;
+  return threadById(db).get({ threadId }) ?? null;
 }
 
 export function sealedKeyFor(db: Db, threadId: string, principalId: string): Uint8Array | null {
-  const row = db.select({ k: threadKeys.sealedKey }).from(threadKeys).where(and(eq(threadKeys.threadId, threadId), eq(threadKeys.principalId, principalId))).get();
+  const row = sealedKeyOf(db).get({ threadId, principalId });
   return row ? new Uint8Array(row.k) : null;
 }
 
@@ -169,37 +175,112 @@ export function claimThread(db: Db, threadId: string, staffId: string): ThreadRo
   });
 }
 
+const messagesAfter = preparedFor((db) => db.select().from(messages)
+  .where(and(eq(messages.threadId, sql.placeholder('threadId')), gt(messages.seq, sql.placeholder('after'))))
+  .orderBy(asc(messages.seq)).limit(sql.placeholder('limit')).prepare());
+
 export function listMessages(db: Db, threadId: string, after: number, limit: number): { messages: WireMessage[]; hasMore: boolean } {
-  const rows = db.select().from(messages).where(and(eq(messages.threadId, threadId), gt(messages.seq, after))).orderBy(asc(messages.seq)).limit(limit + 1).all();
+  const rows = messagesAfter(db).all({ threadId, after, limit: limit + 1 });
   return { messages: rows.slice(0, limit).map(wireOf), hasMore: rows.length > limit };
 }
 
 export type PostResult = { ok: true; message: WireMessage } | { ok: false; reason: 'invalid_signature' | 'sequence_conflict' | 'thread_closed' };
 
-/** Stores a message if its signature verifies and its sequence number is the next one. */
-export function postMessage(
-  db: Db,
-  sodium: Sodium,
-  input: { threadId: string; senderId: string; senderSignPublicKey: Uint8Array; seq: number; envelope: Envelope; now: number },
-): PostResult {
+export interface PostInput {
+  threadId: string;
+  senderId: string;
+  senderSignPublicKey: Uint8Array;
+  seq: number;
+  envelope: Envelope;
+  now: number;
+}
+
+const threadSequence = preparedFor((db) => db.select({ status: threads.status, lastSeq: threads.lastSeq }).from(threads)
+  .where(eq(threads.id, sql.placeholder('threadId'))).prepare());
+const insertMessage = preparedFor((db) => db.insert(messages).values({
+  threadId: sql.placeholder('threadId'), seq: sql.placeholder('seq'), senderId: sql.placeholder('senderId'), nonce: sql.placeholder('nonce'),
+  ciphertext: sql.placeholder('ciphertext'), signature: sql.placeholder('signature'), createdAt: sql.placeholder('createdAt'),
+}).prepare());
+const advanceSequence = preparedFor((db) => db.update(threads).set({ lastSeq: sql`${sql.placeholder('seq')}` })
+  .where(eq(threads.id, sql.placeholder('threadId'))).prepare());
+
+/** Stores one message if its sequence number is the next one; runs inside the caller's transaction. */
+function storeMessage(db: Db, input: PostInput): PostResult {
+  const row = threadSequence(db).get({ threadId: input.threadId });
+  if (!row || row.status === 'closed') return { ok: false, reason: 'thread_closed' };
+  if (input.seq !== row.lastSeq + 1) return { ok: false, reason: 'sequence_conflict' };
+  const stored = {
+    threadId: input.threadId,
+    seq: input.seq,
+    senderId: input.senderId,
+    nonce: Buffer.from(input.envelope.nonce),
+    ciphertext: Buffer.from(input.envelope.ciphertext),
+    signature: Buffer.from(input.envelope.signature),
+    createdAt: toMinute(input.now),
+  };
+  insertMessage(db).run(stored);
+  advanceSequence(db).run({ seq: input.seq, threadId: input.threadId });
+  return { ok: true, message: wireOf(stored) };
+}
+
+interface Pending {
+  input: PostInput;
+  resolve: (result: PostResult) => void;
+  reject: (err: unknown) => void;
+}
+
+// Group commit. With synchronous=FULL every commit waits for the disk (fsync), and that wait,
+// not the work, bounds how many messages one connection stores per second. Posts that arrive
+// in the same turn of the event loop are written in one transaction and acknowledged together
+// after its commit, never before: a message answered 201 is on disk. Each post keeps its own
+// savepoint, so one that fails (a constraint, a bug) is rolled back and answered alone while
+// its neighbours are stored; posts are applied in arrival order, so the sequence check sees
+// every earlier post of the batch exactly as if each had committed alone.
+const queues = new WeakMap<Db, Pending[]>();
+
+function flush(db: Db): void {
+  const batch = queues.get(db) ?? [];
+  queues.delete(db);
+  const outcomes: ({ ok: true; result: PostResult } | { ok: false; err: unknown })[] = [];
+  try {
+    db.$client.transaction(() => {
+      for (const item of batch) {
+        try {
+          outcomes.push({ ok: true, result: db.$client.transaction(() => storeMessage(db, item.input))() });
+        } catch (err) {
+          // SQLite may have ended the whole transaction itself (disk full, I/O error): then the
+          // rest must not run outside it, one autocommit each; the batch fails as a whole.
+          if (!db.$client.inTransaction) throw err;
+          outcomes.push({ ok: false, err });
+        }
+      }
+    })();
+  } catch (err) {
+    for (const item of batch) item.reject(err);
+    return;
+  }
+  batch.forEach((item, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) item.resolve(outcome.result);
+    else item.reject(outcome.err);
+  });
+}
+
+/**
+ * Stores a message if its signature verifies and its sequence number is the next one; resolves
+ * once it is committed (with the posts that arrived alongside it: see flush).
+ */
+export function postMessage(db: Db, sodium: Sodium, input: PostInput): Promise<PostResult> {
   const header = { threadId: input.threadId, seq: input.seq, senderId: input.senderId };
-  if (!verifyEnvelope(sodium, header, input.envelope, input.senderSignPublicKey)) return { ok: false, reason: 'invalid_signature' };
-  return db.transaction((tx): PostResult => {
-    const row = tx.select({ status: threads.status, lastSeq: threads.lastSeq }).from(threads).where(eq(threads.id, input.threadId)).get();
-    if (!row || row.status === 'closed') return { ok: false, reason: 'thread_closed' };
-    if (input.seq !== row.lastSeq + 1) return { ok: false, reason: 'sequence_conflict' };
-    const stored = {
-      threadId: input.threadId,
-      seq: input.seq,
-      senderId: input.senderId,
-      nonce: Buffer.from(input.envelope.nonce),
-      ciphertext: Buffer.from(input.envelope.ciphertext),
-      signature: Buffer.from(input.envelope.signature),
-      createdAt: toMinute(input.now),
-    };
-    tx.insert(messages).values(stored).run();
-    tx.update(threads).set({ lastSeq: input.seq }).where(eq(threads.id, input.threadId)).run();
-    return { ok: true, message: wireOf(stored) };
+  if (!verifyEnvelope(sodium, header, input.envelope, input.senderSignPublicKey)) return Promise.resolve({ ok: false, reason: 'invalid_signature' });
+  return new Promise((resolve, reject) => {
+    let queue = queues.get(db);
+    if (!queue) {
+      queue = [];
+      queues.set(db, queue);
+      setImmediate(() => flush(db));
+    }
+    queue.push({ input, resolve, reject });
   });
 }
 

@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -89,7 +89,12 @@ async function asset(name: string, body: Uint8Array): Promise<Asset> {
   };
 }
 
+// esbuild's service child (60-70 MB) outlives a build; the server builds only at start, so it is
+// stopped once no build is in flight (a later build starts it again).
+let building = 0;
+
 export async function buildAssets(options: BuildOptions): Promise<Assets> {
+  building++;
   const result = await build({
     entryPoints: {
       'quick-exit': join(HERE, 'client/quick-exit.ts'),
@@ -119,6 +124,8 @@ export async function buildAssets(options: BuildOptions): Promise<Assets> {
       __ORG_PUBLIC_KEY__: JSON.stringify(options.orgPublicKey),
       __STAFF_KDF__: JSON.stringify(options.staffKdf),
     },
+  }).finally(() => {
+    if (--building === 0) void stop();
   });
   const files: [AssetName, Uint8Array][] = result.outputFiles.map((file) => [file.path.slice(file.path.lastIndexOf('/') + 1) as AssetName, file.contents]);
   files.push(['icon.svg', readFileSync(join(HERE, 'static/icon.svg'))]);

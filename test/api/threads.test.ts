@@ -1,6 +1,8 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messages, threadKeys, threads } from '../../db/schema.js';
 import { purgeExpired } from '../../src/purge.js';
+import { postMessage } from '../../src/threads/service.js';
 import { fromBase64Url, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 import { newThreadKey, openMessage, openThreadKey, sealMessage, sealThreadKey } from '../../src/protocol/envelope.js';
 import { createTestApp, type TestContext } from '../support/app.js';
@@ -142,6 +144,43 @@ describe('messages', () => {
       senderSignPublicKey: asker.keys.sign.publicKey,
     });
     expect(new TextDecoder().decode(plain!)).toBe('m2');
+  });
+
+  it('stores posts that arrive together in one commit, in order, each answered alone', async () => {
+    const { id, key } = await open(asker);
+    const env = (seq: number, text: string) => {
+      const e = envelope(key, id, seq, asker.identityId, asker.keys.sign.privateKey, text);
+      return { nonce: fromBase64Url(e.nonce)!, ciphertext: fromBase64Url(e.ciphertext)!, signature: fromBase64Url(e.signature)! };
+    };
+    const input = (seq: number, text: string, now = Date.now()) => ({ threadId: id, senderId: asker.identityId, senderSignPublicKey: asker.keys.sign.publicKey, seq, envelope: env(seq, text), now });
+    // Queued in one turn of the event loop, so written in one transaction: the second post fails
+    // inside it (a NOT NULL constraint: no time), which must not take its neighbours with it.
+    const outcomes = await Promise.allSettled([
+      postMessage(t.db, t.sodium, input(1, 'one')),
+      postMessage(t.db, t.sodium, input(2, 'broken', Number.NaN)),
+      postMessage(t.db, t.sodium, input(2, 'two')),
+      postMessage(t.db, t.sodium, input(2, 'two again')),
+      postMessage(t.db, t.sodium, input(3, 'three')),
+    ]);
+    expect(outcomes.map((o) => o.status === 'fulfilled' ? (o.value.ok ? o.value.message.seq : o.value.reason) : 'rejected'))
+      .toEqual([1, 'rejected', 2, 'sequence_conflict', 3]);
+    // Answered after the commit: another connection already sees every stored row.
+    const other = new Database(t.dbFile, { readonly: true });
+    try {
+      expect(other.prepare('SELECT seq FROM messages WHERE thread_id = ? ORDER BY seq').pluck().all(id)).toEqual([1, 2, 3]);
+      expect(other.prepare('SELECT last_seq FROM threads WHERE id = ?').pluck().get(id)).toBe(3);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('answers concurrent posts over HTTP exactly: each number stored once, the rest 409', async () => {
+    const { id, key } = await open(asker);
+    const bodies = [1, 2, 2, 3, 4, 4, 5].map((seq, i) => envelope(key, id, seq, asker.identityId, asker.keys.sign.privateKey, `m${i}`));
+    const statuses = (await Promise.all(bodies.map((b) => post(asker.token, id, b)))).map((r) => r.status);
+    expect(statuses).toEqual([201, 201, 409, 201, 201, 409, 201]);
+    const page = await t.call('GET', `/api/threads/${id}/messages?after=0&limit=10`, { token: asker.token });
+    expect(page.body.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('rejects a tampered ciphertext, a wrong signer, and a signature bound to another thread', async () => {
