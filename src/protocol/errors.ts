@@ -30,6 +30,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   timeout: 503,
+  storage_unavailable: 503,
   internal: 500,
 } as const;
 
@@ -64,6 +65,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   unsupported_media_type: 'Send application/json.',
   rate_limited: 'Too many requests; try again later.',
   timeout: 'The request took too long.',
+  storage_unavailable: 'Storage is unavailable for writes; try again shortly.',
   internal: 'Something went wrong on our side.',
 };
 
