@@ -42,6 +42,8 @@ export interface AppDeps {
   clock?: () => number;
   /** The browser's files (web/assets.ts). */
   assets: Assets;
+  /** Live-update listeners; compose.ts keeps them to end open streams on shutdown. */
+  events?: ThreadEvents;
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -151,7 +153,7 @@ export function buildApp(deps: AppDeps) {
     db, sodium: deps.sodium, clock,
     directory: staffDirectory(db),
     identities: (id) => getIdentity(db, id),
-    events: new ThreadEvents(),
+    events: deps.events ?? new ThreadEvents(),
     maxOpenThreads: config.MAX_OPEN_THREADS,
     afterErase: () => checkpoint(db),
     sessionIsLive: (token) => sessionIsLive(db, pepper, sessions, token, clock()),

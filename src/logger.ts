@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { EventEmitter } from 'node:events';
 
 export type { Logger };
 
@@ -30,4 +31,23 @@ export function errorForLog(err: unknown): { name: string; sqlite?: string; at: 
   const sqlite = causeCode(e) ?? causeCode(e.cause);
   const at = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => line.trim());
   return { name: e.name, ...(sqlite ? { sqlite } : {}), at };
+}
+
+/**
+ * Flushes what is buffered for stdout, waiting at most `timeoutMs`. pino flushes again on exit,
+ * synchronously and retrying for as long as the reader does not read: with stdout stalled (a
+ * stuck log shipper) that would hang the exit forever. Past the deadline the buffer is dropped.
+ */
+export function closeLogger(logger: Logger, timeoutMs: number): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as (EventEmitter & { destroy?: () => void }) | undefined;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stream?.destroy?.();
+      resolve();
+    }, timeoutMs);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
