@@ -1,5 +1,4 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { EventEmitter } from 'node:events';
 
 export type { Logger };
 
@@ -34,20 +33,18 @@ export function errorForLog(err: unknown): { name: string; sqlite?: string; at: 
 }
 
 /**
- * Flushes what is buffered for stdout, waiting at most `timeoutMs`. pino flushes again on exit,
- * synchronously and retrying for as long as the reader does not read: with stdout stalled (a
- * stuck log shipper) that would hang the exit forever. Past the deadline the buffer is dropped.
+ * Flushes what is buffered for stdout, waiting at most `timeoutMs`, then closes the stream. pino
+ * would otherwise flush again on exit, synchronously, retrying for as long as the reader does not
+ * read: with stdout stalled (a stuck log shipper) the exit would hang forever. What is still
+ * buffered past the deadline is dropped.
  */
 export function closeLogger(logger: Logger, timeoutMs: number): Promise<void> {
-  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as (EventEmitter & { destroy?: () => void }) | undefined;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      stream?.destroy?.();
-      resolve();
-    }, timeoutMs);
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { destroy?: () => void } | undefined;
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
     logger.flush(() => {
       clearTimeout(timer);
       resolve();
     });
-  });
+  }).then(() => stream?.destroy?.());
 }
