@@ -5,7 +5,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sessionRoutes } from './auth/routes.js';
 import { sessionIsLive, sessionPolicyFrom, validateSession } from './auth/sessions.js';
 import type { Config } from './config.js';
-import { checkpoint, type Db } from './db/connection.js';
+import { checkpoint, databaseFile, type Db } from './db/connection.js';
+import { isStorageFailure, probeStorage, STORAGE_RETRY_AFTER_S, storageCodeOf, type StorageHealth } from './db/storage.js';
 import { AppError } from './errors.js';
 import { bearerToken, noStore, publicAnswer, type AppEnv } from './http/context.js';
 import { API_DOCUMENT, registerSharedComponents } from './http/openapi.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   clock?: () => number;
   /** The browser's files (web/assets.ts). */
   assets: Assets;
+  /** Live-update listeners; compose.ts keeps them to end open streams on shutdown. */
+  events?: ThreadEvents;
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -66,6 +69,7 @@ function codeOf(err: unknown): AppError {
     if (err.status === 401) return new AppError('unauthorized');
     if (err.status === 503 || err.status === 504) return new AppError('timeout');
   }
+  if (isStorageFailure(err)) return new AppError('storage_unavailable');
   return new AppError('internal');
 }
 
@@ -100,6 +104,19 @@ export function buildApp(deps: AppDeps) {
   app.use(compressPublic());
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Liveness stays free of I/O (a process with a full disk is alive, and a restart would not
+  // help); readiness asks the database. The probe writes, so its answer is kept for a second:
+  // anyone may call this, and it must not turn into a stream of fsyncs.
+  let readiness: { at: number; health: StorageHealth } | null = null;
+  app.get('/readyz', (c) => {
+    const now = clock();
+    if (!readiness || now - readiness.at >= 1000) readiness = { at: now, health: probeStorage(db, databaseFile(config.DATA_DIR)) };
+    const { health } = readiness;
+    const ok = health.readable && health.writable;
+    c.header('Cache-Control', 'no-store');
+    if (!ok) c.header('Retry-After', String(STORAGE_RETRY_AFTER_S));
+    return c.json({ ok, database: health }, ok ? 200 : 503);
+  });
 
   // The API is its own sub-app under /api: no page route (`/:lang/*`) can answer for its paths,
   // whatever order the two are mounted in.
@@ -136,7 +153,7 @@ export function buildApp(deps: AppDeps) {
     db, sodium: deps.sodium, clock,
     directory: staffDirectory(db),
     identities: (id) => getIdentity(db, id),
-    events: new ThreadEvents(),
+    events: deps.events ?? new ThreadEvents(),
     maxOpenThreads: config.MAX_OPEN_THREADS,
     afterErase: () => checkpoint(db),
     sessionIsLive: (token) => sessionIsLive(db, pepper, sessions, token, clock()),
@@ -197,6 +214,10 @@ export function buildApp(deps: AppDeps) {
   app.onError((err, c) => {
     const appError = codeOf(err);
     if (appError.code === 'internal') logger.error({ requestId: c.get('requestId'), err: errorForLog(err) }, 'unhandled error');
+    if (appError.code === 'storage_unavailable') {
+      logger.error({ requestId: c.get('requestId'), sqlite: storageCodeOf(err) }, 'storage unavailable for writes');
+      c.header('Retry-After', String(STORAGE_RETRY_AFTER_S));
+    }
     const body: ErrorBody = {
       error: { code: appError.code, message: ERROR_MESSAGES[appError.code], requestId: c.get('requestId'), ...(appError.issues ? { issues: appError.issues } : {}) },
     };

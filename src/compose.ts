@@ -6,6 +6,7 @@ import { knowledgeBaseIsEmpty, seedDemoContent } from './knowledge/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadPepper, type Pepper } from './pepper.js';
 import { loadSodium, type Sodium } from './protocol/sodium.js';
+import { ThreadEvents } from './threads/events.js';
 import { buildAssets, type Assets } from './web/assets.js';
 
 // The one composition of the service: `npm start`, the production build and every test open
@@ -20,6 +21,8 @@ export interface Service {
   sodium: Sodium;
   assets: Assets;
   logger: Logger;
+  /** Ends every open live-update stream (shutdown: they would otherwise hold the server open). */
+  endStreams: () => void;
   /** Closes the database (the caller stops listening first). */
   close: () => void;
 }
@@ -62,8 +65,9 @@ export async function composeService(config: Config, options: ComposeOptions = {
       logger.info(seedDemoContent(db, clock()), 'loaded sample knowledge-base content (DEMO_CONTENT=false to skip)');
     }
     const assets = await assetsFor(config);
-    const app = buildApp({ config, db, pepper, logger, sodium, assets, clock });
-    return { app, config, db, pepper, sodium, assets, logger, close: () => db.$client.close() };
+    const events = new ThreadEvents();
+    const app = buildApp({ config, db, pepper, logger, sodium, assets, clock, events });
+    return { app, config, db, pepper, sodium, assets, logger, endStreams: () => events.close(), close: () => db.$client.close() };
   } catch (err) {
     db.$client.close();
     throw err;

@@ -31,3 +31,20 @@ export function errorForLog(err: unknown): { name: string; sqlite?: string; at: 
   const at = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => line.trim());
   return { name: e.name, ...(sqlite ? { sqlite } : {}), at };
 }
+
+/**
+ * Flushes what is buffered for stdout, waiting at most `timeoutMs`, then closes the stream. pino
+ * would otherwise flush again on exit, synchronously, retrying for as long as the reader does not
+ * read: with stdout stalled (a stuck log shipper) the exit would hang forever. What is still
+ * buffered past the deadline is dropped.
+ */
+export function closeLogger(logger: Logger, timeoutMs: number): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { destroy?: () => void } | undefined;
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  }).then(() => stream?.destroy?.());
+}

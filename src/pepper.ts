@@ -34,7 +34,7 @@ export function pepperFromBytes(secret: Uint8Array): Pepper {
 /** Reads DATA_DIR/pepper, creating it with mode 0600 on first start; or takes it from the environment. */
 export function loadPepper(options: { dataDir: string; fromEnv?: string | undefined }): Pepper {
   if (options.fromEnv) return pepperFromBytes(Uint8Array.from(Buffer.from(options.fromEnv, 'hex')));
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = join(options.dataDir, 'pepper');
   if (!existsSync(file)) {
     writeFileSync(file, Buffer.from(randomBytes(32)).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });

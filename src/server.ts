@@ -1,11 +1,27 @@
 import { serve } from '@hono/node-server';
-import { composeService } from './compose.js';
+import type { Server } from 'node:http';
+import { composeService, type Service } from './compose.js';
 import { loadConfig } from './config.js';
 import { databaseFile } from './db/connection.js';
+import { isStorageFailure, storageCodeOf } from './db/storage.js';
+import { closeLogger } from './logger.js';
 import { startPurgeSchedule } from './purge.js';
 
+/** Stop is asked for: everything is finished and the process gone within this (systemd's default stop timeout is 90 s; ours is 5). */
+const SHUTDOWN_DEADLINE_MS = 4_000;
+
 const config = loadConfig();
-const service = await composeService(config);
+
+// A data directory on a read-only or full disk is an operator's problem, not a bug: say so in
+// one line (a stack would bury it) and exit non-zero, so that systemd reports a failed start.
+let service: Service;
+try {
+  service = await composeService(config);
+} catch (err) {
+  if (!isStorageFailure(err)) throw err;
+  process.stderr.write(`Tynys cannot start: ${databaseFile(config.DATA_DIR)} cannot be written (${storageCodeOf(err)}); check that DATA_DIR is on a writable disk with free space, owned by this user.\n`);
+  process.exit(1);
+}
 const { app, db, logger } = service;
 if (!config.ORG_PUBLIC_KEY) logger.warn('ORG_PUBLIC_KEY is not set: the web app cannot verify staff keys, so consultations are off (see README)');
 const stopPurge = startPurgeSchedule({ db, config, logger });
@@ -17,14 +33,42 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
       `Data: ${databaseFile(config.DATA_DIR)}\n` +
       `Create the first staff invite: npm run admin -- invite --role admin\n`,
   );
-});
+}) as Server;
 
+/**
+ * Graceful stop: no new connections; live-update streams are told to end (they would otherwise
+ * hold the server open forever); requests in flight finish (every database write is one
+ * synchronous transaction, so none is cut in half); keep-alive connections are closed as they
+ * fall idle; past the deadline whatever is left is cut. Then the database is closed (its WAL
+ * checkpointed) and the process exits 0.
+ */
+let stopping = false;
 function shutdown(): void {
+  if (stopping) return;
+  stopping = true;
   stopPurge();
-  server.close(() => {
+  let finished = false;
+  const finish = async (): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(last);
+    clearInterval(idleSweep);
+    clearTimeout(cut);
     service.close();
+    await closeLogger(logger, 500);
     process.exit(0);
-  });
+  };
+  server.close(() => void finish());
+  service.endStreams();
+  // A connection that finishes its last response after close() stays open as keep-alive: sweep.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => {
+    logger.warn('shutdown deadline reached: closing the connections still open');
+    server.closeAllConnections();
+  }, SHUTDOWN_DEADLINE_MS);
+  // If a handle still holds the server open after the cut, exit anyway: the database is closed first.
+  const last = setTimeout(() => void finish(), SHUTDOWN_DEADLINE_MS + 500);
+  server.closeIdleConnections();
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

@@ -2,6 +2,7 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { identities, sessions, staff } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
+import { bestEffortWrite } from '../db/storage.js';
 import type { Pepper } from '../pepper.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import type { StaffRole } from '../protocol/api/staff.js';
@@ -61,15 +62,19 @@ export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, t
   const key = Buffer.from(hash);
   const row = sessionByHash(db).get({ key });
   if (!row) return null;
+  // The writes below are bookkeeping, not the answer: on a full or read-only disk a session check
+  // (and so every authenticated read) must still succeed. A lost update only shortens the idle
+  // window or delays an expired row's removal (the purge removes it later).
   if (hasExpired(row, policy, now)) {
-    db.delete(sessions).where(eq(sessions.tokenHash, key)).run();
+    bestEffortWrite(() => db.delete(sessions).where(eq(sessions.tokenHash, key)).run());
     return null;
   }
   // Coarse updates only: a write per request would record a fine-grained activity trail.
-  if (now - row.lastUsedAt > 60_000) db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.tokenHash, key)).run();
+  if (now - row.lastUsedAt > 60_000) bestEffortWrite(() => db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.tokenHash, key)).run());
   if (row.identityId) {
     const today = dayNumber(now);
-    db.update(identities).set({ lastSeenDay: today }).where(and(eq(identities.id, row.identityId), lt(identities.lastSeenDay, today))).run();
+    const identityId = row.identityId;
+    bestEffortWrite(() => db.update(identities).set({ lastSeenDay: today }).where(and(eq(identities.id, identityId), lt(identities.lastSeenDay, today))).run());
     return { kind: 'asker', identityId: row.identityId };
   }
   if (row.staffId) {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from './connection.js';
 
@@ -21,8 +21,19 @@ export type VerifyResult = { ok: true } | { ok: false; reason: string };
 /** Copies the live database to `outFile` (mode 0600) and verifies the copy. */
 export async function backupDatabase(db: Db, outFile: string): Promise<BackupInfo> {
   if (existsSync(outFile)) throw new Error(`${outFile} exists; refusing to overwrite a backup`);
+  // Created empty and owner-only first, so the copy is never readable by others, even briefly.
+  writeFileSync(outFile, '', { mode: 0o600, flag: 'wx' });
   await db.$client.backup(outFile);
   chmodSync(outFile, 0o600);
+  // The copy inherits WAL mode from the live database, and opening it (to verify, or later) would
+  // leave -wal and -shm files beside it: a backup is one self-contained file, so switch it to a
+  // rollback journal, which SQLite deletes when the connection closes.
+  const copy = new Database(outFile, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
   const verdict = verifyDatabaseFile(outFile);
   if (!verdict.ok) throw new Error(`the backup did not verify: ${verdict.reason}`);
   return { file: outFile, bytes: statSync(outFile).size, sha256: Buffer.from(sha256(readFileSync(outFile))).toString('hex') };

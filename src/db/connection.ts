@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from '../../db/schema.js';
@@ -22,7 +22,7 @@ export const PRAGMAS = {
 
 /** Opens (creating if needed) the database file, sets the pragmas and applies pending migrations. */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createOwnerOnly(file);
   const sqlite = new Database(file);
   sqlite.pragma(`journal_mode = ${PRAGMAS.journal_mode}`);
   sqlite.pragma(`synchronous = ${PRAGMAS.synchronous}`);
@@ -32,6 +32,20 @@ export function openDatabase(file: string): Db {
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
+}
+
+/**
+ * The data directory 0700 and the database 0600 before SQLite opens it: SQLite gives the -wal and
+ * -shm files it creates later the main file's mode, so they are owner-only too, whatever the
+ * process umask. A file someone loosened by hand is tightened (the pepper is treated the same).
+ */
+function createOwnerOnly(file: string): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
 }
 
 /**

@@ -7,14 +7,21 @@ export type ThreadEvent =
   | { type: 'message'; message: WireMessage }
   | { type: 'status'; thread: ThreadSummary }
   /** The thread was erased: open streams end, so nobody keeps listening to nothing. */
-  | { type: 'erased' };
+  | { type: 'erased' }
+  /** The server is shutting down: open streams end so that it can exit (clients reconnect elsewhere or later). */
+  | { type: 'closing' };
 type Listener = (event: ThreadEvent) => void;
 
 export class ThreadEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private closing = false;
 
-  /** Starts listening; returns the function that stops. */
+  /** Starts listening; returns the function that stops. A stream that starts during shutdown hears `closing` at once. */
   subscribe(threadId: string, listener: Listener): () => void {
+    if (this.closing) {
+      listener({ type: 'closing' });
+      return () => {};
+    }
     let set = this.listeners.get(threadId);
     if (!set) {
       set = new Set();
@@ -29,6 +36,12 @@ export class ThreadEvents {
 
   publish(threadId: string, event: ThreadEvent): void {
     for (const listener of this.listeners.get(threadId) ?? []) listener(event);
+  }
+
+  /** Tells every open stream to end (SIGTERM); later subscribers are told at once. */
+  close(): void {
+    this.closing = true;
+    for (const set of [...this.listeners.values()]) for (const listener of [...set]) listener({ type: 'closing' });
   }
 
   listenerCount(threadId: string): number {

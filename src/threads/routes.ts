@@ -208,7 +208,7 @@ export function threadRoutes(deps: ThreadDeps) {
             if (!stillAllowed()) break;
             const event = pending.shift();
             if (event) {
-              if (event.type === 'erased') break;
+              if (event.type === 'erased' || event.type === 'closing') break;
               if (event.type === 'message') await sendMessage(event.message);
               else await stream.writeSSE({ event: 'status', data: JSON.stringify(event.thread) });
               continue;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { identities } from '../../db/schema.js';
@@ -20,6 +20,12 @@ describe('backup and restore', () => {
     expect(info.bytes).toBeGreaterThan(0);
     expect(info.sha256).toMatch(/^[0-9a-f]{64}$/);
     await expect(backupDatabase(t.db, out)).rejects.toThrow(/refusing to overwrite/);
+    // One self-contained, owner-only file: no -wal or -shm beside it, now or after it is opened.
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const copy = new Database(out, { readonly: true });
+    expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+    copy.close();
+    expect([existsSync(`${out}-wal`), existsSync(`${out}-shm`)]).toEqual([false, false]);
 
     const target = databaseFile(join(t.dir, 'restored'));
     expect(restoreDatabase(out, target)).toEqual({ ok: true });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,25 @@ describe('database', () => {
       expect(p('secure_delete')).toBe(1);
       expect(p('busy_timeout')).toBe(5000);
       db.$client.close();
+    }
+  });
+
+  it('creates the data directory 0700 and the database with its -wal and -shm 0600, whatever the umask', () => {
+    const dir = join(tempDir(), 'data');
+    const file = databaseFile(dir);
+    const previous = process.umask(0o022);
+    try {
+      const db = openDatabase(file);
+      db.$client.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)'); // the first write creates -wal
+      const mode = (f: string) => statSync(f).mode & 0o777;
+      expect(mode(dir)).toBe(0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect([f, mode(f)]).toEqual([f, 0o600]);
+      db.$client.close();
+      chmodSync(file, 0o644); // loosened by hand: tightened on the next open
+      openDatabase(file).$client.close();
+      expect(mode(file)).toBe(0o600);
+    } finally {
+      process.umask(previous);
     }
   });
 
