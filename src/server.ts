@@ -26,7 +26,12 @@ const { app, db, logger } = service;
 if (!config.ORG_PUBLIC_KEY) logger.warn('ORG_PUBLIC_KEY is not set: the web app cannot verify staff keys, so consultations are off (see README)');
 const stopPurge = startPurgeSchedule({ db, config, logger });
 
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+// A request (headers and body) must arrive within these: a client that trickles a body or never
+// ends its headers would otherwise hold a connection and its buffer for Node's default 300 s
+// (slowloris). Responses, live streams included, are not bounded by them.
+const serverOptions = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
+
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, (info) => {
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port}/`;
   process.stdout.write(
     `Tynys is running at ${url}\n` +

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +80,19 @@ describe('npm start', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
   });
+
+  it('drops a connection whose headers never finish (slowloris) after about 10 s', async () => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    const started = Date.now();
+    let answer = '';
+    socket.on('data', (d) => { answer += String(d); });
+    await new Promise<void>((resolve) => socket.on('connect', resolve));
+    socket.write('GET /ru/ HTTP/1.1\r\nHost: tynys\r\nX-Slow: ');
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(9_000);
+    expect(waited).toBeLessThan(15_000);
+    expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true);
+  }, 20_000);
 });
