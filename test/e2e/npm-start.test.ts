@@ -1,46 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnServer, type ServerChild } from '../support/child-server.js';
 
 // What a newcomer gets from the README's `npm start`: the real command, its own process, the
 // printed URL. The API, the pages and the browser files all answer from that one server.
 
-let child: ChildProcess;
+let server: ServerChild;
 let url: string;
 const dir = mkdtempSync(join(tmpdir(), 'tynys-npm-start-'));
 
 beforeAll(async () => {
-  child = spawn('npm', ['start'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 45 s:\n${out}`)), 45_000);
-    const read = (chunk: Buffer) => {
-      out += String(chunk);
-      const m = out.match(/running at (http:\/\/\S+?)\/?\n/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${out}`)));
-  });
+  const env = { ...process.env, PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' };
+  server = await spawnServer(env, { command: ['npm', 'start'], detached: true }).ready;
+  url = server.url;
 }, 60_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    process.kill(-child.pid!, 'SIGTERM');
-    await exited;
+  // npm and the server it started share a process group: signal both.
+  if (server.process.exitCode === null) {
+    process.kill(-server.process.pid!, 'SIGTERM');
+    await server.exited;
   }
   rmSync(dir, { recursive: true, force: true });
 });
