@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Assets } from './assets.js';
+import { SiteHead } from './layout.js';
 
 // The API reference, rendered on the server from the same OpenAPI document the API serves:
 // nothing from a CDN, no script (the CSP holds as on every page), readable in any browser and
@@ -103,8 +104,6 @@ function Schema({ name, schema }: { name: string; schema: SchemaLike }) {
 
 /** The whole reference page as HTML, from the served document. */
 export function apiReferencePage(doc: ApiDocument, assets: Assets): string {
-  const css = assets.get('site.css');
-  const icon = assets.get('icon.svg');
   const tags = (doc.tags ?? []).map((t) => t.name);
   const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
     METHODS.flatMap((method) => {
@@ -116,14 +115,7 @@ export function apiReferencePage(doc: ApiDocument, assets: Assets): string {
   const license = doc.info.license;
   const page = (
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <title>Tynys</title>
-        <link rel="icon" href={icon.path} type="image/svg+xml" />
-        <link rel="stylesheet" href={css.path} integrity={css.integrity} />
-      </head>
+      <SiteHead assets={assets} />
       <body>
         <main id="main">
           <h1>{doc.info.title} reference</h1>

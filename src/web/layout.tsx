@@ -63,25 +63,34 @@ export function Page({ lang, path, assets, script, children }: PageProps) {
   return raw(html);
 }
 
+/** The head every page shares: no referrer, the one stylesheet, the icon; scripts come as children. */
+export function SiteHead({ assets, children }: { assets: Assets; children?: Child }) {
+  const css = assets.get('site.css');
+  const icon = assets.get('icon.svg');
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="referrer" content="no-referrer" />
+      <title>Tynys</title>
+      <link rel="icon" href={icon.path} type="image/svg+xml" />
+      <link rel="stylesheet" href={css.path} integrity={css.integrity} />
+      {children}
+    </head>
+  );
+}
+
 /** The frame rendered in full; `Page` renders it once per language and fills it in (the tests compare the two). */
 export function Frame({ lang, path, assets, script, children }: PageProps) {
   const t = translator(lang);
-  const css = assets.get('site.css');
   const exit = assets.get('quick-exit.js');
-  const icon = assets.get('icon.svg');
   const app = script ? assets.get(script) : null;
   return (
     <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <title>Tynys</title>
-        <link rel="icon" href={icon.path} type="image/svg+xml" />
-        <link rel="stylesheet" href={css.path} integrity={css.integrity} />
+      <SiteHead assets={assets}>
         <script src={exit.path} integrity={exit.integrity} defer></script>
         {app ? <script src={app.path} integrity={app.integrity} defer></script> : null}
-      </head>
+      </SiteHead>
       <body>
         <a class="skip" href="#main">{t('nav.skip')}</a>
         <header class="site">
