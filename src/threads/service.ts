@@ -184,7 +184,7 @@ export function listMessages(db: Db, threadId: string, after: number, limit: num
   return { messages: rows.slice(0, limit).map(wireOf), hasMore: rows.length > limit };
 }
 
-export type PostResult = { ok: true; message: WireMessage } | { ok: false; reason: 'invalid_signature' | 'sequence_conflict' | 'thread_closed' };
+export type PostResult = { ok: true; message: WireMessage } | { ok: false; reason: 'invalid_signature' | 'sequence_conflict' | 'thread_closed' | 'thread_not_found' };
 
 export interface PostInput {
   threadId: string;
@@ -195,8 +195,9 @@ export interface PostInput {
   now: number;
 }
 
-const threadSequence = preparedFor((db) => db.select({ status: threads.status, lastSeq: threads.lastSeq }).from(threads)
-  .where(eq(threads.id, sql.placeholder('threadId'))).prepare());
+const threadSequence = preparedFor((db) => db.select({
+  status: threads.status, lastSeq: threads.lastSeq, askerId: threads.askerId, openerStaffId: threads.openerStaffId, assignedStaffId: threads.assignedStaffId,
+}).from(threads).where(eq(threads.id, sql.placeholder('threadId'))).prepare());
 const insertMessage = preparedFor((db) => db.insert(messages).values({
   threadId: sql.placeholder('threadId'), seq: sql.placeholder('seq'), senderId: sql.placeholder('senderId'), nonce: sql.placeholder('nonce'),
   ciphertext: sql.placeholder('ciphertext'), signature: sql.placeholder('signature'), createdAt: sql.placeholder('createdAt'),
@@ -208,6 +209,9 @@ const advanceSequence = preparedFor((db) => db.update(threads).set({ lastSeq: sq
 function storeMessage(db: Db, input: PostInput): PostResult {
   const row = threadSequence(db).get({ threadId: input.threadId });
   if (!row || row.status === 'closed') return { ok: false, reason: 'thread_closed' };
+  // Checked again here, not only when the request arrived: a hand-over (or a claim) may have
+  // run while this post waited for its batch, and only the opener and the holder may post.
+  if (input.senderId !== (row.askerId ?? row.openerStaffId) && input.senderId !== row.assignedStaffId) return { ok: false, reason: 'thread_not_found' };
   if (input.seq !== row.lastSeq + 1) return { ok: false, reason: 'sequence_conflict' };
   const stored = {
     threadId: input.threadId,
@@ -243,6 +247,11 @@ function flush(db: Db): void {
   queues.delete(db);
   const outcomes: ({ ok: true; result: PostResult } | { ok: false; err: unknown })[] = [];
   try {
+    // Inside someone else's transaction better-sqlite3 would make this one a savepoint, and the
+    // answers would go out before anything reached the disk: refuse instead.
+    if (db.$client.inTransaction) throw new Error('group commit inside an open transaction');
+    // IMMEDIATE takes the write lock at BEGIN (waiting busy_timeout for it), so a writer that
+    // commits in between cannot turn the batch into SQLITE_BUSY_SNAPSHOT.
     db.$client.transaction(() => {
       for (const item of batch) {
         try {
@@ -254,7 +263,7 @@ function flush(db: Db): void {
           outcomes.push({ ok: false, err });
         }
       }
-    })();
+    }).immediate();
   } catch (err) {
     for (const item of batch) item.reject(err);
     return;

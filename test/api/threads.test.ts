@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messages, threadKeys, threads } from '../../db/schema.js';
 import { purgeExpired } from '../../src/purge.js';
-import { postMessage } from '../../src/threads/service.js';
+import { handOver, postMessage } from '../../src/threads/service.js';
 import { fromBase64Url, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 import { newThreadKey, openMessage, openThreadKey, sealMessage, sealThreadKey } from '../../src/protocol/envelope.js';
 import { createTestApp, type TestContext } from '../support/app.js';
@@ -172,6 +172,20 @@ describe('messages', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('refuses a post that waited for its batch while its sender handed the thread over', async () => {
+    const { id, key } = await open(asker);
+    expect((await t.call('POST', `/api/threads/${id}/claim`, { token: psyA.token })).status).toBe(200);
+    const e = envelope(key, id, 1, psyA.staffId, psyA.sign.privateKey, 'after the hand-over');
+    const queued = postMessage(t.db, t.sodium, {
+      threadId: id, senderId: psyA.staffId, senderSignPublicKey: psyA.sign.publicKey, seq: 1, now: Date.now(),
+      envelope: { nonce: fromBase64Url(e.nonce)!, ciphertext: fromBase64Url(e.ciphertext)!, signature: fromBase64Url(e.signature)! },
+    });
+    // The hand-over runs in the gap between the route's check and the batch's write.
+    handOver(t.db, id, psyA.staffId, { staffId: psyB.staffId, sealedKey: sealThreadKey(t.sodium, key, psyB.box.publicKey) });
+    expect(await queued).toEqual({ ok: false, reason: 'thread_not_found' });
+    expect(t.db.select().from(messages).all()).toHaveLength(0);
   });
 
   it('answers concurrent posts over HTTP exactly: each number stored once, the rest 409', async () => {
