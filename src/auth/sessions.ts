@@ -2,7 +2,7 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { identities, sessions, staff } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
-import { bestEffortWrite } from '../db/storage.js';
+import { bestEffortWrite, isStorageFailure } from '../db/storage.js';
 import type { Pepper } from '../pepper.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import type { StaffRole } from '../protocol/api/staff.js';
@@ -55,13 +55,50 @@ export function createSession(db: Db, pepper: Pepper, policy: SessionPolicy, sub
 // Read on every authenticated request: prepared once per connection.
 const sessionByHash = preparedFor((db) => db.select().from(sessions).where(eq(sessions.tokenHash, sql.placeholder('key'))).prepare());
 
+// A revocation must hold at once (DESIGN §4: "revokes their sessions at once"), even when the
+// disk cannot take the delete: reads go on while the disk is full, so a token whose delete failed
+// would otherwise keep reading. Such revocations are kept in memory until a later delete
+// succeeds (each check retries it) and are answered 503 meanwhile, so the client retries too.
+interface Revocations {
+  tokens: Set<string>;
+  /** Subject id → when "log out everywhere" was asked: sessions created before then are refused. */
+  subjects: Map<string, number>;
+}
+const pendingRevocations = new WeakMap<Db, Revocations>();
+
+function revocationsOf(db: Db): Revocations {
+  let r = pendingRevocations.get(db);
+  if (!r) {
+    r = { tokens: new Set(), subjects: new Map() };
+    pendingRevocations.set(db, r);
+  }
+  return r;
+}
+
+/** Whether a revocation that the disk could not record yet covers this session row (retrying its delete). */
+function revokedInMemory(db: Db, row: typeof sessions.$inferSelect): boolean {
+  const r = pendingRevocations.get(db);
+  if (!r || (r.tokens.size === 0 && r.subjects.size === 0)) return false;
+  const key = row.tokenHash.toString('base64url');
+  const subject = row.identityId ?? row.staffId ?? '';
+  const since = r.subjects.get(subject);
+  if (!r.tokens.has(key) && !(since !== undefined && row.createdAt <= since)) return false;
+  try {
+    db.delete(sessions).where(eq(sessions.tokenHash, row.tokenHash)).run();
+    r.tokens.delete(key);
+  } catch (err) {
+    if (!isStorageFailure(err)) throw err;
+  }
+  return true;
+}
+
 /** Returns who holds the token, or null; slides the idle window and drops a session found expired. */
 export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, token: string, now: number): Principal | null {
   const hash = tokenHash(pepper, token);
   if (!hash) return null;
   const key = Buffer.from(hash);
   const row = sessionByHash(db).get({ key });
-  if (!row) return null;
+  if (!row || revokedInMemory(db, row)) return null;
   // The writes below are bookkeeping, not the answer: on a full or read-only disk a session check
   // (and so every authenticated read) must still succeed. A lost update only shortens the idle
   // window or delays an expired row's removal (the purge removes it later).
@@ -92,17 +129,33 @@ export function sessionIsLive(db: Db, pepper: Pepper, policy: SessionPolicy, tok
   const hash = tokenHash(pepper, token);
   if (!hash) return false;
   const row = sessionByHash(db).get({ key: Buffer.from(hash) });
-  return row !== undefined && !hasExpired(row, policy, now);
+  return row !== undefined && !hasExpired(row, policy, now) && !revokedInMemory(db, row);
+}
+
+/** Runs a revoking delete; if the disk refuses it, `remember` keeps the revocation in memory before the 503. */
+function revoke(remember: () => void, write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    if (isStorageFailure(err)) remember();
+    throw err;
+  }
 }
 
 export function revokeSession(db: Db, pepper: Pepper, token: string): void {
   const hash = tokenHash(pepper, token);
-  if (hash) db.delete(sessions).where(eq(sessions.tokenHash, Buffer.from(hash))).run();
+  if (!hash) return;
+  const key = Buffer.from(hash);
+  revoke(() => revocationsOf(db).tokens.add(key.toString('base64url')), () => db.delete(sessions).where(eq(sessions.tokenHash, key)).run());
 }
 
-/** Log out everywhere. */
-export function revokeAllSessions(db: Db, subject: SessionSubject): void {
-  db.delete(sessions).where('identityId' in subject ? eq(sessions.identityId, subject.identityId) : eq(sessions.staffId, subject.staffId)).run();
+/** Log out everywhere (sessions created up to `now`). */
+export function revokeAllSessions(db: Db, subject: SessionSubject, now: number): void {
+  const id = 'identityId' in subject ? subject.identityId : subject.staffId;
+  revoke(
+    () => revocationsOf(db).subjects.set(id, now),
+    () => db.delete(sessions).where('identityId' in subject ? eq(sessions.identityId, subject.identityId) : eq(sessions.staffId, subject.staffId)).run(),
+  );
 }
 
 export function purgeExpiredSessions(db: Db, policy: SessionPolicy, now: number): number {

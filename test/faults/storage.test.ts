@@ -63,6 +63,8 @@ describe('storage faults', () => {
     const logout = await t.call('DELETE', '/api/sessions/current', { token: asker.token });
     expect(logout).toMatchObject({ status: 503, body: { error: { code: 'storage_unavailable', message: 'Storage is unavailable for writes; try again shortly.' } } });
     expect(logout.headers.get('retry-after')).toBe('5');
+    // The disk could not record the logout, but it holds at once: the token reads nothing more.
+    expect((await t.call('GET', '/api/threads', { token: asker.token })).status).toBe(401);
 
     expect(await t.call('GET', '/readyz')).toMatchObject({ status: 503, body: { ok: false, database: { readable: true, writable: false } } });
     expect((await t.call('GET', '/healthz')).status).toBe(200);
@@ -70,7 +72,20 @@ describe('storage faults', () => {
     t.db.$client.pragma('query_only = 0');
     t.clock.now += 2000;
     expect(await t.call('GET', '/readyz')).toMatchObject({ status: 200, body: { ok: true } });
-    expect((await t.call('DELETE', '/api/sessions/current', { token: asker.token })).status).toBe(200);
+    // Once the disk takes writes, the next check of that token deletes its row.
     expect((await t.call('GET', '/api/threads', { token: asker.token })).status).toBe(401);
+    expect(t.db.$client.prepare('SELECT count(*) FROM sessions WHERE identity_id = ?').pluck().get(asker.identityId)).toBe(0);
+  });
+
+  it('"log out everywhere" on a read-only disk refuses every older session of that identity at once', async () => {
+    const asker = await mintAsker(t);
+    const login = await t.call('POST', '/api/identities/sessions', { json: { authKey: toBase64Url(asker.keys.authKey) } });
+    expect(login.status).toBe(201);
+    const second = login.body.token as string;
+    t.db.$client.pragma('query_only = 1');
+    const everywhere = await t.call('DELETE', '/api/identities/me/sessions', { token: asker.token });
+    expect(everywhere.status).toBe(503);
+    for (const token of [asker.token, second]) expect((await t.call('GET', '/api/threads', { token })).status).toBe(401);
+    t.db.$client.pragma('query_only = 0');
   });
 });
