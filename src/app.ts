@@ -109,8 +109,10 @@ export function buildApp(deps: AppDeps) {
   // anyone may call this, and it must not turn into a stream of fsyncs.
   let readiness: { at: number; health: StorageHealth } | null = null;
   app.get('/readyz', (c) => {
-    const now = clock();
-    if (!readiness || now - readiness.at >= 1000) readiness = { at: now, health: probeStorage(db, databaseFile(config.DATA_DIR)) };
+    if (!readiness || clock() - readiness.at >= 1000) {
+      const health = probeStorage(db, databaseFile(config.DATA_DIR));
+      readiness = { at: clock(), health }; // from the probe's end: a slow probe is not repeated at once
+    }
     const { health } = readiness;
     const ok = health.readable && health.writable;
     c.header('Cache-Control', 'no-store');

@@ -1,6 +1,6 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Db } from './connection.js';
+import { PRAGMAS, type Db } from './connection.js';
 
 // When the disk under DATA_DIR is full, read-only or failing, writes cannot succeed until an
 // operator (or a log rotation) frees it; nothing is wrong with the request. Those failures are
@@ -94,10 +94,18 @@ export function probeStorage(db: Db, file: string): StorageHealth {
     const pages = sqlite.pragma('page_count', { simple: true }) as number;
     const maxPages = sqlite.pragma('max_page_count', { simple: true }) as number;
     if (pages >= maxPages) return { readable, writable: false };
-    sqlite.transaction(() => sqlite.pragma(`user_version = ${Number(version)}`)).immediate();
+    // No waiting for the write lock: anyone may call /readyz, and a probe that waited busy_timeout
+    // (5 s) while the admin CLI writes would stall the event loop for every request.
+    sqlite.pragma('busy_timeout = 0');
+    try {
+      sqlite.transaction(() => sqlite.pragma(`user_version = ${Number(version)}`)).immediate();
+    } finally {
+      sqlite.pragma(`busy_timeout = ${PRAGMAS.busy_timeout}`);
+    }
     return { readable, writable: true };
-  } catch (err) {
-    if (isStorageFailure(err)) return { readable, writable: false };
-    throw err;
+  } catch {
+    // Whatever stopped the write (a full disk, a held lock, a corrupt page), the answer is the same:
+    // not ready to take writes now.
+    return { readable, writable: false };
   }
 }

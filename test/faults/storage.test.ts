@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { mintAsker } from '../support/asker.js';
@@ -87,5 +88,21 @@ describe('storage faults', () => {
     expect(everywhere.status).toBe(503);
     for (const token of [asker.token, second]) expect((await t.call('GET', '/api/threads', { token })).status).toBe(401);
     t.db.$client.pragma('query_only = 0');
+  });
+
+  it('readiness does not wait for a write lock another process holds: not ready, at once', async () => {
+    const other = new Database(t.dbFile);
+    try {
+      other.prepare('BEGIN IMMEDIATE').run();
+      const started = performance.now();
+      const res = await t.call('GET', '/readyz');
+      expect(performance.now() - started).toBeLessThan(1000); // busy_timeout is 5 s
+      expect(res).toMatchObject({ status: 503, body: { ok: false, database: { readable: true, writable: false } } });
+      other.prepare('ROLLBACK').run();
+      t.clock.now += 2000;
+      expect((await t.call('GET', '/readyz')).status).toBe(200);
+    } finally {
+      other.close();
+    }
   });
 });
