@@ -28,7 +28,12 @@ export function errorForLog(err: unknown): { name: string; sqlite?: string; at: 
     return typeof code === 'string' && /^SQLITE_[A-Z_]+$/.test(code) ? code : undefined;
   };
   const sqlite = causeCode(e) ?? causeCode(e.cause);
-  const at = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => line.trim());
+  // The stack starts with the message, which may itself hold lines that look like frames (a
+  // question's text with "\n    at …" in drizzle's "params:"): read frames only after it.
+  const stack = e.stack ?? '';
+  const end = e.message ? stack.indexOf(e.message) : -1;
+  const frames = end >= 0 ? stack.slice(end + e.message.length) : stack;
+  const at = frames.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => line.trim());
   return { name: e.name, ...(sqlite ? { sqlite } : {}), at };
 }
 

@@ -63,7 +63,11 @@ export function verifyDatabaseFile(file: string): VerifyResult {
 export function restoreDatabase(from: string, target: string): VerifyResult {
   const verdict = verifyDatabaseFile(from);
   if (!verdict.ok) return verdict;
-  mkdirSync(dirname(target), { recursive: true });
+  // Owner-only (a restore may be onto a new machine, from a copy whose mode was loosened): the
+  // directory is made 0700 first, so the copy is out of others' reach even before its own chmod
+  // (copyFileSync gives it the source's mode).
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  chmodSync(dirname(target), 0o700);
   const staging = `${target}.restoring`;
   copyFileSync(from, staging);
   chmodSync(staging, 0o600);
@@ -72,5 +76,9 @@ export function restoreDatabase(from: string, target: string): VerifyResult {
   closeSync(fd);
   for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
   renameSync(staging, target);
+  // The rename is durable only once the directory entry is on disk.
+  const dir = openSync(dirname(target), 'r');
+  fsyncSync(dir);
+  closeSync(dir);
   return verifyDatabaseFile(target);
 }

@@ -37,6 +37,13 @@ describe('error logging', () => {
     }
   });
 
+  it('reads stack frames only after the message, which may hold text shaped like a frame', () => {
+    const err = new Error('Failed query: insert ... params: question\n    at frame-shaped-sentinel-77 (my street 5)');
+    const logged = errorForLog(err);
+    expect(JSON.stringify(logged)).not.toContain('frame-shaped-sentinel-77');
+    expect(logged.at.length).toBeGreaterThan(0);
+  });
+
   it('describes a thrown non-error without its content', () => {
     expect(errorForLog('secret string')).toMatchObject({ name: 'Error' });
     expect(JSON.stringify(errorForLog({ message: 'secret' }))).not.toContain('secret');

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { identities } from '../../db/schema.js';
 import { backupDatabase, restoreDatabase, verifyDatabaseFile } from '../../src/db/backup.js';
@@ -27,8 +27,11 @@ describe('backup and restore', () => {
     copy.close();
     expect([existsSync(`${out}-wal`), existsSync(`${out}-shm`)]).toEqual([false, false]);
 
+    // Restored from a copy someone loosened, into a directory that does not exist yet: owner-only.
+    chmodSync(out, 0o644);
     const target = databaseFile(join(t.dir, 'restored'));
     expect(restoreDatabase(out, target)).toEqual({ ok: true });
+    expect([statSync(dirname(target)).mode & 0o777, statSync(target).mode & 0o777]).toEqual([0o700, 0o600]);
     const restored = openDatabase(target);
     expect(restored.select({ id: identities.id }).from(identities).all()).toEqual([{ id: asker.identityId }]);
     restored.$client.close();
