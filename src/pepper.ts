@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveKey } from './protocol/kdf.js';
 import { randomBytes } from './protocol/encoding.js';
@@ -37,7 +37,15 @@ export function loadPepper(options: { dataDir: string; fromEnv?: string | undefi
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = join(options.dataDir, 'pepper');
   if (!existsSync(file)) {
-    writeFileSync(file, Buffer.from(randomBytes(32)).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    // On disk before anything is hashed under it: a pepper lost in a crash after first start
+    // would leave every stored keyed hash unusable (nobody could log in again).
+    const fd = openSync(file, 'wx', 0o600);
+    writeSync(fd, Buffer.from(randomBytes(32)).toString('hex') + '\n');
+    fsyncSync(fd);
+    closeSync(fd);
+    const dir = openSync(options.dataDir, 'r');
+    fsyncSync(dir);
+    closeSync(dir);
   }
   // Tighten a file that someone loosened by hand: the pepper must not be world-readable.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
