@@ -1,6 +1,7 @@
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { identities } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { preparedFor } from '../db/prepared.js';
 import { dayNumber } from '../auth/sessions.js';
 import type { Pepper } from '../pepper.js';
 import { newId } from '../protocol/ids.js';
@@ -60,8 +61,11 @@ export function touchIdentity(db: Db, identityId: string, now: number): void {
   db.update(identities).set({ lastSeenDay: dayNumber(now) }).where(eq(identities.id, identityId)).run();
 }
 
+// Read per message post (the sender's signing key) and per thread view: prepared once per connection.
+const identityById = preparedFor((db) => db.select().from(identities).where(eq(identities.id, sql.placeholder('id'))).prepare());
+
 export function getIdentity(db: Db, identityId: string): IdentityRecord | null {
-  const row = db.select().from(identities).where(eq(identities.id, identityId)).get();
+  const row = identityById(db).get({ id: identityId });
   return row ? toRecord(row) : null;
 }
 

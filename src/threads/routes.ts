@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
@@ -9,12 +8,13 @@ import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import { okSchema, threadIdParam } from '../protocol/api/common.js';
 import {
   handoverRequest, messageSchema, messagesQuery, messagesResponse, openThreadRequest, postMessageRequest, queueQuery,
-  threadDetail, threadListResponse, threadSummary, type WireMessage,
+  threadDetail, threadListResponse, threadSummary,
 } from '../protocol/api/threads.js';
 import type { StaffDirectory } from '../protocol/directory.js';
 import { toBase64Url } from '../protocol/encoding.js';
 import type { Sodium } from '../protocol/sodium.js';
-import type { ThreadEvent, ThreadEvents } from './events.js';
+import type { ThreadEvents } from './events.js';
+import { threadEventStream } from './stream.js';
 import {
   claimThread, closeThread, eraseThread, getThread, handOver, listMessages, listThreads, openerOf, openThread, poolRole, postMessage,
   queue, sealedKeyFor, standingOf, summaryOf, type Caller, type IdentityKeys, type Standing, type ThreadRow,
@@ -167,63 +167,32 @@ export function threadRoutes(deps: ThreadDeps) {
     })
     .openapi(eventsRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id);
-      // A stream outlives the request that opened it: before each event and heartbeat it checks
-      // again that the session was not revoked (logout, erase) and that the caller still takes
-      // part (a claim by a colleague or a hand-over ends a psychologist's access).
       const token = c.get('token');
-      const stillAllowed = (): boolean => {
-        if (!token || !deps.sessionIsLive(token)) return false;
-        try {
-          participate(c, row.id);
-          return true;
-        } catch {
-          return false;
-        }
-      };
       const lastEventId = Number.parseInt(c.req.header('last-event-id') ?? '0', 10);
-      let sent = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0;
-      return streamSSE(c, async (stream) => {
-        // Subscribe before replaying, and skip what the replay already sent: no message falls in between.
-        const pending: ThreadEvent[] = [];
-        let wake: (() => void) | null = null;
-        const unsubscribe = events.subscribe(row.id, (event) => {
-          pending.push(event);
-          wake?.();
-        });
-        const sendMessage = async (m: WireMessage) => {
-          if (m.seq <= sent) return;
-          await stream.writeSSE({ event: 'message', id: String(m.seq), data: JSON.stringify(m) });
-          sent = m.seq;
-        };
-        stream.onAbort(() => {
-          unsubscribe();
-          wake?.();
-        });
-        try {
-          for (let page = listMessages(db, row.id, sent, 200); ; page = listMessages(db, row.id, sent, 200)) {
-            for (const m of page.messages) await sendMessage(m);
-            if (!page.hasMore) break;
+      const body = threadEventStream({
+        threadId: row.id,
+        after: Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0,
+        events,
+        page: (after) => listMessages(db, row.id, after, 200),
+        // The session not revoked (logout, erase) nor expired, and the caller still taking part
+        // (a claim by a colleague or a hand-over ends a psychologist's access): stream.ts asks before writing.
+        stillAllowed: () => {
+          if (!token || !deps.sessionIsLive(token)) return false;
+          try {
+            participate(c, row.id);
+            return true;
+          } catch {
+            return false;
           }
-          while (!stream.aborted) {
-            if (!stillAllowed()) break;
-            const event = pending.shift();
-            if (event) {
-              if (event.type === 'erased' || event.type === 'closing') break;
-              if (event.type === 'message') await sendMessage(event.message);
-              else await stream.writeSSE({ event: 'status', data: JSON.stringify(event.thread) });
-              continue;
-            }
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-              setTimeout(resolve, HEARTBEAT_MS);
-            });
-            wake = null;
-            if (pending.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
-          }
-        } finally {
-          unsubscribe();
-        }
+        },
+        heartbeatMs: HEARTBEAT_MS,
       });
+      // The headers hono's streamSSE sends; chunked, so the adapter sends them at once.
+      c.header('Transfer-Encoding', 'chunked');
+      c.header('Content-Type', 'text/event-stream');
+      c.header('Cache-Control', 'no-cache');
+      c.header('Connection', 'keep-alive');
+      return c.newResponse(body, 200);
     })
     .openapi(handoverRoute, (c) => {
       const { caller, row } = participate(c, c.req.valid('param').id, ['assigned']);

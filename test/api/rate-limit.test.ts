@@ -11,6 +11,15 @@ describe('network keyer', () => {
     expect(keyer.keyFor('203.0.113.8', 2000)).not.toBe(a);
     expect(keyer.keyFor('203.0.113.7', 86_400_001)).not.toBe(a);
   });
+
+  it('tells which day key is current, so that a key kept with a connection is dropped when it is replaced', () => {
+    const keyer = new NetworkKeyer(0);
+    const g = keyer.generation(1000);
+    const a = keyer.keyFor('203.0.113.7', 1000);
+    expect(keyer.generation(86_399_999)).toBe(g);
+    expect(keyer.generation(86_400_000)).not.toBe(g);
+    expect(keyer.keyFor('203.0.113.7', 86_400_000)).not.toBe(a);
+  });
 });
 
 describe('rate limiter', () => {

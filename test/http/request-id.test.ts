@@ -23,10 +23,23 @@ describe('request ids', () => {
   });
 
   it('every response carries the fixed security headers', async () => {
-    const res = await fetch(`${s.url}/ru/`);
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    // A page, a bare JSON answer, the API's 404, a refused body (413) and a static file: each written by a different path.
+    const answers = [
+      await fetch(`${s.url}/ru/`),
+      await fetch(`${s.url}/healthz`),
+      await fetch(`${s.url}/api/no-such-route`),
+      await fetch(`${s.url}/api/identities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(70_000) }),
+      await fetch(`${s.url}/api/openapi.json`),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 413, 200]);
+    for (const res of answers) {
+      await res.arrayBuffer();
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 });

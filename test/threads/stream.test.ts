@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { WireMessage } from '../../src/protocol/api/threads.js';
+import { ThreadEvents } from '../../src/threads/events.js';
+import { MAX_UNREAD_BYTES, threadEventStream } from '../../src/threads/stream.js';
+
+const message = (seq: number, size = 10): WireMessage => ({
+  seq, senderId: 'a_x', nonce: 'n', ciphertext: 'c'.repeat(size), signature: 's', createdAt: 0,
+} as unknown as WireMessage);
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let text = '';
+  const reader = stream.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
+  return text;
+}
+
+describe('thread event stream', () => {
+  it('replays after Last-Event-ID, skips what the replay sent, and checks access before each batch', async () => {
+    const events = new ThreadEvents();
+    let allowed = true;
+    let checks = 0;
+    const stored = [message(1), message(2), message(3)];
+    const stream = threadEventStream({
+      threadId: 't', after: 1, events, heartbeatMs: 60_000,
+      page: (after) => ({ messages: stored.filter((m) => m.seq > after), hasMore: false }),
+      stillAllowed: () => { checks++; return allowed; },
+    });
+    const text = readAll(stream);
+    await tick();
+    // Published in one turn: one check for the batch; seq 3 was replayed already.
+    events.publish('t', { type: 'message', message: stored[2]! });
+    events.publish('t', { type: 'message', message: message(4) });
+    await tick();
+    expect(checks).toBe(1);
+    allowed = false;
+    events.publish('t', { type: 'message', message: message(5) });
+    const out = await text;
+    expect(out.match(/^id: \d+$/gm)).toEqual(['id: 2', 'id: 3', 'id: 4']);
+    expect(out).toContain('event: message\ndata: {');
+    expect(events.listenerCount('t')).toBe(0);
+  });
+
+  it('ends a stream whose reader leaves too much unread; it resumes from the replay', async () => {
+    const events = new ThreadEvents();
+    const stream = threadEventStream({
+      threadId: 't', after: 0, events, heartbeatMs: 60_000,
+      page: () => ({ messages: [], hasMore: false }), stillAllowed: () => true,
+    });
+    const reader = stream.getReader();
+    await tick();
+    for (let seq = 1; seq <= 40; seq++) events.publish('t', { type: 'message', message: message(seq, MAX_UNREAD_BYTES / 32) });
+    await tick();
+    expect(events.listenerCount('t')).toBe(0);
+    let n = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) n++;
+    expect(n).toBeGreaterThan(30);
+    expect(n).toBeLessThan(40);
+  });
+
+  it('ends at a heartbeat once access is gone, with no event to trigger it', async () => {
+    const events = new ThreadEvents();
+    let allowed = true;
+    const stream = threadEventStream({
+      threadId: 't', after: 0, events, heartbeatMs: 20,
+      page: () => ({ messages: [], hasMore: false }), stillAllowed: () => allowed,
+    });
+    const text = readAll(stream);
+    await new Promise((r) => setTimeout(r, 50));
+    allowed = false;
+    expect(await text).toContain(': keep-alive\n\n');
+    expect(events.listenerCount('t')).toBe(0);
+  });
+});
