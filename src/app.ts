@@ -152,6 +152,7 @@ export function buildApp(deps: AppDeps) {
   api.route('/', staffRoutes({ db, pepper, sessions, clock, minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 } }));
   api.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
   api.route('/', threadRoutes({
+    onStreamError: (err) => logger.error({ err: errorForLog(err) }, 'thread stream failed'),
     db, sodium: deps.sodium, clock,
     directory: staffDirectory(db),
     identities: (id) => getIdentity(db, id),

@@ -21,6 +21,8 @@ import {
 } from './service.js';
 
 export interface ThreadDeps {
+  /** Logs a failure inside a live stream (app.ts: class and SQLite code only, never the message). */
+  onStreamError: (err: unknown) => void;
   db: Db;
   sodium: Sodium;
   clock: () => number;
@@ -176,6 +178,7 @@ export function threadRoutes(deps: ThreadDeps) {
         page: (after) => listMessages(db, row.id, after, 200),
         // The session not revoked (logout, erase) nor expired, and the caller still taking part
         // (a claim by a colleague or a hand-over ends a psychologist's access): stream.ts asks before writing.
+        onError: deps.onStreamError,
         stillAllowed: () => {
           if (!token || !deps.sessionIsLive(token)) return false;
           try {

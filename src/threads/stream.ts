@@ -23,6 +23,12 @@ export interface ThreadStreamOptions {
   /** Whether the caller may still receive this thread's events (session live, still a participant). */
   stillAllowed: () => boolean;
   heartbeatMs: number;
+  /**
+   * Told of a failure inside the stream (a database error while replaying or checking access);
+   * the stream then ends, and the client resumes with Last-Event-ID. Left to the web stream, the
+   * error would reach the adapter, which prints it whole, query parameters included (§2.2).
+   */
+  onError: (err: unknown) => void;
 }
 
 /**
@@ -71,6 +77,10 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
       controller.close();
     } catch { /* already closed or cancelled by the reader */ }
   };
+  const fail = (err: unknown): void => {
+    options.onError(err);
+    end();
+  };
   const write = (bytes: Uint8Array): void => {
     controller.enqueue(bytes);
     if ((controller.desiredSize ?? 0) < -MAX_UNREAD_BYTES) end();
@@ -100,8 +110,7 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
         else write(encoder.encode(`event: status\ndata: ${JSON.stringify(event.thread)}\n\n`));
       }
     } catch (err) {
-      stop();
-      controller.error(err);
+      fail(err);
     }
   };
 
@@ -122,19 +131,22 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
           if (!stillAllowed()) end();
           else if (pending.length === 0) write(KEEP_ALIVE);
         } catch (err) {
-          stop();
-          controller.error(err);
+          fail(err);
         }
       }, options.heartbeatMs);
     },
     // The replay, one page per read: a long thread is not read into memory at once for a slow reader.
     pull() {
       if (!replaying || ended) return;
-      const { messages, hasMore } = page(sent);
-      for (const m of messages) sendMessage(m);
-      if (hasMore) return;
-      replaying = false;
-      flush();
+      try {
+        const { messages, hasMore } = page(sent);
+        for (const m of messages) sendMessage(m);
+        if (hasMore) return;
+        replaying = false;
+        flush();
+      } catch (err) {
+        fail(err);
+      }
     },
     cancel() {
       stop();

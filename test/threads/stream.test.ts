@@ -23,7 +23,7 @@ describe('thread event stream', () => {
     let checks = 0;
     const stored = [message(1), message(2), message(3)];
     const stream = threadEventStream({
-      threadId: 't', after: 1, events, heartbeatMs: 60_000,
+      threadId: 't', after: 1, events, heartbeatMs: 60_000, onError: (err) => { throw err; },
       page: (after) => ({ messages: stored.filter((m) => m.seq > after), hasMore: false }),
       stillAllowed: () => { checks++; return allowed; },
     });
@@ -45,7 +45,7 @@ describe('thread event stream', () => {
   it('ends a stream whose reader leaves too much unread; it resumes from the replay', async () => {
     const events = new ThreadEvents();
     const stream = threadEventStream({
-      threadId: 't', after: 0, events, heartbeatMs: 60_000,
+      threadId: 't', after: 0, events, heartbeatMs: 60_000, onError: (err) => { throw err; },
       page: () => ({ messages: [], hasMore: false }), stillAllowed: () => true,
     });
     const reader = stream.getReader();
@@ -63,13 +63,25 @@ describe('thread event stream', () => {
     const events = new ThreadEvents();
     let allowed = true;
     const stream = threadEventStream({
-      threadId: 't', after: 0, events, heartbeatMs: 20,
+      threadId: 't', after: 0, events, heartbeatMs: 20, onError: (err) => { throw err; },
       page: () => ({ messages: [], hasMore: false }), stillAllowed: () => allowed,
     });
     const text = readAll(stream);
     await new Promise((r) => setTimeout(r, 50));
     allowed = false;
     expect(await text).toContain(': keep-alive\n\n');
+    expect(events.listenerCount('t')).toBe(0);
+  });
+
+  it('ends the stream and reports a failure inside it instead of erroring the web stream (whose error the adapter would print whole)', async () => {
+    const events = new ThreadEvents();
+    const failures: unknown[] = [];
+    const stream = threadEventStream({
+      threadId: 't', after: 0, events, heartbeatMs: 60_000, onError: (err) => failures.push(err),
+      page: () => { throw new Error('Failed query: select ... params: secret-sentinel'); }, stillAllowed: () => true,
+    });
+    expect(await readAll(stream)).toBe('');
+    expect(failures).toHaveLength(1);
     expect(events.listenerCount('t')).toBe(0);
   });
 });
