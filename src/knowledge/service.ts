@@ -403,14 +403,17 @@ export function publicEntry(db: Db, id: string): PublicEntry {
 // one writes anything (a vote, a flag that hides, a retirement, an edit, a tag merge). Any write
 // at all empties the cache, so no rule about which writes matter can go stale.
 const PUBLIC_JSON_MAX = 1024;
-const writeCounters = preparedFor((db) => db.$client.prepare('SELECT data_version, total_changes() FROM pragma_data_version').raw());
+// Two statements, not one: pragma_data_version as a table prepares its PRAGMA anew on every read.
+const dataVersionOf = preparedFor((db) => db.$client.prepare('PRAGMA data_version').pluck());
+const totalChangesOf = preparedFor((db) => db.$client.prepare('SELECT total_changes()').pluck());
 const publicJsonCache = new WeakMap<Db, { dataVersion: number; totalChanges: number; json: Map<string, string> }>();
 
 /** `JSON.stringify(publicEntry(db, id))`, served from the cache while nothing has been written. */
 export function publicEntryJson(db: Db, id: string): string {
   // Inside a transaction a read may see writes that are later rolled back: never kept.
   if (db.$client.inTransaction) return JSON.stringify(publicEntry(db, id));
-  const [dataVersion, totalChanges] = writeCounters(db).get() as [number, number];
+  const dataVersion = dataVersionOf(db).get() as number;
+  const totalChanges = totalChangesOf(db).get() as number;
   let cache = publicJsonCache.get(db);
   if (!cache || cache.dataVersion !== dataVersion || cache.totalChanges !== totalChanges) {
     cache = { dataVersion, totalChanges, json: new Map() };
