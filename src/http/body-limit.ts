@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { AppError } from '../errors.js';
 
 // The request body limit, written for how @hono/node-server reads bodies.
@@ -84,29 +84,34 @@ async function readWebBody(body: ReadableStream<Uint8Array>, maxSize: number): P
 
 /** Refuses request bodies over maxSize with 413 `payload_too_large`; bodiless requests pass untouched. */
 export function limitBody(maxSize: number): MiddlewareHandler {
-  return async (c, next) => {
+  // Bodiless requests pass without entering an async function (a promise less per request).
+  return (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
-    const chunked = c.req.header('transfer-encoding') !== undefined;
-    const length = c.req.header('content-length');
-    const incoming = incomingOf(c);
-    if (!chunked && length !== undefined) {
-      // Node's parser already holds the body to Content-Length, so the header is the size.
-      const size = Number(length);
-      if (size <= maxSize) return next();
-      if (incoming && size <= DISCARD_CAP) discard(incoming, 0);
-      throw tooLarge(c, incoming !== undefined && !(size <= DISCARD_CAP));
-    }
-    // Over HTTP/1.1 neither header means no body; a Request built in memory (app.request() in
-    // tests) may carry a body without saying its length, so it is read below.
-    if (!chunked && incoming) return next();
-    if (!incoming && !c.req.raw.body) return next();
-    const body = incoming ? await readNodeBody(incoming, maxSize) : await readWebBody(c.req.raw.body!, maxSize);
-    if (typeof body === 'number') {
-      if (incoming) discard(incoming, body);
-      throw tooLarge(c, false);
-    }
-    c.req.raw = new Request(c.req.raw.url, { method, headers: c.req.raw.headers, body: body as Uint8Array<ArrayBuffer> });
-    return next();
+    return limitRequestBody(c, next, method, maxSize);
   };
+}
+
+async function limitRequestBody(c: Context, next: Next, method: string, maxSize: number): Promise<void> {
+  const chunked = c.req.header('transfer-encoding') !== undefined;
+  const length = c.req.header('content-length');
+  const incoming = incomingOf(c);
+  if (!chunked && length !== undefined) {
+    // Node's parser already holds the body to Content-Length, so the header is the size.
+    const size = Number(length);
+    if (size <= maxSize) return next();
+    if (incoming && size <= DISCARD_CAP) discard(incoming, 0);
+    throw tooLarge(c, incoming !== undefined && !(size <= DISCARD_CAP));
+  }
+  // Over HTTP/1.1 neither header means no body; a Request built in memory (app.request() in
+  // tests) may carry a body without saying its length, so it is read below.
+  if (!chunked && incoming) return next();
+  if (!incoming && !c.req.raw.body) return next();
+  const body = incoming ? await readNodeBody(incoming, maxSize) : await readWebBody(c.req.raw.body!, maxSize);
+  if (typeof body === 'number') {
+    if (incoming) discard(incoming, body);
+    throw tooLarge(c, false);
+  }
+  c.req.raw = new Request(c.req.raw.url, { method, headers: c.req.raw.headers, body: body as Uint8Array<ArrayBuffer> });
+  return next();
 }

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, TypedResponse } from 'hono';
 import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
 import { BEARER_SECURITY, newRouter, PUBLIC_SECURITY, requireAsker, type AppEnv } from '../http/context.js';
@@ -9,12 +9,12 @@ import type { ProofOfWork } from '../pow/service.js';
 import { okSchema } from '../protocol/api/common.js';
 import {
   browseQuery, browseResponse, entryIdParam, flagRequest, helpfulResponse, myQuestionsResponse, publicEntrySchema,
-  searchQuery, searchResponse, submitQuestionRequest, tagListResponse, type ReasonCode,
+  searchQuery, searchResponse, submitQuestionRequest, tagListResponse, type PublicEntry, type ReasonCode,
 } from '../protocol/api/knowledge.js';
 import type { Language } from '../protocol/api/common.js';
 import { publicSearch } from './public-search.js';
 import {
-  browse, flagEntry, markHelpful, myQuestions, publicEntry, submitQuestion, withdrawQuestion, type KnowledgePolicy,
+  browse, flagEntry, markHelpful, myQuestions, publicEntryJson, submitQuestion, withdrawQuestion, type KnowledgePolicy,
 } from './service.js';
 import { listTags } from './tags.js';
 
@@ -104,9 +104,10 @@ export function knowledgeRoutes(deps: KnowledgeDeps): OpenAPIHono<AppEnv> {
       return c.json({ entries: entries.map(({ body: _b, answer: _a, ...summary }) => summary), total, page: q.page, pageSize: q.pageSize }, 200);
     })
     .openapi(entryRoute, (c) => {
-      const entry = publicEntry(db, c.req.valid('param').id);
+      const json = publicEntryJson(db, c.req.valid('param').id);
       cacheable(c);
-      return c.json(entry, 200);
+      // The same bytes c.json would send, serialized once (service.ts publicEntryJson); the type says what they hold.
+      return c.body(json, 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<PublicEntry, 200, 'json'>;
     })
     .openapi(searchRoute, (c) => {
       const q = c.req.valid('query');

@@ -397,6 +397,37 @@ export function publicEntry(db: Db, id: string): PublicEntry {
   return toPublicEntries(db, [requirePublic(db, id)])[0]!;
 }
 
+// The most read API answer, the same for everyone (no session, nothing per reader): its JSON is
+// kept per id until anything in the database could have changed it. The key is SQLite's own
+// write counters: data_version moves when another connection commits, total_changes() when this
+// one writes anything (a vote, a flag that hides, a retirement, an edit, a tag merge). Any write
+// at all empties the cache, so no rule about which writes matter can go stale.
+const PUBLIC_JSON_MAX = 1024;
+// Two statements, not one: pragma_data_version as a table prepares its PRAGMA anew on every read.
+const dataVersionOf = preparedFor((db) => db.$client.prepare('PRAGMA data_version').pluck());
+const totalChangesOf = preparedFor((db) => db.$client.prepare('SELECT total_changes()').pluck());
+const publicJsonCache = new WeakMap<Db, { dataVersion: number; totalChanges: number; json: Map<string, string> }>();
+
+/** `JSON.stringify(publicEntry(db, id))`, served from the cache while nothing has been written. */
+export function publicEntryJson(db: Db, id: string): string {
+  // Inside a transaction a read may see writes that are later rolled back: never kept.
+  if (db.$client.inTransaction) return JSON.stringify(publicEntry(db, id));
+  const dataVersion = dataVersionOf(db).get() as number;
+  const totalChanges = totalChangesOf(db).get() as number;
+  let cache = publicJsonCache.get(db);
+  if (!cache || cache.dataVersion !== dataVersion || cache.totalChanges !== totalChanges) {
+    cache = { dataVersion, totalChanges, json: new Map() };
+    publicJsonCache.set(db, cache);
+  }
+  let json = cache.json.get(id);
+  if (json === undefined) {
+    json = JSON.stringify(publicEntry(db, id)); // throws entry_not_found: nothing kept for ids that are not public
+    if (cache.json.size >= PUBLIC_JSON_MAX) cache.json.clear();
+    cache.json.set(id, json);
+  }
+  return json;
+}
+
 /** Published entries in order of the search ranking. */
 export function publicEntriesByNum(db: Db, nums: readonly number[]): PublicEntry[] {
   if (nums.length === 0) return [];
