@@ -241,6 +241,8 @@ interface Pending {
 // its neighbours are stored; posts are applied in arrival order, so the sequence check sees
 // every earlier post of the batch exactly as if each had committed alone.
 const queues = new WeakMap<Db, Pending[]>();
+// Inside the batch's transaction better-sqlite3 runs this as a savepoint; built once per connection.
+const storeInSavepoint = preparedFor((db) => db.$client.transaction((input: PostInput) => storeMessage(db, input)));
 
 function flush(db: Db): void {
   const batch = queues.get(db) ?? [];
@@ -255,7 +257,7 @@ function flush(db: Db): void {
     db.$client.transaction(() => {
       for (const item of batch) {
         try {
-          outcomes.push({ ok: true, result: db.$client.transaction(() => storeMessage(db, item.input))() });
+          outcomes.push({ ok: true, result: storeInSavepoint(db)(item.input) });
         } catch (err) {
           // SQLite may have ended the whole transaction itself (disk full, I/O error): then the
           // rest must not run outside it, one autocommit each; the batch fails as a whole.

@@ -97,19 +97,16 @@ describe('API shape', () => {
     for (const [schema, props] of Object.entries({ MintIdentityRequest: ['authKey', 'boxPublicKey', 'signPublicKey'], Identity: ['boxPublicKey', 'signPublicKey'], DirectoryEntry: ['boxPublicKey', 'signPublicKey'], StaffProfile: ['boxPublicKey', 'signPublicKey'] })) {
       for (const prop of props) exact(schema, prop, 43);
     }
-    exact('IdentitySession', 'token', 43);
-    exact('AcceptInviteRequest', 'kdfSalt', 22);
-    exact('Prelogin', 'kdfSalt', 22);
-    exact('AcceptInviteRequest', 'wrappedKeys', 182);
-    exact('StaffProfile', 'wrappedKeys', 182);
-    exact('PostMessageRequest', 'nonce', 32);
-    exact('Message', 'nonce', 32);
-    exact('PostMessageRequest', 'signature', 86);
-    exact('Message', 'signature', 86);
-    exact('DirectoryEntry', 'signature', 86);
-    exact('HandoverRequest', 'sealedKey', 107);
-    exact('ThreadDetail', 'sealedKey', 107);
-    exact('Invite', 'code', 32);
+    const lengths: [schema: string, prop: string, length: number][] = [
+      ['IdentitySession', 'token', 43],
+      ['AcceptInviteRequest', 'kdfSalt', 22], ['Prelogin', 'kdfSalt', 22],
+      ['AcceptInviteRequest', 'wrappedKeys', 182], ['StaffProfile', 'wrappedKeys', 182],
+      ['PostMessageRequest', 'nonce', 32], ['Message', 'nonce', 32],
+      ['PostMessageRequest', 'signature', 86], ['Message', 'signature', 86], ['DirectoryEntry', 'signature', 86],
+      ['HandoverRequest', 'sealedKey', 107], ['ThreadDetail', 'sealedKey', 107],
+      ['Invite', 'code', 32],
+    ];
+    for (const [schema, prop, length] of lengths) exact(schema, prop, length);
     const issued = await t.call('POST', '/api/pow/challenges', { json: { purpose: 'identity' } });
     exact('PowChallenge', 'challenge', issued.body.challenge.length);
     for (const schema of ['ThreadSummary', 'Message', 'Identity']) exact(schema, schema === 'Message' ? 'senderId' : schema === 'Identity' ? 'identityId' : 'id', 24);
