@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prepareFixture, type Fixture } from './fixture.js';
 import { rawInserts } from './raw-inserts.js';
-import { peakRss, startChild, type Child } from './server-process.js';
+import { cpuSeconds, peakRss, startChild, type Child } from './server-process.js';
 import { liveStreams } from './streams.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     entries: { type: 'string', default: '100000' },
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
     streams: { type: 'string', default: '1000' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     only: { type: 'string' },
@@ -31,6 +32,7 @@ const { values } = parseArgs({
 });
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
+const ROUNDS = Number(values.rounds);
 const POW_BITS = 8;
 const POSTERS = 32;
 const POSTS_PER_POSTER = 150;
@@ -82,7 +84,13 @@ interface Row {
   result: Result;
   rssMiB: number;
   bare?: Result;
+  /** Median over the rounds of service req/s ÷ bare req/s, and the lowest and highest round. */
+  ratio?: { median: number; min: number; max: number };
+  /** CPU time (user + system) each process spent per answered request, µs, in the median round. */
+  cpuUs?: { service: number; bare: number };
 }
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const rate = (r: Result): number => r['2xx'] / r.duration;
 
@@ -107,8 +115,8 @@ async function main(): Promise<void> {
       ...process.env as Record<string, string>,
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, POW_BITS: String(POW_BITS), ORG_PUBLIC_KEY: fixture.orgPublicKey,
       DEMO_CONTENT: 'false', RATE_LIMITS, MAX_OPEN_THREADS: '5',
-      // The default level, stated: one log line per request is part of what a default install pays
-      // (the systemd unit runs at warn, which would flatter the figures).
+      // The default level, stated (the systemd unit runs at warn; neither writes a line per request:
+      // those are debug, see app.ts).
       LOG_LEVEL: BENCH_LOG_LEVEL,
     }, /running at (http:\/\/\S+?)\/?\n/);
     const base = server.url;
@@ -137,13 +145,33 @@ async function main(): Promise<void> {
       let i = 0;
       return [{ method: 'GET', setupRequest: (req: { path?: string }) => ({ ...req, path: paths[i++ % paths.length]! }) }];
     };
+    // Service and bare server take turns, ROUNDS times, the order swapped each round: on a shared
+    // 2-core machine throughput drifts by ±15 % over a minute, so one run of each measures the
+    // drift as much as the service. The ratio reported is the median round's.
+    const measured = async (child: Child, url: string, paths: string[]) => {
+      const before = cpuSeconds(child.pid);
+      const { result, rssMiB } = await peakRss(child, () => load({ url, duration: DURATION, requests: turn(paths) }));
+      return { result, rssMiB, cpuUs: ((cpuSeconds(child.pid) - before) * 1e6) / Math.max(1, result['2xx']) };
+    };
     for (const c of getCases) {
       log(c.name);
       await load({ url: base, duration: 1, requests: turn(c.paths) }); // warm-up
-      const { result, rssMiB } = await peakRss(server, () => load({ url: base, duration: DURATION, requests: turn(c.paths) }));
       await load({ url: bareBase, duration: 1, requests: turn(c.paths) });
-      const bareResult = await load({ url: bareBase, duration: DURATION, requests: turn(c.paths) });
-      rows.push({ name: c.name, result, rssMiB, bare: bareResult });
+      const rounds: Array<{ service: Awaited<ReturnType<typeof measured>>; bare: Awaited<ReturnType<typeof measured>>; ratio: number }> = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const first = r % 2 === 0;
+        const a = await measured(first ? server : bare, first ? base : bareBase, c.paths);
+        const b = await measured(first ? bare : server, first ? bareBase : base, c.paths);
+        const [service, bareRun] = first ? [a, b] : [b, a];
+        rounds.push({ service, bare: bareRun, ratio: rate(service.result) / rate(bareRun.result) });
+      }
+      const ratios = rounds.map((x) => x.ratio);
+      const mid = rounds.find((x) => x.ratio === median(ratios))!;
+      rows.push({
+        name: c.name, result: mid.service.result, rssMiB: Math.max(...rounds.map((x) => x.service.rssMiB)), bare: mid.bare.result,
+        ratio: { median: mid.ratio, min: Math.min(...ratios), max: Math.max(...ratios) },
+        cpuUs: { service: mid.service.cpuUs, bare: mid.bare.cpuUs },
+      });
     }
 
     let mintRow: Row | null = null;
@@ -199,8 +227,9 @@ async function main(): Promise<void> {
     const line = (r: Row): string => {
       const codes = Object.entries(r.result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${v.count}×${code}`);
       const errors = [...codes, ...(r.result.errors ? [`${r.result.errors} errors`] : [])].join(', ') || '0';
-      const ratio = r.bare ? f(rate(r.result) / rate(r.bare), 2) : '–';
-      return `| ${r.name} | ${f(rate(r.result))} | ${f(r.result.latency.p50, 1)} | ${f(r.result.latency.p99, 1)} | ${r.bare ? f(rate(r.bare)) : '–'} | ${ratio} | ${f(r.rssMiB)} | ${errors} |`;
+      const ratio = r.ratio ? `${f(r.ratio.median, 2)} (${f(r.ratio.min, 2)}–${f(r.ratio.max, 2)})` : r.bare ? f(rate(r.result) / rate(r.bare), 2) : '–';
+      const cpu = r.cpuUs ? `${f(r.cpuUs.service)} / ${f(r.cpuUs.bare)}` : '–';
+      return `| ${r.name} | ${f(rate(r.result))} | ${f(r.result.latency.p50, 1)} | ${f(r.result.latency.p99, 1)} | ${r.bare ? f(rate(r.bare)) : '–'} | ${ratio} | ${cpu} | ${f(r.rssMiB)} | ${errors} |`;
     };
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     const postErrors = posts ? [...Object.entries(posts.result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${v.count}×${code}`), ...(posts.result.errors ? [`${posts.result.errors} errors`] : [])].join(', ') || '0' : '0';
@@ -209,13 +238,15 @@ async function main(): Promise<void> {
 Command: \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`nproc\` ${availableParallelism()}, ${cpu}).
 The production build (\`node dist/src/server.js\`) runs as its own process on a fresh data directory holding
 ${Number(values.entries).toLocaleString('en')} generated entries (the search benchmark's generator) and the demo content; autocannon
-drives it from the benchmark's process, ${CONNECTIONS} connections, ${DURATION} s per case after a 1 s warm-up. The bare server is a
-\`node:http\` process answering each case's recorded bytes and headers, measured in the same run. Rate limits raised for the
-run (\`RATE_LIMITS=${RATE_LIMITS}\`) so that no answer is a 429; request logging at the default level (\`LOG_LEVEL=${BENCH_LOG_LEVEL}\`, one line per request), read and dropped by the benchmark.
+drives it from the benchmark's process, ${CONNECTIONS} connections, ${DURATION} s per measurement after a 1 s warm-up. The bare server is a
+\`node:http\` process answering each case's recorded bytes and headers, measured in the same run: for each GET case the two take
+turns ${ROUNDS} times (order swapped each round), and the row shows the round with the median ratio, with the lowest and highest
+ratio of the rounds in brackets. CPU µs/req is each process's user + system time (from /proc) over its answered requests. Rate limits raised for the
+run (\`RATE_LIMITS=${RATE_LIMITS}\`) so that no answer is a 429; logging at the default level (\`LOG_LEVEL=${BENCH_LOG_LEVEL}\`: start-up, warnings and errors; request lines are \`debug\`).
 Latency in ms; RSS is the server's peak during the case (${f(startRss)} MiB after start, ${f(endRss)} MiB at the end).
 
-| case | req/s | p50 | p99 | bare node:http req/s | ratio | server RSS MiB | non-2xx/errors |
-|---|---|---|---|---|---|---|---|
+| case | req/s | p50 | p99 | bare node:http req/s | ratio (range) | CPU µs/req service / bare | server RSS MiB | non-2xx/errors |
+|---|---|---|---|---|---|---|---|---|
 ${[...rows, ...(mintRow ? [mintRow] : [])].map(line).join('\n')}
 ${posts ? `
 Durable message posts (POST /api/threads/{id}/messages, each encrypted and signed beforehand with the SDK's functions,

@@ -67,3 +67,11 @@ export async function peakRss<T>(child: Child, work: () => Promise<T>): Promise<
     clearInterval(timer);
   }
 }
+
+/** User + system CPU time a process has used so far, in seconds (Linux /proc; clock ticks of 10 ms). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 14th field, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -201,6 +201,18 @@ describe('API shape', () => {
     expect(all).not.toMatch(/127\.0\.0\.1|user-agent|authorization/i);
   });
 
+  it('writes no line per request at the default level, info (request lines are debug)', async () => {
+    const quiet = await createTestApp({ LOG_LEVEL: 'info' });
+    try {
+      const asker = await mintAsker(quiet);
+      await quiet.call('GET', '/api/identities/me', { token: asker.token });
+      await quiet.call('GET', '/healthz');
+      expect(quiet.logs.map((l) => JSON.parse(l) as { msg?: string }).filter((l) => l.msg === 'request')).toEqual([]);
+    } finally {
+      quiet.close();
+    }
+  });
+
   it('rate-limits minting per network, in memory, with a 429 code', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 22; i++) statuses.push((await t.call('POST', '/api/identities', { json: {} })).status);

@@ -31,7 +31,7 @@ export interface TestContext {
  */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-test-'));
-  const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...overrides });
+  const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'debug', ...overrides });
   const dbFile = databaseFile(dir);
   const logs: string[] = [];
   const logDestination = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });

@@ -48,7 +48,7 @@ export async function testOrgKey(): Promise<{ publicKey: Uint8Array; privateKey:
 export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-e2e-'));
   const org = await testOrgKey();
-  const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ORG_PUBLIC_KEY: toBase64Url(org.publicKey), STAFF_KDF_MIN_MEMORY_KIB: TEST_KDF.m, STAFF_KDF_MIN_PASSES: TEST_KDF.t, ...overrides });
+  const config = testConfig({ DATA_DIR: dir, LOG_LEVEL: 'debug', ORG_PUBLIC_KEY: toBase64Url(org.publicKey), STAFF_KDF_MIN_MEMORY_KIB: TEST_KDF.m, STAFF_KDF_MIN_PASSES: TEST_KDF.t, ...overrides });
   const dbFile = databaseFile(dir);
   const logs: string[] = [];
   const logDestination = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
