@@ -110,7 +110,7 @@ export function signDirectory(db: Db, sodium: Sodium, orgPrivateKey: Uint8Array)
   db.transaction((tx) => {
     for (const row of rows) {
       const signature = signDirectoryEntry(sodium, {
-        staffId: row.id, roles: row.roles, languages: row.languages,
+        staffId: row.id, displayName: row.displayName, roles: row.roles, languages: row.languages,
         boxPublicKey: new Uint8Array(row.boxPublicKey), signPublicKey: new Uint8Array(row.signPublicKey),
       }, orgPrivateKey);
       tx.update(staff).set({ directorySignature: Buffer.from(signature) }).where(eq(staff.id, row.id)).run();
