@@ -22,7 +22,7 @@ export interface DirectoryEntryFields {
 
 export function directoryEntryBytes(e: DirectoryEntryFields): Uint8Array {
   // A display name is one line (protocol/api/staff.ts refuses control characters), so the lines stay unambiguous.
-  if (/[\u0000-\u001f\u007f]/.test(e.displayName)) throw new RangeError('displayName: control characters');
+  if (/\p{Cc}/u.test(e.displayName)) throw new RangeError('displayName: control characters');
   const head = utf8(`${THREAD_LABELS.directoryEntry}\n${e.staffId}\n${e.displayName}\n${[...e.roles].sort().join(',')}\n${[...e.languages].sort().join(',')}\n`);
   return concatBytes(head, e.boxPublicKey, e.signPublicKey);
 }

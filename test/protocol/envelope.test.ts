@@ -1,93 +1,91 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { utf8 } from '../../src/protocol/encoding.js';
-import {
-  messageAssociatedData, newThreadKey, openMessage, openThreadKey, sealMessage, sealThreadKey, verifyEnvelope,
-  type Envelope, type MessageHeader,
-} from '../../src/protocol/envelope.js';
+import { SEALED_KEY_BYTES } from '../../src/protocol/constants.js';
+import { concatBytes, utf8 } from '../../src/protocol/encoding.js';
+import { ciphertextLengthValid, itemHeaderBytes, openMessage, openThreadKey, sealMessage, sealThreadKey, verifyItem, type ItemHeader } from '../../src/protocol/envelope.js';
+import { pad, unpad } from '../../src/protocol/padding.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
+import { threadFixture } from './thread-fixture.js';
 
 let sodium: Sodium;
 beforeAll(async () => { sodium = await loadSodium(); });
 
-const header: MessageHeader = { threadId: 't_AAAAAAAAAAAAAAAAAAAAAA', seq: 3, senderId: 'a_BBBBBBBBBBBBBBBBBBBBBB' };
+const header = (over: Partial<ItemHeader> = {}): ItemHeader => ({
+  threadId: 't_THREADTHREADTHREADTHRE', seq: 3, type: 'message', senderId: 'a_OPENEROPENEROPENEROPEN', prevHash: new Uint8Array(32).fill(7), ...over,
+});
 
-function fixture() {
-  const threadKey = newThreadKey(sodium);
-  const signer = sodium.crypto_sign_keypair();
-  const envelope = sealMessage(sodium, { threadKey, header, plaintext: utf8('I have not slept for a week'), signPrivateKey: signer.privateKey });
-  const open = (over: { header?: MessageHeader; envelope?: Envelope; key?: Uint8Array; signer?: Uint8Array } = {}) => openMessage(sodium, {
-    threadKey: over.key ?? threadKey,
-    header: over.header ?? header,
-    envelope: over.envelope ?? envelope,
-    senderSignPublicKey: over.signer ?? signer.publicKey,
-  });
-  return { threadKey, signer, envelope, open };
-}
-
-const flip = (b: Uint8Array, i = 0) => { const c = b.slice(); c[i]! ^= 1; return c; };
-
-describe('message envelope', () => {
-  it('opens what it sealed, and the ciphertext is not the plaintext', () => {
-    const { envelope, open } = fixture();
-    expect(new TextDecoder().decode(open()!)).toBe('I have not slept for a week');
-    expect(Buffer.from(envelope.ciphertext).includes(Buffer.from('slept'))).toBe(false);
-    expect(envelope.nonce).toHaveLength(24);
+describe('padding (as sodium_pad, 256-byte blocks)', () => {
+  it('round-trips any length and always adds at least one byte, to a whole block', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 1200 }), (plain) => {
+      const padded = pad(plain);
+      expect(padded.length % 256).toBe(0);
+      expect(padded.length).toBeGreaterThan(plain.length);
+      expect(unpad(padded)).toEqual(plain);
+    }));
   });
 
-  it('uses a fresh nonce for every message', () => {
-    const { threadKey, signer } = fixture();
-    const a = sealMessage(sodium, { threadKey, header, plaintext: utf8('same'), signPrivateKey: signer.privateKey });
-    const b = sealMessage(sodium, { threadKey, header, plaintext: utf8('same'), signPrivateKey: signer.privateKey });
-    expect(Buffer.from(a.nonce).equals(Buffer.from(b.nonce))).toBe(false);
-  });
-
-  it('rejects a tampered ciphertext, nonce or signature', () => {
-    const { envelope, open } = fixture();
-    for (let i = 0; i < envelope.ciphertext.length; i += 7) {
-      expect(open({ envelope: { ...envelope, ciphertext: flip(envelope.ciphertext, i) } })).toBeNull();
+  it('matches libsodium byte for byte', () => {
+    for (const n of [0, 1, 255, 256, 257, 700]) {
+      const plain = sodium.randombytes_buf(n);
+      const theirs = sodium.pad(plain, 256);
+      expect(pad(plain)).toEqual(theirs);
+      expect(unpad(theirs)).toEqual(plain);
     }
-    expect(open({ envelope: { ...envelope, nonce: flip(envelope.nonce) } })).toBeNull();
-    expect(open({ envelope: { ...envelope, signature: flip(envelope.signature) } })).toBeNull();
-    expect(open({ envelope: { ...envelope, ciphertext: envelope.ciphertext.subarray(0, envelope.ciphertext.length - 1) } })).toBeNull();
   });
 
-  it('rejects the message under another thread id, sequence number or sender (replay, reorder, relabel)', () => {
-    const { open } = fixture();
-    expect(open({ header: { ...header, threadId: 't_CCCCCCCCCCCCCCCCCCCCCC' } })).toBeNull();
-    expect(open({ header: { ...header, seq: 4 } })).toBeNull();
-    expect(open({ header: { ...header, seq: 2 } })).toBeNull();
-    expect(open({ header: { ...header, senderId: 's_DDDDDDDDDDDDDDDDDDDDDD' } })).toBeNull();
-  });
-
-  it('rejects a signature by the wrong key, even with the right thread key', () => {
-    const { threadKey, open } = fixture();
-    const mallory = sodium.crypto_sign_keypair();
-    const forged = sealMessage(sodium, { threadKey, header, plaintext: utf8('forged'), signPrivateKey: mallory.privateKey });
-    expect(open({ envelope: forged })).toBeNull();
-    expect(verifyEnvelope(sodium, header, forged, mallory.publicKey)).toBe(true);
-  });
-
-  it('rejects a valid signature over a ciphertext made under another thread key', () => {
-    const { signer, open } = fixture();
-    const other = sealMessage(sodium, { threadKey: newThreadKey(sodium), header, plaintext: utf8('x'), signPrivateKey: signer.privateKey });
-    expect(open({ envelope: other })).toBeNull();
-  });
-
-  it('spells the associated data out: version, thread, sequence, sender', () => {
-    expect(new TextDecoder().decode(messageAssociatedData(header))).toBe('tynys.msg.v1\nt_AAAAAAAAAAAAAAAAAAAAAA\n3\na_BBBBBBBBBBBBBBBBBBBBBB');
-    expect(() => messageAssociatedData({ ...header, seq: 0 })).toThrow(RangeError);
+  it('refuses malformed padding', () => {
+    expect(unpad(new Uint8Array(256))).toBeNull(); // no 0x80
+    const bad = pad(utf8('hi'));
+    bad[255] = 1;
+    expect(unpad(bad)).toBeNull();
+    expect(unpad(new Uint8Array(100))).toBeNull();
   });
 });
 
-describe('thread key sealing', () => {
-  it('opens only with the recipient\'s key pair', () => {
-    const key = newThreadKey(sodium);
-    const alice = sodium.crypto_box_keypair();
-    const bob = sodium.crypto_box_keypair();
-    const sealed = sealThreadKey(sodium, key, alice.publicKey);
-    expect(sealed).toHaveLength(80);
-    expect(Buffer.from(openThreadKey(sodium, sealed, alice)!).equals(Buffer.from(key))).toBe(true);
-    expect(openThreadKey(sodium, sealed, bob)).toBeNull();
-    expect(openThreadKey(sodium, flip(sealed, 40), alice)).toBeNull();
+describe('sealed thread key', () => {
+  it('opens only for the thread it was sealed with', () => {
+    const f = threadFixture(sodium);
+    const sealed = sealThreadKey(sodium, f.key, f.threadId, f.p1.box.publicKey);
+    expect(sealed).toHaveLength(SEALED_KEY_BYTES);
+    expect(openThreadKey(sodium, sealed, f.threadId, f.p1.box)).toEqual(f.key);
+    // The key of thread A served as thread B's: refused.
+    expect(openThreadKey(sodium, sealed, 't_OTHEROTHEROTHEROTHEROT', f.p1.box)).toBeNull();
+    expect(openThreadKey(sodium, sealed, f.threadId, f.p2.box)).toBeNull();
+    // A bare K sealed the v1 way (no thread id) is refused too.
+    expect(openThreadKey(sodium, sodium.crypto_box_seal(f.key, f.p1.box.publicKey), f.threadId, f.p1.box)).toBeNull();
+  });
+});
+
+describe('message envelope', () => {
+  it('pads before encrypting: the ciphertext length shows only the block count', () => {
+    const f = threadFixture(sodium);
+    const sign = f.opener.sign;
+    const short = sealMessage(sodium, { threadKey: f.key, header: header(), plaintext: utf8('да'), signPrivateKey: sign.privateKey });
+    const longer = sealMessage(sodium, { threadKey: f.key, header: header(), plaintext: utf8('я не сплю уже неделю, просыпаюсь в четыре'), signPrivateKey: sign.privateKey });
+    expect(short.ciphertext.length).toBe(256 + 16);
+    expect(longer.ciphertext.length).toBe(256 + 16);
+    expect(ciphertextLengthValid(short.ciphertext.length)).toBe(true);
+    expect(ciphertextLengthValid(short.ciphertext.length - 1)).toBe(false);
+  });
+
+  it('opens with the same header only, and the signature covers header, nonce and ciphertext', () => {
+    const f = threadFixture(sodium);
+    const h = header();
+    const m = sealMessage(sodium, { threadKey: f.key, header: h, plaintext: utf8('hello'), signPrivateKey: f.opener.sign.privateKey });
+    const payload = concatBytes(m.nonce, m.ciphertext);
+    expect(verifyItem(sodium, h, payload, m.signature, f.opener.sign.publicKey)).toBe(true);
+    expect(new TextDecoder().decode(openMessage(sodium, { threadKey: f.key, header: h, nonce: m.nonce, ciphertext: m.ciphertext })!)).toBe('hello');
+    for (const other of [header({ seq: 4 }), header({ threadId: 't_OTHEROTHEROTHEROTHEROT' }), header({ senderId: 's_PSYCHONEPSYCHONEPSYCHO' }), header({ prevHash: new Uint8Array(32) })]) {
+      expect(openMessage(sodium, { threadKey: f.key, header: other, nonce: m.nonce, ciphertext: m.ciphertext })).toBeNull();
+      expect(verifyItem(sodium, other, payload, m.signature, f.opener.sign.publicKey)).toBe(false);
+    }
+    expect(verifyItem(sodium, h, payload, m.signature, f.p1.sign.publicKey)).toBe(false);
+  });
+
+  it('names every field of the header in its bytes, and a hand-over its recipient', () => {
+    expect(new TextDecoder().decode(itemHeaderBytes(header()))).toBe(`tynys.item.v2\nt_THREADTHREADTHREADTHRE\n3\nmessage\na_OPENEROPENEROPENEROPEN\n${'BwcH'.repeat(10)}Bwc`);
+    expect(() => itemHeaderBytes(header({ type: 'handover' }))).toThrow(/hand-over/);
+    expect(() => itemHeaderBytes(header({ seq: 0 }))).toThrow(/seq/);
+    expect(() => itemHeaderBytes(header({ prevHash: new Uint8Array(16) }))).toThrow(/prevHash/);
   });
 });

@@ -27,7 +27,7 @@ export const acceptInviteRequest = z.object({
   code: inviteCodeSchema,
   login: loginSchema,
   // One line: the name is signed in the directory entry, line by line (protocol/directory.ts).
-  displayName: z.string().trim().min(1).max(80).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters'),
+  displayName: z.string().trim().min(1).max(80).refine((s) => !/\p{Cc}/u.test(s), "no control characters"),
   languages: languagesSchema,
   kdfSalt: bytesIn(16),
   kdf: kdfParamsSchema,
