@@ -99,11 +99,12 @@ export interface SealedMessage {
 }
 
 /** Pads, encrypts under K with a fresh random nonce (the header as associated data) and signs. */
-export function sealMessage(sodium: Sodium, args: { threadKey: Uint8Array; header: ItemHeader; plaintext: Uint8Array; signPrivateKey: Uint8Array }): SealedMessage {
+export function sealMessage(sodium: Sodium, args: { threadKey: Uint8Array; header: ItemHeader; plaintext: Uint8Array; signPrivateKey: Uint8Array; /** Test vectors only: a fixed nonce. */ nonce?: Uint8Array }): SealedMessage {
   if (args.header.type !== 'message') throw new RangeError('header: not a message');
   const padded = pad(args.plaintext);
   if (padded.length > SIZES.maxPadded) throw new RangeError('plaintext: too long');
-  const nonce = sodium.randombytes_buf(SIZES.nonce);
+  const nonce = args.nonce ?? sodium.randombytes_buf(SIZES.nonce);
+  assertLength(nonce, SIZES.nonce, 'nonce');
   const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, itemHeaderBytes(args.header), null, nonce, args.threadKey);
   padded.fill(0);
   const signature = signItem(sodium, args.header, concatBytes(nonce, ciphertext), args.signPrivateKey);
