@@ -42,7 +42,7 @@ export function threadVectors(sodium: Sodium) {
   const push = (type: ItemHeader['type'], from: typeof p1, options: { body?: MessageBody; to?: typeof p1 } = {}) => {
     seq += 1;
     const header: ItemHeader = { threadId, seq, type, senderId: from.id, prevHash: head, ...(options.to ? { to: { staffId: options.to.id, fingerprint: fp(options.to) } } : {}) };
-    let payload = new Uint8Array(0);
+    let payload: Uint8Array = new Uint8Array(0);
     let message: Record<string, string> = {};
     let signature: Uint8Array;
     if (options.body) {
