@@ -1,4 +1,4 @@
-import { concatBytes, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
+import { concatBytes, utf8 } from '../../src/protocol/encoding.js';
 import { itemHash, itemHeaderBytes, itemSignedBytes, sealMessage, sealThreadKey, signItem, type ItemHeader } from '../../src/protocol/envelope.js';
 import { genesisBytes, genesisHash, keyCommitment, keyFingerprint, signGenesis, type Genesis } from '../../src/protocol/genesis.js';
 import { encodeBody, type MessageBody } from '../../src/protocol/message-body.js';
@@ -8,9 +8,9 @@ import type { Sodium } from '../../src/protocol/sodium.js';
 // The thread constructions' vectors (PROTOCOL.md §6–7), from fixed inputs: key pairs from fixed
 // seeds, a fixed K and fixed nonces, so every value but the sealed key (crypto_box_seal draws an
 // ephemeral key) is reproducible; the sealed key's vector gives what opening it must yield.
-// Bytes are base64url without padding, as on the wire.
+// Bytes in lower-case hex, like the other vectors (scripts/protocol-vectors.ts); text stays text.
 
-const b = toBase64Url;
+const b = (bytes: Uint8Array): string => Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('');
 const fixed = (byte: number, n = 32): Uint8Array => new Uint8Array(n).fill(byte);
 
 export function threadVectors(sodium: Sodium) {
