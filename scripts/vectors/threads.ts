@@ -77,7 +77,7 @@ export function threadVectors(sodium: Sodium) {
   const opened = sodium.crypto_box_seal_open(sealed, p1.box.publicKey, p1.box.privateKey);
   if (b(opened) !== b(concatBytes(K, utf8(threadId))) || sealThreadKey(sodium, K, threadId, p1.box.publicKey).length !== sealed.length) throw new Error('sealed-key vector: not a crypto_box_seal');
   return {
-    parties: { opener: publicParty(opener), p1: publicParty(p1), p2: publicParty(p2) },
+    threadParties: { opener: publicParty(opener), p1: publicParty(p1), p2: publicParty(p2) },
     fingerprint: [{ boxPublicKey: b(p1.box.publicKey), signPublicKey: b(p1.sign.publicKey), fingerprint: b(fp(p1)) }],
     keyCommitment: [{ threadId, key: b(K), commitment: b(genesis.keyCommitment) }],
     padding: [0, 1, 255, 256, 300].map((n) => { const plain = fixed(0x61, n); return { plain: b(plain), padded: b(pad(plain)) }; }),
