@@ -78,6 +78,14 @@ export interface StaffSecrets {
 
 /** mk = argon2id(passphrase, salt); the auth and wrap keys come from mk by HKDF. */
 export async function deriveStaffSecrets(passphrase: string, salt: Uint8Array, params: KdfParams): Promise<StaffSecrets> {
+  const mk = await staffMasterKey(passphrase, salt, params);
+  const secrets = { authKey: deriveKey(mk, KDF_LABELS.staffAuth), wrapKey: deriveKey(mk, KDF_LABELS.staffWrap) };
+  mk.fill(0);
+  return secrets;
+}
+
+/** mk = Argon2id v1.3 (password = UTF-8 of the NFKC passphrase, salt, m, t, p, 32 bytes, no secret or data). */
+export async function staffMasterKey(passphrase: string, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
   // Hard limits only (Argon2id's own minimum of 8 KiB per lane): a client checks its floor with
   // refuseStaffKdf first; tests derive with a small cost.
   const { max } = STAFF_KDF_BOUNDS;
@@ -85,8 +93,5 @@ export async function deriveStaffSecrets(passphrase: string, salt: Uint8Array, p
   assertInteger(params.m, { min: 8, max: max.m }, 'm');
   assertInteger(params.t, { min: 1, max: max.t }, 't');
   assertInteger(params.p, { min: max.p, max: max.p }, 'p');
-  const mk = await argon2idAsync(utf8(passphrase.normalize('NFKC')), salt, { m: params.m, t: params.t, p: params.p, dkLen: KEY_SIZES.derivedKey });
-  const secrets = { authKey: deriveKey(mk, KDF_LABELS.staffAuth), wrapKey: deriveKey(mk, KDF_LABELS.staffWrap) };
-  mk.fill(0);
-  return secrets;
+  return argon2idAsync(utf8(passphrase.normalize('NFKC')), salt, { m: params.m, t: params.t, p: params.p, dkLen: KEY_SIZES.derivedKey });
 }

@@ -58,6 +58,17 @@ function secretToSymbols(secret: Uint8Array): number[] {
   return symbols;
 }
 
+/**
+ * The two check characters of the 26 data characters (canonical, upper case): Luhn mod 32 of the
+ * data, then the weighted sum mod 29 of the data and the first check. Exported for the vectors.
+ */
+export function recoveryCodeChecks(data: string): string {
+  const symbols = [...data].map((ch) => ALPHABET.indexOf(ch));
+  if (symbols.length !== DATA_CHARS || symbols.some((s) => s < 0)) throw new RangeError(`data: expected ${DATA_CHARS} characters of the alphabet`);
+  const luhn = luhnMod32(symbols);
+  return ALPHABET[luhn]! + ALPHABET[weightedMod29([...symbols, luhn])]!;
+}
+
 /** Formats a 16-byte secret as `XXXX-XXXX-…` (7 groups of 4). */
 export function formatRecoveryCode(secret: Uint8Array): string {
   assertBytes(secret, RECOVERY_SECRET_BYTES, 'recoverySecret');
