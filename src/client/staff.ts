@@ -4,7 +4,9 @@ import { preloginResponse, staffSessionResponse, type StaffRole } from '../proto
 import { threadListResponse, threadSummary, type ThreadSummary, type TOPICS, type URGENCIES } from '../protocol/api/threads.js';
 import { bytesEqual, fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import { sealThreadKey } from '../protocol/envelope.js';
-import { deriveStaffSecrets, STAFF_KDF, type KdfParams } from '../protocol/kdf.js';
+import { assertInteger } from '../protocol/bytes.js';
+import { STAFF_KDF_BOUNDS } from '../protocol/constants.js';
+import { deriveStaffSecrets, refuseStaffKdf, STAFF_KDF, type KdfParams } from '../protocol/kdf.js';
 import { unwrapKeyBundle, wrapKeyBundle } from '../protocol/key-bundle.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { ApiError, Http } from './http.js';
@@ -13,8 +15,9 @@ import { Participant, ProtocolError, type ClientOptions } from './participant.js
 export interface StaffClientOptions extends ClientOptions {
   /**
    * The weakest Argon2id cost this client accepts from a server's pre-login answer. A server that
-   * lowered it could brute-force the passphrase from the auth key, so it defaults to STAFF_KDF;
-   * only tests lower it.
+   * lowered it could brute-force the passphrase from the auth key, so it defaults to STAFF_KDF
+   * (m = 64 MiB, t = 3) and is never taken from a server's answer; only tests lower it. The
+   * maximum (1 GiB, t = 10), p = 1 and the 16-byte salt hold whatever this says.
    */
   minKdf?: KdfParams;
 }
@@ -40,8 +43,8 @@ export class StaffClient extends Participant {
   ): Promise<StaffClient> {
     const sodium = await loadSodium();
     const kdf = invite.kdf ?? STAFF_KDF;
-    assertKdf(kdf, options.minKdf ?? STAFF_KDF);
-    const salt = randomBytes(16);
+    const salt = randomBytes(STAFF_KDF_BOUNDS.saltBytes);
+    assertKdf(kdf, salt, options.minKdf);
     const secrets = await deriveStaffSecrets(invite.passphrase, salt, kdf);
     const box = sodium.crypto_box_keypair();
     const sign = sodium.crypto_sign_keypair();
@@ -72,9 +75,10 @@ export class StaffClient extends Participant {
     const sodium = await loadSodium();
     const http = new Http(options);
     const pre = await http.request(preloginResponse, 'POST', '/api/staff/prelogin', { login });
-    assertKdf(pre.kdf, options.minKdf ?? STAFF_KDF);
     const salt = fromBase64Url(pre.kdfSalt);
     if (!salt) throw new ApiError('bad_response', 0, 'The server sent an unexpected answer.');
+    // Before any derivation, and before the login request: a refused offer sends nothing.
+    assertKdf(pre.kdf, salt, options.minKdf);
     const secrets = await deriveStaffSecrets(passphrase, salt, pre.kdf);
     const session = await http.request(staffSessionResponse, 'POST', '/api/staff/sessions', { login, authKey: toBase64Url(secrets.authKey) });
     secrets.authKey.fill(0);
@@ -140,6 +144,16 @@ export class StaffClient extends Participant {
   }
 }
 
-function assertKdf(kdf: KdfParams, min: KdfParams): void {
-  if (kdf.m < min.m || kdf.t < min.t) throw new ApiError('weak_kdf', 0, 'The server asked for a weaker key derivation than this client allows.');
+const KDF_REFUSED = {
+  kdf_downgrade: 'The server asked for a weaker key derivation than this client allows.',
+  kdf_out_of_bounds: 'The server asked for a key derivation outside the bounds this client accepts.',
+} as const;
+
+/** Refuses an Argon2id offer outside the client's bounds (protocol/kdf.ts refuseStaffKdf), with status 0: the SDK's refusal. */
+function assertKdf(kdf: KdfParams, salt: Uint8Array, floor: KdfParams = STAFF_KDF): void {
+  // The floor is this client's own option: a nonsensical one is a programming error.
+  assertInteger(floor.m, { min: 8, max: STAFF_KDF_BOUNDS.max.m }, 'minKdf.m');
+  assertInteger(floor.t, { min: 1, max: STAFF_KDF_BOUNDS.max.t }, 'minKdf.t');
+  const refusal = refuseStaffKdf(kdf, salt, floor);
+  if (refusal) throw new ApiError(refusal, 0, KDF_REFUSED[refusal]);
 }

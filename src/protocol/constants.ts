@@ -43,3 +43,80 @@ export const THREAD_LABELS = {
   fingerprint: 'tynys.fingerprint.v2',
   directoryEntry: 'tynys.directory.v2',
 } as const;
+
+// ---- Identity and staff keys: recovery code, key derivation, proof of work, key bundle ----
+// (PROTOCOL.md §2–§5.) The "v1" inside these strings is part of the bytes, not a protocol
+// version: changing a label would give every asker and staff member other keys, so they stay.
+
+/** Sizes of the identity and staff constructions, in bytes. */
+export const KEY_SIZES = {
+  /** The asker's recovery secret: all an asker holds (128 bits). */
+  recoverySecret: 16,
+  /** Every HKDF output (auth keys, key-pair seeds, the wrap key) and the Argon2id master key. */
+  derivedKey: 32,
+  /** The shortest and longest HKDF input key material accepted (recovery secret, master key, pepper). */
+  minIkm: 16,
+  maxIkm: 64,
+  /** libsodium's X25519 secret key. */
+  boxSecretKey: 32,
+  /** libsodium's Ed25519 secret key: the 32-byte seed followed by the 32-byte public key. */
+  signSecretKey: 64,
+} as const;
+
+/** HKDF-SHA256 salt (UTF-8) for every key derived from a recovery secret or a staff master key. */
+export const KDF_SALT = 'tynys/kdf/v1';
+
+/** HKDF-SHA256 info labels (UTF-8): one per use, so that no key can stand in for another. */
+export const KDF_LABELS = {
+  askerAuth: 'tynys/v1/asker/auth',
+  askerBoxSeed: 'tynys/v1/asker/box-seed',
+  askerSignSeed: 'tynys/v1/asker/sign-seed',
+  staffAuth: 'tynys/v1/staff/auth',
+  staffWrap: 'tynys/v1/staff/wrap',
+} as const;
+
+/**
+ * Argon2id bounds for the staff passphrase. A client derives only with parameters inside them,
+ * whatever a server offers: `min` is built in (a server that lowered it could brute-force the
+ * passphrase from the auth key it receives), `max` keeps a hostile server from making a client
+ * hang or run out of memory. `m` is in KiB; `p` is fixed.
+ */
+export const STAFF_KDF_BOUNDS = {
+  saltBytes: 16,
+  min: { m: 64 * 1024, t: 3, p: 1 },
+  max: { m: 1024 * 1024, t: 10, p: 1 },
+} as const;
+
+/** The staff key bundle: XChaCha20-Poly1305 under the wrap key; nonce ‖ ciphertext ‖ tag. */
+export const KEY_BUNDLE = {
+  /** Associated data (UTF-8): names the format, so no other ciphertext can pass for a bundle. */
+  ad: 'tynys/v1/staff-key-bundle',
+  /** Box secret key ‖ sign secret key. */
+  plaintextBytes: KEY_SIZES.boxSecretKey + KEY_SIZES.signSecretKey,
+  bytes: SIZES.nonce + KEY_SIZES.boxSecretKey + KEY_SIZES.signSecretKey + SIZES.tag,
+} as const;
+
+/** The recovery code: Crockford base32 of the secret, two check characters, groups of four. */
+export const RECOVERY_CODE = {
+  alphabet: '0123456789ABCDEFGHJKMNPQRSTVWXYZ',
+  /** ceil(128 / 5): the last data character carries 3 bits and two zero bits. */
+  dataChars: 26,
+  checkChars: 2,
+  group: 4,
+  /** The first check character: Luhn mod N over the data characters. */
+  luhnModulus: 32,
+  /** The second: position-weighted sum mod N over the data characters and the first check. */
+  weightedModulus: 29,
+} as const;
+
+/** Hashcash: SHA-256(challenge ‖ counter) must start with `bits` zero bits. */
+export const POW = {
+  /** The server's challenge, opaque to a client (PROTOCOL.md §4 gives its layout). */
+  challengeBytes: 27 + 16,
+  /** The counter: unsigned 64-bit big-endian (values up to 2^53 - 1). */
+  counterBytes: 8,
+  /** A difficulty is a count of leading zero bits of a SHA-256 digest. */
+  maxBits: SIZES.hash * 8,
+  /** A client gives up after this many counters, so a hostile difficulty cannot hang it. */
+  maxTries: 2 ** 28,
+} as const;

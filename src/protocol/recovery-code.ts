@@ -6,10 +6,11 @@
 // neighbours that differ (Luhn misses only 0↔Z, whose difference, 31, is not a multiple of 29),
 // and most other slips 1 time in 900 at worst.
 
-export const RECOVERY_SECRET_BYTES = 16;
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const DATA_CHARS = 26; // ceil(128 / 5); the last character carries 3 bits and two zero bits
-const GROUP = 4;
+import { assertBytes } from './bytes.js';
+import { KEY_SIZES, RECOVERY_CODE } from './constants.js';
+
+export const RECOVERY_SECRET_BYTES = KEY_SIZES.recoverySecret;
+const { alphabet: ALPHABET, dataChars: DATA_CHARS, checkChars: CHECK_CHARS, group: GROUP, luhnModulus: LUHN, weightedModulus: WEIGHTED } = RECOVERY_CODE;
 
 export type RecoveryCodeResult =
   | { ok: true; secret: Uint8Array }
@@ -28,15 +29,15 @@ function luhnMod32(symbols: number[]): number {
   for (let i = symbols.length - 1; i >= 0; i--) {
     let addend = factor * symbols[i]!;
     factor = factor === 2 ? 1 : 2;
-    addend = Math.floor(addend / 32) + (addend % 32);
+    addend = Math.floor(addend / LUHN) + (addend % LUHN);
     sum += addend;
   }
-  return (32 - (sum % 32)) % 32;
+  return (LUHN - (sum % LUHN)) % LUHN;
 }
 
 function weightedMod29(symbols: number[]): number {
   let sum = 0;
-  for (let i = 0; i < symbols.length; i++) sum = (sum + symbols[i]! * (i + 1)) % 29;
+  for (let i = 0; i < symbols.length; i++) sum = (sum + symbols[i]! * (i + 1)) % WEIGHTED;
   return sum;
 }
 
@@ -57,9 +58,20 @@ function secretToSymbols(secret: Uint8Array): number[] {
   return symbols;
 }
 
+/**
+ * The two check characters of the 26 data characters (canonical, upper case): Luhn mod 32 of the
+ * data, then the weighted sum mod 29 of the data and the first check. Exported for the vectors.
+ */
+export function recoveryCodeChecks(data: string): string {
+  const symbols = [...data].map((ch) => ALPHABET.indexOf(ch));
+  if (symbols.length !== DATA_CHARS || symbols.some((s) => s < 0)) throw new RangeError(`data: expected ${DATA_CHARS} characters of the alphabet`);
+  const luhn = luhnMod32(symbols);
+  return ALPHABET[luhn]! + ALPHABET[weightedMod29([...symbols, luhn])]!;
+}
+
 /** Formats a 16-byte secret as `XXXX-XXXX-…` (7 groups of 4). */
 export function formatRecoveryCode(secret: Uint8Array): string {
-  if (secret.length !== RECOVERY_SECRET_BYTES) throw new TypeError(`secret: expected ${RECOVERY_SECRET_BYTES} bytes`);
+  assertBytes(secret, RECOVERY_SECRET_BYTES, 'recoverySecret');
   const symbols = secretToSymbols(secret);
   symbols.push(luhnMod32(symbols));
   symbols.push(weightedMod29(symbols));
@@ -69,8 +81,10 @@ export function formatRecoveryCode(secret: Uint8Array): string {
 
 /** Parses a code as typed (any case, spaces or dashes anywhere); a typo is a value, not a throw. */
 export function parseRecoveryCode(input: string): RecoveryCodeResult {
+  // Anything far longer than a code is not one (and is not worth a regular expression's time).
+  if (input.length > 4 * (DATA_CHARS + CHECK_CHARS)) return { ok: false, reason: 'length' };
   const compact = input.replace(/[\s-]+/g, '');
-  if (compact.length !== DATA_CHARS + 2) return { ok: false, reason: 'length' };
+  if (compact.length !== DATA_CHARS + CHECK_CHARS) return { ok: false, reason: 'length' };
   const symbols = [...compact].map(symbolOf);
   if (symbols.some((s) => s < 0)) return { ok: false, reason: 'character' };
   const data = symbols.slice(0, DATA_CHARS);

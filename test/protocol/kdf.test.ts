@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../src/protocol/encoding.js';
-import { deriveAskerKeys, deriveKey, deriveStaffSecrets, LABELS } from '../../src/protocol/kdf.js';
+import { KDF_LABELS, STAFF_KDF_BOUNDS } from '../../src/protocol/constants.js';
+import { deriveAskerKeys, deriveKey, deriveStaffSecrets, refuseStaffKdf, STAFF_KDF } from '../../src/protocol/kdf.js';
 import { loadSodium } from '../../src/protocol/sodium.js';
 
 // Known-answer vectors pinned from this implementation: a change of label, salt or algorithm
@@ -25,7 +26,7 @@ describe('key derivation', () => {
   });
 
   it('gives independent keys per label', () => {
-    const labels = Object.values(LABELS);
+    const labels = Object.values(KDF_LABELS);
     const keys = new Set(labels.map((l) => toBase64Url(deriveKey(SECRET, l))));
     expect(keys.size).toBe(labels.length);
   });
@@ -44,5 +45,37 @@ describe('key derivation', () => {
         "wrap": "GxDeg8uamU-xjdrR-agsqyYS43cHhSH79GwuSdnXi9g",
       }
     `);
+  });
+
+  it('asserts the size of each input before deriving', async () => {
+    const sodium = await loadSodium();
+    expect(() => deriveAskerKeys(sodium, new Uint8Array(15))).toThrow(new RangeError('recoverySecret: expected 16 bytes, got 15'));
+    expect(() => deriveKey(new Uint8Array(8), KDF_LABELS.askerAuth)).toThrow(/ikm: expected 16-64 bytes/);
+    await expect(deriveStaffSecrets('p', new Uint8Array(15), { m: 64, t: 1, p: 1 })).rejects.toThrow(/salt: expected 16 bytes/);
+    await expect(deriveStaffSecrets('p', new Uint8Array(16), { m: 64, t: 1, p: 2 })).rejects.toThrow(/p: expected 1-1/);
+    await expect(deriveStaffSecrets('p', new Uint8Array(16), { m: 2 * 1024 * 1024, t: 1, p: 1 })).rejects.toThrow(RangeError);
+    await expect(deriveStaffSecrets('p', new Uint8Array(16), { m: 64, t: 11, p: 1 })).rejects.toThrow(/t: expected 1-10/);
+  });
+
+  it('refuses Argon2id offers outside the fixed bounds; the floor is the client\'s, not the server\'s', () => {
+    const salt = new Uint8Array(STAFF_KDF_BOUNDS.saltBytes);
+    expect(STAFF_KDF).toEqual({ m: 64 * 1024, t: 3, p: 1 });
+    expect(refuseStaffKdf(STAFF_KDF, salt)).toBeNull();
+    expect(refuseStaffKdf(STAFF_KDF_BOUNDS.max, salt)).toBeNull();
+    expect(refuseStaffKdf({ m: 8 * 1024, t: 1, p: 1 }, salt)).toBe('kdf_downgrade');
+    expect(refuseStaffKdf({ m: 64 * 1024 - 1, t: 3, p: 1 }, salt)).toBe('kdf_downgrade');
+    expect(refuseStaffKdf({ m: 64 * 1024, t: 2, p: 1 }, salt)).toBe('kdf_downgrade');
+    expect(refuseStaffKdf({ m: 1024 * 1024 + 1, t: 3, p: 1 }, salt)).toBe('kdf_out_of_bounds');
+    expect(refuseStaffKdf({ m: 64 * 1024, t: 11, p: 1 }, salt)).toBe('kdf_out_of_bounds');
+    expect(refuseStaffKdf({ m: 64 * 1024, t: 3, p: 2 }, salt)).toBe('kdf_out_of_bounds');
+    expect(refuseStaffKdf({ m: 64 * 1024, t: 3.5, p: 1 }, salt)).toBe('kdf_out_of_bounds');
+    expect(refuseStaffKdf(STAFF_KDF, new Uint8Array(15))).toBe('kdf_out_of_bounds');
+    expect(refuseStaffKdf(STAFF_KDF, new Uint8Array(17))).toBe('kdf_out_of_bounds');
+    // A lowered floor (tests only) lowers the minimum, never the maximum or the salt length.
+    const floor = { m: 256, t: 1, p: 1 };
+    expect(refuseStaffKdf({ m: 256, t: 1, p: 1 }, salt, floor)).toBeNull();
+    expect(refuseStaffKdf({ m: 128, t: 1, p: 1 }, salt, floor)).toBe('kdf_downgrade');
+    expect(refuseStaffKdf({ m: 256, t: 11, p: 1 }, salt, floor)).toBe('kdf_out_of_bounds');
+    expect(refuseStaffKdf({ m: 256, t: 1, p: 1 }, new Uint8Array(8), floor)).toBe('kdf_out_of_bounds');
   });
 });

@@ -49,4 +49,10 @@ describe('recovery code', () => {
     expect(parseRecoveryCode('ABCD')).toEqual({ ok: false, reason: 'length' });
     expect(parseRecoveryCode('U'.repeat(28))).toEqual({ ok: false, reason: 'character' });
   });
+
+  it('asserts the secret size, and reads a very long input as a wrong length, not a code', () => {
+    expect(() => formatRecoveryCode(new Uint8Array(15))).toThrow(new RangeError('recoverySecret: expected 16 bytes, got 15'));
+    expect(() => formatRecoveryCode(new Uint8Array(17))).toThrow(RangeError);
+    expect(parseRecoveryCode('-'.repeat(10_000) + formatRecoveryCode(new Uint8Array(16)))).toEqual({ ok: false, reason: 'length' });
+  });
 });

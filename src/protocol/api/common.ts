@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POW } from '../constants.js';
 import { base64UrlLength, BASE64URL_PATTERN, fromBase64Url } from '../encoding.js';
 import { ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { ID_PATTERN } from '../ids.js';
@@ -62,8 +63,8 @@ export const powSchema = z.object({
 export const powPurposeSchema = z.enum(['identity', 'question']);
 export const powChallengeRequest = z.object({ purpose: powPurposeSchema }).meta({ id: 'PowChallengeRequest' });
 /** An issued challenge: 27 bytes (version, purpose, bits, expiry, 16 random) and a 16-byte MAC (pow/service.ts). */
-export const POW_CHALLENGE_BYTES = 27 + 16;
-export const powChallengeResponse = z.object({ challenge: bytesOut(POW_CHALLENGE_BYTES), bits: z.number().int(), expiresAt: z.number().int() }).meta({ id: 'PowChallenge' });
+export const POW_CHALLENGE_BYTES = POW.challengeBytes;
+export const powChallengeResponse = z.object({ challenge: bytesOut(POW_CHALLENGE_BYTES), bits: z.number().int().min(0).max(POW.maxBits), expiresAt: z.number().int() }).meta({ id: 'PowChallenge' });
 
 export const sessionResponse = z.object({
   /** 32 random bytes as base64url: sent back as `Authorization: Bearer <token>`. */

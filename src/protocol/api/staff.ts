@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_BUNDLE, STAFF_KDF_BOUNDS } from '../constants.js';
 import { bytesIn, bytesOut, idSchema, languageSchema, sessionResponse } from './common.js';
 
 export const STAFF_ROLES = ['admin', 'moderator', 'psychologist', 'supervisor', 'school-psychologist'] as const;
@@ -20,8 +21,8 @@ export const kdfParamsSchema = z.object({
 export const createInviteRequest = z.object({ roles: rolesSchema }).meta({ id: 'CreateInviteRequest' });
 export const createInviteResponse = z.object({ code: inviteCodeSchema, expiresAt: z.number().int(), roles: z.array(staffRoleSchema) }).meta({ id: 'Invite' });
 
-/** nonce (24) + secretbox of box secret key (32) and sign secret key (64) + tag (16). */
-export const WRAPPED_KEYS_BYTES = 24 + 32 + 64 + 16;
+/** nonce (24) + XChaCha20-Poly1305 of box secret key (32) and sign secret key (64) + tag (16). */
+export const WRAPPED_KEYS_BYTES = KEY_BUNDLE.bytes;
 
 export const acceptInviteRequest = z.object({
   code: inviteCodeSchema,
@@ -29,7 +30,7 @@ export const acceptInviteRequest = z.object({
   // One line: the name is signed in the directory entry, line by line (protocol/directory.ts).
   displayName: z.string().trim().min(1).max(80).refine((s) => !/\p{Cc}/u.test(s), "no control characters"),
   languages: languagesSchema,
-  kdfSalt: bytesIn(16),
+  kdfSalt: bytesIn(STAFF_KDF_BOUNDS.saltBytes),
   kdf: kdfParamsSchema,
   authKey: bytesIn(32),
   boxPublicKey: bytesIn(32),
@@ -38,7 +39,7 @@ export const acceptInviteRequest = z.object({
 }).meta({ id: 'AcceptInviteRequest' });
 
 export const preloginRequest = z.object({ login: z.string().min(1).max(64) }).meta({ id: 'PreloginRequest' });
-export const preloginResponse = z.object({ kdfSalt: bytesOut(16), kdf: kdfParamsSchema }).meta({ id: 'Prelogin' });
+export const preloginResponse = z.object({ kdfSalt: bytesOut(STAFF_KDF_BOUNDS.saltBytes), kdf: kdfParamsSchema }).meta({ id: 'Prelogin' });
 
 export const staffLoginRequest = z.object({ login: z.string().min(1).max(64), authKey: bytesIn(32) }).meta({ id: 'StaffLoginRequest' });
 
