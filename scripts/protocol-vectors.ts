@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadSodium } from '../src/protocol/sodium.js';
 import { identityVectors } from './vectors/identity.js';
+import { threadVectors } from './vectors/threads.js';
 
 export const VECTORS_FILE = fileURLToPath(new URL('../test/vectors/protocol-v2.json', import.meta.url));
 
@@ -24,6 +25,7 @@ export async function buildVectors(): Promise<VectorFile> {
     bytes: 'lower-case hex, unless the field name ends in Base64url; text fields are UTF-8 strings',
     vectors: {
       ...(await identityVectors(sodium)),
+      ...threadVectors(sodium),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
+import { assertBytes } from './bytes.js';
 import { MAX_CIPHERTEXT_BYTES, SEALED_KEY_BYTES, SIZES, THREAD_LABELS } from './constants.js';
 import { bytesEqual, concatBytes, toBase64Url, utf8 } from './encoding.js';
 import { pad, unpad } from './padding.js';
@@ -23,18 +24,15 @@ export interface ItemHeader {
   to?: { staffId: string; fingerprint: Uint8Array };
 }
 
-function assertLength(value: Uint8Array, length: number, name: string): void {
-  if (!(value instanceof Uint8Array) || value.length !== length) throw new RangeError(`${name}: expected ${length} bytes`);
-}
 
 /** The header's canonical text; for a message it is also the associated data. */
 export function itemHeaderBytes(h: ItemHeader): Uint8Array {
   if (!Number.isSafeInteger(h.seq) || h.seq < 1) throw new RangeError('seq: expected a positive integer');
-  assertLength(h.prevHash, SIZES.hash, 'prevHash');
+  assertBytes(h.prevHash, SIZES.hash, 'prevHash');
   if ((h.type === 'handover') !== (h.to !== undefined)) throw new RangeError('to: a hand-over, and only a hand-over, names its recipient');
   const lines = [THREAD_LABELS.item, h.threadId, String(h.seq), h.type, h.senderId, toBase64Url(h.prevHash)];
   if (h.to) {
-    assertLength(h.to.fingerprint, SIZES.hash, 'to.fingerprint');
+    assertBytes(h.to.fingerprint, SIZES.hash, 'to.fingerprint');
     lines.push(h.to.staffId, toBase64Url(h.to.fingerprint));
   }
   return utf8(lines.join('\n'));
@@ -73,10 +71,10 @@ export function newThreadKey(sodium: Sodium): Uint8Array {
  * key served for another thread does not open as that thread's key.
  */
 export function sealThreadKey(sodium: Sodium, threadKey: Uint8Array, threadId: string, recipientBoxPublicKey: Uint8Array): Uint8Array {
-  assertLength(threadKey, SIZES.threadKey, 'threadKey');
-  assertLength(recipientBoxPublicKey, SIZES.publicKey, 'recipientBoxPublicKey');
+  assertBytes(threadKey, SIZES.threadKey, 'threadKey');
+  assertBytes(recipientBoxPublicKey, SIZES.publicKey, 'recipientBoxPublicKey');
   const id = utf8(threadId);
-  assertLength(id, SIZES.threadId, 'threadId');
+  assertBytes(id, SIZES.threadId, 'threadId');
   return sodium.crypto_box_seal(concatBytes(threadKey, id), recipientBoxPublicKey);
 }
 
@@ -104,7 +102,7 @@ export function sealMessage(sodium: Sodium, args: { threadKey: Uint8Array; heade
   const padded = pad(args.plaintext);
   if (padded.length > SIZES.maxPadded) throw new RangeError('plaintext: too long');
   const nonce = args.nonce ?? sodium.randombytes_buf(SIZES.nonce);
-  assertLength(nonce, SIZES.nonce, 'nonce');
+  assertBytes(nonce, SIZES.nonce, 'nonce');
   const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, itemHeaderBytes(args.header), null, nonce, args.threadKey);
   padded.fill(0);
   const signature = signItem(sodium, args.header, concatBytes(nonce, ciphertext), args.signPrivateKey);

@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Language } from './api/common.js';
 import { languageSchema } from './api/common.js';
+import { assertBytes } from './bytes.js';
 import { SIZES, THREAD_LABELS } from './constants.js';
 import { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from './encoding.js';
 import { ID_PATTERN } from './ids.js';
@@ -33,20 +34,17 @@ export interface Genesis {
   recipients: GenesisRecipient[];
 }
 
-function assertLength(value: Uint8Array, length: number, name: string): void {
-  if (!(value instanceof Uint8Array) || value.length !== length) throw new RangeError(`${name}: expected ${length} bytes`);
-}
 
 /** SHA-256 over the label line and both public keys: what a genesis and a hand-over name a person by. */
 export function keyFingerprint(boxPublicKey: Uint8Array, signPublicKey: Uint8Array): Uint8Array {
-  assertLength(boxPublicKey, SIZES.publicKey, 'boxPublicKey');
-  assertLength(signPublicKey, SIZES.publicKey, 'signPublicKey');
+  assertBytes(boxPublicKey, SIZES.publicKey, 'boxPublicKey');
+  assertBytes(signPublicKey, SIZES.publicKey, 'signPublicKey');
   return sha256(concatBytes(utf8(`${THREAD_LABELS.fingerprint}\n`), boxPublicKey, signPublicKey));
 }
 
 /** Binds K to its thread: a client that opens a sealed key checks it against the signed genesis. */
 export function keyCommitment(threadId: string, threadKey: Uint8Array): Uint8Array {
-  assertLength(threadKey, SIZES.threadKey, 'threadKey');
+  assertBytes(threadKey, SIZES.threadKey, 'threadKey');
   return sha256(concatBytes(utf8(`${THREAD_LABELS.keyCommitment}\n${threadId}\n`), threadKey));
 }
 
@@ -56,14 +54,14 @@ const THREAD_ID_PATTERN = /^t_[A-Za-z0-9_-]{22}$/;
 export function genesisBytes(g: Genesis): Uint8Array {
   if (!THREAD_ID_PATTERN.test(g.threadId)) throw new RangeError('threadId: expected t_ and 22 base64url characters');
   if (!ID_PATTERN.test(g.openerId)) throw new RangeError('openerId: not an id');
-  assertLength(g.openerBoxPublicKey, SIZES.publicKey, 'openerBoxPublicKey');
-  assertLength(g.openerSignPublicKey, SIZES.publicKey, 'openerSignPublicKey');
-  assertLength(g.keyCommitment, SIZES.hash, 'keyCommitment');
+  assertBytes(g.openerBoxPublicKey, SIZES.publicKey, 'openerBoxPublicKey');
+  assertBytes(g.openerSignPublicKey, SIZES.publicKey, 'openerSignPublicKey');
+  assertBytes(g.keyCommitment, SIZES.hash, 'keyCommitment');
   const ids = g.recipients.map((r) => r.id);
   for (let i = 0; i < ids.length; i++) {
     if (!/^s_[A-Za-z0-9_-]{22}$/.test(ids[i]!)) throw new RangeError('recipients: staff ids only');
     if (i > 0 && !(ids[i - 1]! < ids[i]!)) throw new RangeError('recipients: ascending ids, no duplicates');
-    assertLength(g.recipients[i]!.fingerprint, SIZES.hash, 'recipients.fingerprint');
+    assertBytes(g.recipients[i]!.fingerprint, SIZES.hash, 'recipients.fingerprint');
   }
   if (ids.includes(g.openerId)) throw new RangeError('recipients: the opener is not a recipient');
   const lines = [
