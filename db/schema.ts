@@ -3,6 +3,7 @@ import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex
 
 // Every table here is named in SECURITY.md ("what the server keeps"); keep the two in step.
 // Times are unix milliseconds, rounded where the exact moment would only help correlation.
+// Each time column's granularity is declared in src/db/time-granularity.ts (a test holds them to it).
 // Secrets appear only as HMAC(pepper, secret) (DESIGN.md §2.3).
 
 const bytes = (name: string) => blob(name, { mode: 'buffer' });

@@ -2,6 +2,7 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { identities, sessions, staff } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
+import { HOUR_MS, storedTime } from '../db/time-granularity.js';
 import { bestEffortWrite, isStorageFailure } from '../db/storage.js';
 import type { Pepper } from '../pepper.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
@@ -11,6 +12,14 @@ import type { StaffRole } from '../protocol/api/staff.js';
 // keeps only HMAC(pepper, token), so a stolen copy of it cannot be replayed as a session, and
 // the lookup by keyed hash needs no constant-time compare. An expected failure (unknown,
 // idle, expired) is `null`, not a throw.
+//
+// Times are kept to the hour (DESIGN.md §2.9, db/time-granularity.ts): a session's creation and
+// last use must not single it out as the one behind a public act. Both windows are counted from
+// the end of the recorded hour, the latest the act could have been, so a session lives at least
+// as long as configured and at most an hour more: idle expiry comes between SESSION_IDLE_MINUTES
+// and SESSION_IDLE_MINUTES + 60 after the last use, the absolute one between
+// SESSION_ABSOLUTE_HOURS and SESSION_ABSOLUTE_HOURS + 1 after the login. Never sooner, so a
+// short window (a one-minute idle, a one-hour lifetime) still works.
 
 export type Principal =
   | { kind: 'asker'; identityId: string }
@@ -23,12 +32,9 @@ export interface SessionPolicy {
 
 export type SessionSubject = { identityId: string } | { staffId: string };
 
-const DAY_MS = 86_400_000;
-export const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
-
-/** The one expiry rule: past the absolute lifetime, or idle too long. */
+/** The one expiry rule: past the absolute lifetime, or idle too long (from the end of the last hour of use). */
 function hasExpired(row: { expiresAt: number; lastUsedAt: number }, policy: SessionPolicy, now: number): boolean {
-  return row.expiresAt <= now || row.lastUsedAt + policy.idleMs <= now;
+  return row.expiresAt <= now || row.lastUsedAt + HOUR_MS + policy.idleMs <= now;
 }
 
 function tokenHash(pepper: Pepper, token: string): Uint8Array | null {
@@ -39,13 +45,14 @@ function tokenHash(pepper: Pepper, token: string): Uint8Array | null {
 export function createSession(db: Db, pepper: Pepper, policy: SessionPolicy, subject: SessionSubject, now: number): { token: string; expiresAt: number } {
   const secret = randomBytes(32);
   const token = toBase64Url(secret);
-  const expiresAt = now + policy.absoluteMs;
+  const createdAt = storedTime('sessions.created_at', now);
+  const expiresAt = storedTime('sessions.expires_at', createdAt + HOUR_MS + policy.absoluteMs);
   db.insert(sessions).values({
     tokenHash: Buffer.from(pepper.hash('session', secret)),
     identityId: 'identityId' in subject ? subject.identityId : null,
     staffId: 'staffId' in subject ? subject.staffId : null,
-    createdAt: now,
-    lastUsedAt: now,
+    createdAt,
+    lastUsedAt: storedTime('sessions.last_used_at', now),
     expiresAt,
   }).run();
   secret.fill(0);
@@ -59,7 +66,7 @@ const sessionByHash = preparedFor((db) => db.select().from(sessions).where(eq(se
 const sessionWithDayByHash = preparedFor((db) => db.select({ session: sessions, lastSeenDay: identities.lastSeenDay }).from(sessions)
   .leftJoin(identities, eq(identities.id, sessions.identityId)).where(eq(sessions.tokenHash, sql.placeholder('key'))).prepare());
 const deleteByHash = preparedFor((db) => db.delete(sessions).where(eq(sessions.tokenHash, sql.placeholder('key'))).prepare());
-const touchSession = preparedFor((db) => db.update(sessions).set({ lastUsedAt: sql`${sql.placeholder('now')}` })
+const touchSession = preparedFor((db) => db.update(sessions).set({ lastUsedAt: sql`${sql.placeholder('hour')}` })
   .where(eq(sessions.tokenHash, sql.placeholder('key'))).prepare());
 const touchIdentityDay = preparedFor((db) => db.update(identities).set({ lastSeenDay: sql`${sql.placeholder('today')}` })
   .where(and(eq(identities.id, sql.placeholder('id')), lt(identities.lastSeenDay, sql.placeholder('today')))).prepare());
@@ -69,33 +76,29 @@ const staffRoles = preparedFor((db) => db.select({ roles: staff.roles }).from(st
 // disk cannot take the delete: reads go on while the disk is full, so a token whose delete failed
 // would otherwise keep reading. Such revocations are kept in memory until a later delete
 // succeeds (each check retries it) and are answered 503 meanwhile, so the client retries too.
-interface Revocations {
-  tokens: Set<string>;
-  /** Subject id → when "log out everywhere" was asked: sessions created before then are refused. */
-  subjects: Map<string, number>;
-}
-const pendingRevocations = new WeakMap<Db, Revocations>();
+// They are token hashes: "log out everywhere" reads the subject's sessions when its delete fails
+// (creation times are hours, so "created before the revocation" would also refuse a session
+// opened later in the same hour).
+const pendingRevocations = new WeakMap<Db, Set<string>>();
 
-function revocationsOf(db: Db): Revocations {
-  let r = pendingRevocations.get(db);
-  if (!r) {
-    r = { tokens: new Set(), subjects: new Map() };
-    pendingRevocations.set(db, r);
+function revokedTokens(db: Db): Set<string> {
+  let tokens = pendingRevocations.get(db);
+  if (!tokens) {
+    tokens = new Set();
+    pendingRevocations.set(db, tokens);
   }
-  return r;
+  return tokens;
 }
 
 /** Whether a revocation that the disk could not record yet covers this session row (retrying its delete). */
 function revokedInMemory(db: Db, row: typeof sessions.$inferSelect): boolean {
-  const r = pendingRevocations.get(db);
-  if (!r || (r.tokens.size === 0 && r.subjects.size === 0)) return false;
+  const tokens = pendingRevocations.get(db);
+  if (!tokens || tokens.size === 0) return false;
   const key = row.tokenHash.toString('base64url');
-  const subject = row.identityId ?? row.staffId ?? '';
-  const since = r.subjects.get(subject);
-  if (!r.tokens.has(key) && !(since !== undefined && row.createdAt <= since)) return false;
+  if (!tokens.has(key)) return false;
   try {
     deleteByHash(db).run({ key: row.tokenHash });
-    r.tokens.delete(key);
+    tokens.delete(key);
   } catch (err) {
     if (!isStorageFailure(err)) throw err;
   }
@@ -117,10 +120,11 @@ export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, t
     bestEffortWrite(() => deleteByHash(db).run({ key }));
     return null;
   }
-  // Coarse updates only: a write per request would record a fine-grained activity trail.
-  if (now - row.lastUsedAt > 60_000) bestEffortWrite(() => touchSession(db).run({ key, now }));
+  // Written only when the hour changes: the hour is all that is kept, and most requests write nothing.
+  const hour = storedTime('sessions.last_used_at', now);
+  if (hour > row.lastUsedAt) bestEffortWrite(() => touchSession(db).run({ key, hour }));
   if (row.identityId) {
-    const today = dayNumber(now);
+    const today = storedTime('identities.last_seen_day', now);
     const identityId = row.identityId;
     // The same condition as the update's own: it is skipped, not changed, when the day was recorded.
     if (found.lastSeenDay === null || found.lastSeenDay < today) bestEffortWrite(() => touchIdentityDay(db).run({ id: identityId, today }));
@@ -158,20 +162,24 @@ export function revokeSession(db: Db, pepper: Pepper, token: string): void {
   const hash = tokenHash(pepper, token);
   if (!hash) return;
   const key = Buffer.from(hash);
-  revoke(() => revocationsOf(db).tokens.add(key.toString('base64url')), () => db.delete(sessions).where(eq(sessions.tokenHash, key)).run());
+  revoke(() => revokedTokens(db).add(key.toString('base64url')), () => db.delete(sessions).where(eq(sessions.tokenHash, key)).run());
 }
 
-/** Log out everywhere (sessions created up to `now`). */
-export function revokeAllSessions(db: Db, subject: SessionSubject, now: number): void {
-  const id = 'identityId' in subject ? subject.identityId : subject.staffId;
+/** Log out everywhere: every session the subject holds now. */
+export function revokeAllSessions(db: Db, subject: SessionSubject): void {
+  const held = 'identityId' in subject ? eq(sessions.identityId, subject.identityId) : eq(sessions.staffId, subject.staffId);
   revoke(
-    () => revocationsOf(db).subjects.set(id, now),
-    () => db.delete(sessions).where('identityId' in subject ? eq(sessions.identityId, subject.identityId) : eq(sessions.staffId, subject.staffId)).run(),
+    // Reads go on when the disk refuses writes: the sessions to refuse are known exactly.
+    () => {
+      const tokens = revokedTokens(db);
+      for (const r of db.select({ tokenHash: sessions.tokenHash }).from(sessions).where(held).all()) tokens.add(r.tokenHash.toString('base64url'));
+    },
+    () => db.delete(sessions).where(held).run(),
   );
 }
 
 export function purgeExpiredSessions(db: Db, policy: SessionPolicy, now: number): number {
-  return db.delete(sessions).where(or(lt(sessions.expiresAt, now + 1), lt(sessions.lastUsedAt, now - policy.idleMs + 1))).run().changes;
+  return db.delete(sessions).where(or(lt(sessions.expiresAt, now + 1), lt(sessions.lastUsedAt, now - HOUR_MS - policy.idleMs + 1))).run().changes;
 }
 
 export const sessionPolicyFrom = (c: { SESSION_IDLE_MINUTES: number; SESSION_ABSOLUTE_HOURS: number }): SessionPolicy => ({

@@ -108,7 +108,7 @@ export function identityRoutes(deps: IdentityDeps) {
       return c.json({ ok: true as const }, 200);
     })
     .openapi(logoutEverywhere, (c) => {
-      revokeAllSessions(db, { identityId: requireAsker(c) }, clock());
+      revokeAllSessions(db, { identityId: requireAsker(c) });
       return c.json({ ok: true as const }, 200);
     });
 }

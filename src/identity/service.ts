@@ -2,7 +2,7 @@ import { eq, lt, sql } from 'drizzle-orm';
 import { identities } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
-import { dayNumber } from '../auth/sessions.js';
+import { dayNumber, storedTime } from '../db/time-granularity.js';
 import type { Pepper } from '../pepper.js';
 import { newId } from '../protocol/ids.js';
 import { randomBytes } from '../protocol/encoding.js';
@@ -37,7 +37,7 @@ export function mintIdentity(db: Db, pepper: Pepper, input: NewIdentity, now: nu
   const authHash = Buffer.from(pepper.hash('identity-auth', input.authKey));
   if (db.select({ id: identities.id }).from(identities).where(eq(identities.authHash, authHash)).get()) return null;
   const record = { identityId: newId('identity'), pseudonym: randomPseudonym(), boxPublicKey: input.boxPublicKey, signPublicKey: input.signPublicKey };
-  const today = dayNumber(now);
+  const today = storedTime('identities.created_day', now);
   db.insert(identities).values({
     id: record.identityId,
     authHash,
@@ -58,7 +58,7 @@ export function findIdentityByAuthKey(db: Db, pepper: Pepper, authKey: Uint8Arra
 
 /** Records that the identity was used today (day granularity), which keeps it from idle expiry. */
 export function touchIdentity(db: Db, identityId: string, now: number): void {
-  db.update(identities).set({ lastSeenDay: dayNumber(now) }).where(eq(identities.id, identityId)).run();
+  db.update(identities).set({ lastSeenDay: storedTime('identities.last_seen_day', now) }).where(eq(identities.id, identityId)).run();
 }
 
 // Read per message post (the sender's signing key) and per thread view: prepared once per connection.

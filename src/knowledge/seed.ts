@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { kbEntries, moderationLog } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { storedTime } from '../db/time-granularity.js';
 import { newId } from '../protocol/ids.js';
 import { DEMO_ENTRIES } from './demo-content.js';
 import { indexEntry } from './search-index.js';
@@ -19,11 +20,12 @@ export function seedDemoContent(db: Db, now: number): { added: number } {
       const row = db.insert(kbEntries).values({
         id: newId('entry'), kind: e.kind, status: 'published', language: e.language, title: e.title, body: e.body,
         answer: e.answer ?? null, sampleKey: e.key, suggestedTags: [], piiAcknowledged: [],
-        createdAt: now, updatedAt: now, publishedAt: now,
+        createdAt: storedTime('kb_entries.created_at', now), updatedAt: storedTime('kb_entries.updated_at', now),
+        publishedAt: storedTime('kb_entries.published_at', now),
       }).returning().get();
       setEntryTags(db, row.num, e.tags);
       indexEntry(db, indexedText(row, e.tags));
-      db.insert(moderationLog).values({ entryId: row.id, actorKind: 'system', action: 'seed_sample', toStatus: 'published', at: now }).run();
+      db.insert(moderationLog).values({ entryId: row.id, actorKind: 'system', action: 'seed_sample', toStatus: 'published', at: storedTime('moderation_log.at', now) }).run();
       added++;
     }
     return { added };

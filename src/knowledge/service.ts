@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from
 import { kbEntries, kbEntryTags, kbFlags, kbRevisions, kbVotes, moderationLog, piiWords } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
+import { storedTime } from '../db/time-granularity.js';
 import { AppError } from '../errors.js';
 import type { Pepper } from '../pepper.js';
 import { concatBytes, utf8 } from '../protocol/encoding.js';
@@ -17,7 +18,9 @@ import { ANSWER_WRITERS, transition, type Action, type Actor } from './workflow.
 
 // The knowledge base's workflow over the database (DESIGN.md §6). Every state change goes
 // through `move`, which checks the state machine (workflow.ts), writes the one moderation-log
-// row, and keeps the search index holding exactly the published, unhidden entries.
+// row, and keeps the search index holding exactly the published, unhidden entries. Every time
+// written here is rounded to its column's granularity (db/time-granularity.ts): an hour, so a
+// question, a flag or a log row cannot be matched to the session that caused it.
 
 export type EntryRow = typeof kbEntries.$inferSelect;
 
@@ -45,7 +48,7 @@ function requireEntry(db: Db, id: string): EntryRow {
 
 function log(db: Db, entryId: string, actor: Actor, action: string, from: EntryStatus | null, to: EntryStatus | null, reason: string | null, now: number): void {
   db.insert(moderationLog).values({
-    entryId, action, fromStatus: from, toStatus: to, reasonCode: reason, at: now,
+    entryId, action, fromStatus: from, toStatus: to, reasonCode: reason, at: storedTime('moderation_log.at', now),
     actorKind: actor.kind, actorStaffId: actor.kind === 'staff' ? actor.staffId : null,
   }).run();
 }
@@ -81,7 +84,7 @@ function move(db: Db, row: EntryRow, action: Action, actor: Actor, now: number, 
     return row;
   }
   const next = db.update(kbEntries)
-    .set({ ...changes, status: t.to, updatedAt: now, ...(t.to === 'published' ? { publishedAt: now } : {}) })
+    .set({ ...changes, status: t.to, updatedAt: storedTime('kb_entries.updated_at', now), ...(t.to === 'published' ? { publishedAt: storedTime('kb_entries.published_at', now) } : {}) })
     .where(eq(kbEntries.num, row.num)).returning().get()!;
   log(db, row.id, actor, action, row.status, t.to, reason, now);
   syncIndex(db, row, next);
@@ -95,7 +98,7 @@ export function placeWords(db: Db): string[] {
 }
 
 export function addPlaceWords(db: Db, words: readonly string[], now: number): string[] {
-  db.insert(piiWords).values(words.map((word) => ({ word, createdAt: now }))).onConflictDoNothing().run();
+  db.insert(piiWords).values(words.map((word) => ({ word, createdAt: storedTime('pii_words.created_at', now) }))).onConflictDoNothing().run();
   return placeWords(db);
 }
 
@@ -131,7 +134,7 @@ export function submitQuestion(db: Db, askerId: string, input: NewQuestion, now:
     const row = db.insert(kbEntries).values({
       id: newId('entry'), kind: 'question', status: 'submitted', language: input.language,
       title: input.title, body: input.body, askerId, suggestedTags: input.suggestedTags, piiAcknowledged: [],
-      createdAt: now, updatedAt: now,
+      createdAt: storedTime('kb_entries.created_at', now), updatedAt: storedTime('kb_entries.updated_at', now),
     }).returning().get();
     log(db, row.id, { kind: 'asker' }, 'submit', null, 'submitted', null, now);
     return row;
@@ -148,7 +151,7 @@ const askedBy = (pepper: Pepper, askerId: string): SQL =>
   and(or(eq(kbEntries.askerId, askerId), eq(kbEntries.askerRef, askerRef(pepper, askerId))), eq(kbEntries.kind, 'question'))!;
 
 export function myQuestions(db: Db, pepper: Pepper, askerId: string): EntryRow[] {
-  return db.select().from(kbEntries).where(askedBy(pepper, askerId)).orderBy(desc(kbEntries.createdAt)).all();
+  return db.select().from(kbEntries).where(askedBy(pepper, askerId)).orderBy(desc(kbEntries.createdAt), desc(kbEntries.num)).all();
 }
 
 /** Deletes the asker's own unpublished question. Someone else's gets the same answer as a missing one. */
@@ -272,7 +275,7 @@ export function proposeRevision(db: Db, id: string, input: { title: string; body
     // A published answer is a psychologist's: only those who may answer may propose a different one.
     const actorRoles = d.actor.kind === 'staff' ? d.actor.roles : [];
     if (row.kind === 'question' && input.answer !== row.answer && !actorRoles.some((r) => ANSWER_WRITERS.includes(r))) throw new AppError('forbidden');
-    const r = db.insert(kbRevisions).values({ entryNum: row.num, ...input, authorStaffId: d.staffId, createdAt: d.now }).onConflictDoNothing().run();
+    const r = db.insert(kbRevisions).values({ entryNum: row.num, ...input, authorStaffId: d.staffId, createdAt: storedTime('kb_revisions.created_at', d.now) }).onConflictDoNothing().run();
     if (r.changes === 0) throw new AppError('revision_pending');
     log(db, row.id, d.actor, 'propose_edit', row.status, row.status, null, d.now);
   });
@@ -291,7 +294,7 @@ export function decideRevision(db: Db, id: string, decision: 'approve' | 'reject
     }
     const ack = [...row.piiAcknowledged, ...acknowledge];
     assertNoPersonalData({ title: rev.title, body: rev.body, answer: rev.answer }, ack, d.places);
-    const next = db.update(kbEntries).set({ title: rev.title, body: rev.body, answer: rev.answer, piiAcknowledged: ack, updatedAt: d.now })
+    const next = db.update(kbEntries).set({ title: rev.title, body: rev.body, answer: rev.answer, piiAcknowledged: ack, updatedAt: storedTime('kb_entries.updated_at', d.now) })
       .where(eq(kbEntries.num, row.num)).returning().get()!;
     log(db, row.id, d.actor, 'approve_edit', row.status, row.status, null, d.now);
     syncIndex(db, row, next);
@@ -306,7 +309,8 @@ export function createArticle(db: Db, input: { language: Language; title: string
     assertTagsExist(db, input.tags);
     const row = db.insert(kbEntries).values({
       id: newId('entry'), kind: 'article', status: 'draft', language: input.language, title: input.title, body: input.body,
-      authorStaffId: d.staffId, suggestedTags: [], piiAcknowledged: [], createdAt: d.now, updatedAt: d.now,
+      authorStaffId: d.staffId, suggestedTags: [], piiAcknowledged: [],
+      createdAt: storedTime('kb_entries.created_at', d.now), updatedAt: storedTime('kb_entries.updated_at', d.now),
     }).returning().get();
     setEntryTags(db, row.num, input.tags);
     log(db, row.id, d.actor, 'create_article', null, 'draft', null, d.now);
@@ -354,13 +358,13 @@ export function markHelpful(db: Db, pepper: Pepper, identityId: string, id: stri
 export function flagEntry(db: Db, pepper: Pepper, identityId: string, id: string, reason: string, policy: KnowledgePolicy, now: number): void {
   db.transaction(() => {
     const row = requirePublic(db, id);
-    // The day only: a precise time could be matched against a session's last use.
-    const day = Math.floor(now / 86_400_000) * 86_400_000;
-    const r = db.insert(kbFlags).values({ entryNum: row.num, flaggerHash: Buffer.from(readerHash(pepper, 'flag', identityId, id)), reason, createdAt: day }).onConflictDoNothing().run();
+    const flaggerHash = Buffer.from(readerHash(pepper, 'flag', identityId, id));
+    const r = db.insert(kbFlags).values({ entryNum: row.num, flaggerHash, reason, createdAt: storedTime('kb_flags.created_at', now) }).onConflictDoNothing().run();
     if (r.changes === 0) return;
     const flags = db.select({ n: count() }).from(kbFlags).where(eq(kbFlags.entryNum, row.num)).get()?.n ?? 0;
     if (flags >= policy.flagThreshold) {
-      const next = db.update(kbEntries).set({ hidden: true, updatedAt: now }).where(eq(kbEntries.num, row.num)).returning().get()!;
+      // The hide is this reader's act: its times are the hour, like the flag's session's.
+      const next = db.update(kbEntries).set({ hidden: true, updatedAt: storedTime('kb_entries.updated_at', now) }).where(eq(kbEntries.num, row.num)).returning().get()!;
       log(db, row.id, { kind: 'system' }, 'hide_flagged', row.status, row.status, reason, now);
       syncIndex(db, row, next);
     }
@@ -376,7 +380,7 @@ export function decideFlags(db: Db, id: string, decision: 'keep' | 'retire', rea
     const t = transition('retire', row, d.actor); // the same people who may retire may keep
     if (!t.ok) throw new AppError(t.code);
     db.delete(kbFlags).where(eq(kbFlags.entryNum, row.num)).run();
-    const next = db.update(kbEntries).set({ hidden: false, updatedAt: d.now }).where(eq(kbEntries.num, row.num)).returning().get()!;
+    const next = db.update(kbEntries).set({ hidden: false, updatedAt: storedTime('kb_entries.updated_at', d.now) }).where(eq(kbEntries.num, row.num)).returning().get()!;
     log(db, row.id, d.actor, 'keep_flagged', row.status, row.status, reason ?? null, d.now);
     syncIndex(db, row, next);
     return next;

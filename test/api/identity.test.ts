@@ -10,6 +10,7 @@ let t: TestContext;
 beforeEach(async () => { t = await createTestApp(); });
 afterEach(() => t.close());
 
+const HOUR = 3_600_000;
 const b64 = (n: number, fill = 1) => toBase64Url(new Uint8Array(n).fill(fill));
 
 describe('anonymous identities', () => {
@@ -71,22 +72,63 @@ describe('anonymous identities', () => {
     expect(wrong.body.error.code).toBe('invalid_credentials');
   });
 
-  it('expires sessions after the idle window and the absolute lifetime', async () => {
+  // Session times are kept to the hour (DESIGN §2.9): both windows count from the end of the
+  // recorded hour, so a session lives at least as long as configured and at most an hour more.
+  it('expires sessions after the idle window and the absolute lifetime, counted from the end of the recorded hour', async () => {
+    const idleMs = t.config.SESSION_IDLE_MINUTES * 60_000;
+    const absoluteMs = t.config.SESSION_ABSOLUTE_HOURS * HOUR;
     const asker = await mintAsker(t);
-    t.clock.now += t.config.SESSION_IDLE_MINUTES * 60_000 + 1;
+    t.clock.now += idleMs - 1;
+    expect((await t.call('GET', '/api/identities/me', { token: asker.token })).status).toBe(200);
+    t.clock.now += idleMs + HOUR;
     expect((await t.call('GET', '/api/identities/me', { token: asker.token })).status).toBe(401);
 
     const again = await t.call('POST', '/api/identities/sessions', { json: { authKey: toBase64Url(asker.keys.authKey) } });
-    const step = (t.config.SESSION_IDLE_MINUTES * 60_000) / 2;
-    for (let elapsed = 0; elapsed < t.config.SESSION_ABSOLUTE_HOURS * 3_600_000; elapsed += step) {
+    expect(again.body.expiresAt % HOUR).toBe(0);
+    expect(again.body.expiresAt - t.clock.now).toBeGreaterThanOrEqual(absoluteMs);
+    expect(again.body.expiresAt - t.clock.now).toBeLessThanOrEqual(absoluteMs + HOUR);
+    const step = idleMs / 2;
+    for (let elapsed = 0; elapsed < absoluteMs; elapsed += step) {
       t.clock.now += step;
       const r = await t.call('GET', '/api/identities/me', { token: again.body.token });
       if (r.status === 401) {
-        expect(elapsed + step).toBeGreaterThanOrEqual(t.config.SESSION_ABSOLUTE_HOURS * 3_600_000);
+        expect(elapsed + step).toBeGreaterThanOrEqual(absoluteMs);
         return;
       }
     }
+    t.clock.now += HOUR;
     expect((await t.call('GET', '/api/identities/me', { token: again.body.token })).status).toBe(401);
+  });
+
+  it('keeps a short-idle session alive while it is used, writing its last use once an hour', async () => {
+    const short = await createTestApp({ SESSION_IDLE_MINUTES: 5 });
+    try {
+      short.clock.now = Math.floor(short.clock.now / HOUR) * HOUR + 7 * 60_000 + 123;
+      const asker = await mintAsker(short);
+      const lastUsed = () => short.db.select({ at: sessions.lastUsedAt }).from(sessions).where(eq(sessions.identityId, asker.identityId)).get()!.at;
+      expect(lastUsed() % HOUR).toBe(0);
+      for (let minute = 4; minute <= 120; minute += 4) {
+        short.clock.now += 4 * 60_000;
+        expect((await short.call('GET', '/api/identities/me', { token: asker.token })).status).toBe(200);
+      }
+      expect(lastUsed()).toBe(Math.floor(short.clock.now / HOUR) * HOUR);
+      // The next hour's first use writes it; a use later in that hour writes nothing, and finds the
+      // session alive though 50 minutes passed: the last use is known to the hour only.
+      short.clock.now = Math.floor(short.clock.now / HOUR) * HOUR + HOUR + 3 * 60_000;
+      expect((await short.call('GET', '/api/identities/me', { token: asker.token })).status).toBe(200);
+      const recorded = lastUsed();
+      const writes = () => short.db.$client.prepare('SELECT total_changes()').pluck().get() as number;
+      const before = writes();
+      short.clock.now += 50 * 60_000;
+      expect((await short.call('GET', '/api/identities/me', { token: asker.token })).status).toBe(200);
+      expect(writes()).toBe(before);
+      expect(lastUsed()).toBe(recorded);
+      // Idle: 5 minutes past the end of the recorded hour.
+      short.clock.now = recorded + HOUR + 5 * 60_000;
+      expect((await short.call('GET', '/api/identities/me', { token: asker.token })).status).toBe(401);
+    } finally {
+      short.close();
+    }
   });
 
   it('erases the identity and its sessions in one call', async () => {

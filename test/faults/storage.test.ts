@@ -55,7 +55,7 @@ describe('storage faults', () => {
   it('a read-only database refuses writes with 503 but authenticated reads go on, though the session check cannot record its use', async () => {
     const asker = await mintAsker(t);
     t.db.$client.pragma('query_only = 1');
-    t.clock.now += 2 * MINUTE; // the session check now wants to write last-used, and cannot
+    t.clock.now += 60 * MINUTE; // the next hour: the session check now wants to write last-used, and cannot
 
     const read = await t.call('GET', '/api/threads', { token: asker.token });
     expect(read.status).toBe(200);
@@ -88,6 +88,11 @@ describe('storage faults', () => {
     expect(everywhere.status).toBe(503);
     for (const token of [asker.token, second]) expect((await t.call('GET', '/api/threads', { token })).status).toBe(401);
     t.db.$client.pragma('query_only = 0');
+    // A login after it, within the same hour (creation times are hours), is not refused.
+    const after = await t.call('POST', '/api/identities/sessions', { json: { authKey: toBase64Url(asker.keys.authKey) } });
+    expect(after.status).toBe(201);
+    expect((await t.call('GET', '/api/threads', { token: after.body.token })).status).toBe(200);
+    for (const token of [asker.token, second]) expect((await t.call('GET', '/api/threads', { token })).status).toBe(401);
   });
 
   it('readiness does not wait for a write lock another process holds: not ready, at once', async () => {
