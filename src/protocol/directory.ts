@@ -41,7 +41,8 @@ export function verifyDirectoryEntry(sodium: Sodium, entry: DirectoryEntryFields
 
 /** What the threads domain may ask about staff, handed to it by app.ts (domains do not import each other). */
 export interface StaffDirectory {
+  /** `signed`: the organisation's signature over the entry verifies against the pinned key (not merely present). */
   get(staffId: string): { staffId: string; roles: StaffRole[]; languages: Language[]; boxPublicKey: Uint8Array; signPublicKey: Uint8Array; signed: boolean } | null;
-  /** Ids of signed entries holding `role` and working in `language`: a thread's intake pool. */
+  /** Ids of verified signed entries holding `role` and working in `language`: a thread's intake pool. */
   pool(role: StaffRole, language: Language): string[];
 }
