@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, threads } from '../../db/schema.js';
 import { AskerClient, ProtocolError, type StaffClient } from '../../src/client/index.js';
-import { newThreadKey, sealThreadKey } from '../../src/protocol/envelope.js';
+import { newThreadKey, openThreadKey, sealThreadKey } from '../../src/protocol/envelope.js';
 import { genesisBytes, genesisHash, keyCommitment, signGenesis, type Genesis } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { insertItem, keysOf, recording, sealedKeyRow, setSealedKey, threadKeyOf } from './hostile.js';
@@ -60,8 +60,12 @@ describe('a compromised server cannot', () => {
     const b = await asker.openConsultation({ topic: 'sleep', language: 'ru', urgency: 'routine' });
     const originalB = sealedKeyRow(s, b, asker.id);
 
-    // A's key (sealed to the asker, bound to A) served as B's.
-    setSealedKey(s, b, asker.id, sealedKeyRow(s, a, asker.id));
+    // A's key (sealed to the asker, bound to A) served as B's. It opens only as A's key: the
+    // thread id is sealed with it (and the SDK's commitment check would catch it anyway).
+    const sealedForA = sealedKeyRow(s, a, asker.id);
+    expect(openThreadKey(s.sodium, sealedForA, a, keysOf(asker).box)).not.toBeNull();
+    expect(openThreadKey(s.sodium, sealedForA, b, keysOf(asker).box)).toBeNull();
+    setSealedKey(s, b, asker.id, sealedForA);
     const victim = await AskerClient.restore(s.clientOptions, code);
     await expect(victim.read(b)).rejects.toMatchObject({ code: 'bad_thread_key' });
 

@@ -94,4 +94,20 @@ describe('a compromised server cannot hide', () => {
     // A device with no memory of item 3 cannot tell (the limit SECURITY.md states).
     expect((await (await AskerClient.restore(s.clientOptions, recoveryCode)).read(threadId)).map((m) => m.seq)).toEqual([1, 3]);
   });
+
+  it('a history spliced from two branches: the chain breaks where they join', async () => {
+    const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'grief', language: 'ru', urgency: 'routine' });
+    await asker.send(threadId, 'Здравствуйте'); // 1
+    await psy.claim(threadId); // 2
+    await asker.send(threadId, 'Я думаю о том, чтобы уйти из жизни'); // 3, the asker's branch
+    const askers3 = s.db.select().from(messages).where(and(eq(messages.threadId, threadId), eq(messages.seq, 3))).get()!;
+    rollBack(threadId, 2);
+    await psy.read(threadId);
+    await psy.send(threadId, 'Как прошёл ваш день?'); // 3, the psychologist's branch
+    await psy.send(threadId, 'Хорошо, что вы так спокойны'); // 4, written after their own 3
+    // The asker's 3 put back under the psychologist's 4: it would read as an answer to it.
+    s.db.update(messages).set(askers3).where(and(eq(messages.threadId, threadId), eq(messages.seq, 3))).run();
+    await expect((await AskerClient.restore(s.clientOptions, recoveryCode)).read(threadId)).rejects.toMatchObject({ code: 'broken_chain' });
+  });
 });
