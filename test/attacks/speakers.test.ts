@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staff } from '../../db/schema.js';
 import { AskerClient, type StaffClient } from '../../src/client/index.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -73,6 +75,16 @@ describe('a compromised server cannot make the asker accept', () => {
       insertItem(s, second.threadId, { type: 'handover', senderId: psyA.id, sign: keysOf(psyA).sign, to: { staffId: intruder.id, fingerprint: keyFingerprint(keys.box.publicKey, keys.sign.publicKey) } });
       await expect((await readers(second.code))[0]!.read(second.threadId)).rejects.toMatchObject({ code: 'bad_handover' });
     }
+  });
+
+  it('a psychologist shown under a colleague\'s name: the signed entry no longer verifies, so it is dropped', async () => {
+    s.db.update(staff).set({ displayName: 'speaker-b' }).where(eq(staff.id, psyA.id)).run();
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const directory = await asker.directory(true);
+    expect(directory.get(psyA.id)).toBeNull();
+    expect(directory.get(psyB.id)?.displayName).toBe('speaker-b');
+    s.db.update(staff).set({ displayName: 'speaker-a' }).where(eq(staff.id, psyA.id)).run();
+    expect((await asker.directory(true)).get(psyA.id)?.displayName).toBe('speaker-a');
   });
 
   it('while the holder\'s own messages and a signed hand-over are accepted', async () => {
