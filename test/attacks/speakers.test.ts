@@ -55,6 +55,14 @@ describe('a compromised server cannot make the asker accept', () => {
     for (const reader of await readers(code, psyA)) await expect(reader.read(threadId)).rejects.toMatchObject({ code: 'unknown_sender' });
   });
 
+  it('such a message over the live stream either', async () => {
+    const { asker, threadId, k } = await thread();
+    insertItem(s, threadId, { type: 'message', senderId: psyB.id, sign: keysOf(psyB).sign, threadKey: k, text: 'Живое сообщение от чужого' });
+    const live: string[] = [];
+    await expect(asker.subscribe(threadId, { after: 1, onMessage: (m) => live.push(m.text) })).rejects.toMatchObject({ code: 'unknown_sender' });
+    expect(live).toEqual([]);
+  });
+
   it('a message from a moderator\'s or an admin\'s signed key, even one that learned K', async () => {
     for (const intruder of [moderator, admin]) {
       const { code, threadId, k } = await thread();
