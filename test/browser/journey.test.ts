@@ -156,9 +156,9 @@ describe('remember on this device', () => {
 
 describe('a thread that fails verification', () => {
   it('is not shown in the staff console: a refusal screen instead, and no reply box', async () => {
+    // The psychologist of the first journey (no new invite: accepting is rate-limited per minute).
     const ctx = await newContext(browser, server, rec);
     const psy = await ctx.newPage();
-    await staffJoins(psy, ['psychologist'], 'verifying-psy');
     const { AskerClient } = await import('../../src/client/index.js');
     const { client: asker } = await AskerClient.create(server.clientOptions);
     const threadId = await asker.openConsultation({ topic: 'grief', language: 'ru', urgency: 'routine' });
@@ -168,8 +168,8 @@ describe('a thread that fails verification', () => {
     const { threads } = await import('../../db/schema.js');
     server.db.update(threads).set({ topic: 'violence' }).where(eq(threads.id, threadId)).run();
 
-    await psy.reload();
-    await psy.fill('#s-login', 'verifying-psy');
+    await psy.goto(`${server.url}/ru/staff`);
+    await psy.fill('#s-login', 'aigerim');
     await psy.fill('#s-pass', 'a long staff passphrase');
     await psy.click('#s-submit');
     await psy.locator('#queue li', { hasText: 'Насилие' }).locator('.claim').click();
