@@ -3,6 +3,8 @@ import { AskerClient, StaffClient, type StaffClientOptions } from '../../src/cli
 import { GRANULARITY_MS, TIME_COLUMNS, dayNumber, type Granularity, type TimeColumn, type TimeColumnName } from '../../src/db/time-granularity.js';
 import { signDirectory } from '../../src/staff/service.js';
 import { createTestApp, type TestContext } from '../support/app.js';
+import { toBase64Url } from '../../src/protocol/encoding.js';
+import { testOrgKey } from '../support/server.js';
 import { CHEAP_KDF, createStaff } from '../support/staff.js';
 
 // DESIGN.md §2.9: every time column has a declared granularity (src/db/time-granularity.ts), and
@@ -22,7 +24,9 @@ const ASKER_CAUSED: TimeColumnName[] = [
 const RANK: Record<Granularity, number> = { ms: 0, minute: 1, hour: 2, day: 3 };
 
 let t: TestContext;
-beforeEach(async () => { t = await createTestApp({ DEMO_CONTENT: true }); });
+// The organisation key the server pins (it counts only entries signed by it as staff).
+const org = await testOrgKey();
+beforeEach(async () => { t = await createTestApp({ DEMO_CONTENT: true, ORG_PUBLIC_KEY: toBase64Url(org.publicKey) }); });
 afterEach(() => t.close());
 
 /** Every column of every table whose name says it is a time (`at`, `…_at`, `…_day`), as `table.column`. */
@@ -58,7 +62,6 @@ describe('time columns', () => {
 
   it('store every value no finer than declared, in a database filled through the API', async () => {
     t.clock.now = Math.floor(t.clock.now / DAY) * DAY + DAY + 9 * HOUR + 17 * MINUTE + 23_456;
-    const org = t.sodium.crypto_sign_keypair();
     const options = sdkOptions(org.publicKey);
 
     // Staff: an admin, two moderators, a psychologist (with an SDK session too); a pending invite; a detector word.
