@@ -117,7 +117,13 @@ describe('a compromised server cannot', () => {
     await expect(victim.read(threadId)).rejects.toMatchObject({ code: 'metadata_mismatch' });
     await expect(psy.read(threadId)).rejects.toMatchObject({ code: 'metadata_mismatch' });
 
-    s.db.update(threads).set({ topic: 'disclosure', urgency: 1 }).where(eq(threads.id, threadId)).run();
+    // The genesis edited to match: its signature no longer verifies.
+    const row = s.db.select({ genesis: threads.genesis }).from(threads).where(eq(threads.id, threadId)).get()!;
+    const original = Buffer.from(row.genesis);
+    s.db.update(threads).set({ genesis: Buffer.from(original.toString('utf8').replace('\ndisclosure\nsoon\n', '\nviolence\nurgent\n')) }).where(eq(threads.id, threadId)).run();
+    await expect((await AskerClient.restore(s.clientOptions, code)).read(threadId)).rejects.toMatchObject({ code: 'bad_genesis' });
+
+    s.db.update(threads).set({ topic: 'disclosure', urgency: 1, genesis: original }).where(eq(threads.id, threadId)).run();
     expect((await (await AskerClient.restore(s.clientOptions, code)).thread(threadId))).toMatchObject({ topic: 'disclosure', urgency: 'soon' });
   });
 });

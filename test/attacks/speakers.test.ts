@@ -59,7 +59,7 @@ describe('a compromised server cannot make the asker accept', () => {
     const { asker, threadId, k } = await thread();
     insertItem(s, threadId, { type: 'message', senderId: psyB.id, sign: keysOf(psyB).sign, threadKey: k, text: 'Живое сообщение от чужого' });
     const live: string[] = [];
-    await expect(asker.subscribe(threadId, { after: 1, onMessage: (m) => live.push(m.text) })).rejects.toMatchObject({ code: 'unknown_sender' });
+    await expect(asker.subscribe(threadId, { after: 1, onMessage: (m) => live.push(m.text), signal: AbortSignal.timeout(5000) })).rejects.toMatchObject({ code: 'unknown_sender' });
     expect(live).toEqual([]);
   });
 

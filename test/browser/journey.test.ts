@@ -160,7 +160,7 @@ describe('a thread that fails verification', () => {
     const ctx = await newContext(browser, server, rec);
     const psy = await ctx.newPage();
     const { AskerClient } = await import('../../src/client/index.js');
-    const { client: asker } = await AskerClient.create(server.clientOptions);
+    const { client: asker, recoveryCode } = await AskerClient.create(server.clientOptions);
     const threadId = await asker.openConsultation({ topic: 'grief', language: 'ru', urgency: 'routine' });
     await asker.send(threadId, 'SENTINEL-refused-2b');
     // The server changes the topic it shows: the genesis the asker signed says otherwise.
@@ -176,6 +176,16 @@ describe('a thread that fails verification', () => {
     expect(await psy.locator('#thread-refused').textContent()).toContain('metadata_mismatch');
     expect(await psy.locator('#reply').count()).toBe(0);
     expect(await psy.locator('#messages').count()).toBe(0);
+
+    // The asker's app refuses it the same way, and offers no message box.
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/ru/app`);
+    await page.click('#have-code');
+    await page.fill('#restore-code', recoveryCode);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('#my-threads a').first().click();
+    await page.locator('#thread-refused').waitFor();
+    expect(await page.locator('#message').count()).toBe(0);
     await ctx.close();
   });
 });
