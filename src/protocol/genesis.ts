@@ -48,6 +48,9 @@ export function keyCommitment(threadId: string, threadKey: Uint8Array): Uint8Arr
   return sha256(concatBytes(utf8(`${THREAD_LABELS.keyCommitment}\n${threadId}\n`), threadKey));
 }
 
+/** A pool larger than this does not fit one request's sealed keys (protocol/api/threads.ts MAX_RECIPIENTS). */
+export const MAX_GENESIS_RECIPIENTS = 200;
+
 const THREAD_ID_PATTERN = /^t_[A-Za-z0-9_-]{22}$/;
 
 /** The canonical bytes: UTF-8 lines joined by "\n", binary values in base64url, no final newline. */
@@ -57,6 +60,7 @@ export function genesisBytes(g: Genesis): Uint8Array {
   assertBytes(g.openerBoxPublicKey, SIZES.publicKey, 'openerBoxPublicKey');
   assertBytes(g.openerSignPublicKey, SIZES.publicKey, 'openerSignPublicKey');
   assertBytes(g.keyCommitment, SIZES.hash, 'keyCommitment');
+  if (g.recipients.length < 1 || g.recipients.length > MAX_GENESIS_RECIPIENTS) throw new RangeError(`recipients: 1-${MAX_GENESIS_RECIPIENTS}`);
   const ids = g.recipients.map((r) => r.id);
   for (let i = 0; i < ids.length; i++) {
     if (!/^s_[A-Za-z0-9_-]{22}$/.test(ids[i]!)) throw new RangeError('recipients: staff ids only');
@@ -87,7 +91,7 @@ export function parseGenesis(bytes: Uint8Array): Genesis | null {
   if (lines.length < 11 || lines[0] !== THREAD_LABELS.genesis) return null;
   const [, threadId, kind, language, topic, urgency, openerId, box, sign, commitment, count, ...rest] = lines as [string, ...string[]];
   const n = Number(count);
-  if (!/^(0|[1-9][0-9]{0,3})$/.test(count ?? '') || rest.length !== n) return null;
+  if (!/^[1-9][0-9]{0,2}$/.test(count ?? '') || n > MAX_GENESIS_RECIPIENTS || rest.length !== n) return null;
   const recipients: GenesisRecipient[] = [];
   for (const line of rest) {
     const [id, fp, extra] = line.split(' ');

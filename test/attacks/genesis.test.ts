@@ -37,7 +37,7 @@ describe('a compromised server cannot', () => {
     const k = newThreadKey(s.sodium);
     const forged: Genesis = {
       threadId, kind: 'consultation', language: 'ru', topic: 'disclosure', urgency: 'soon', openerId: psy.id,
-      openerBoxPublicKey: server.box.publicKey, openerSignPublicKey: server.sign.publicKey, keyCommitment: keyCommitment(threadId, k), recipients: [],
+      openerBoxPublicKey: server.box.publicKey, openerSignPublicKey: server.sign.publicKey, keyCommitment: keyCommitment(threadId, k), recipients: [{ id: `s_${'S'.repeat(22)}`, fingerprint: new Uint8Array(32) }],
     };
     const bytes = genesisBytes(forged);
     const signature = signGenesis(s.sodium, forged, server.sign.privateKey);

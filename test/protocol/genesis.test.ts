@@ -51,6 +51,12 @@ describe('genesis', () => {
     expect(() => genesisBytes({ ...f.genesis, keyCommitment: new Uint8Array(31) })).toThrow(/32 bytes/);
     expect(() => genesisBytes({ ...f.genesis, threadId: 'a_THREADTHREADTHREADTHRE' })).toThrow(/threadId/);
     expect(() => genesisBytes({ ...f.genesis, recipients: [{ id: f.opener.id, fingerprint: new Uint8Array(32) }] })).toThrow(/staff ids/);
+    expect(() => genesisBytes({ ...f.genesis, recipients: [] })).toThrow(/recipients: 1-200/);
+    const many = Array.from({ length: 201 }, (_, i) => ({ id: `s_${String(i).padStart(22, '0')}`, fingerprint: new Uint8Array(32) }));
+    expect(() => genesisBytes({ ...f.genesis, recipients: many })).toThrow(/recipients: 1-200/);
+    // Nor is a hand-written genesis with a count of 0 or over 200 read.
+    const text = new TextDecoder().decode(f.bytes).split('\n');
+    expect(parseGenesis(utf8([...text.slice(0, 10), '0'].join('\n')))).toBeNull();
   });
 
   it('commits to K for one thread, and fingerprints both keys', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_CIPHERTEXT_BYTES, SEALED_KEY_BYTES, SIZES } from '../constants.js';
+import { MAX_GENESIS_RECIPIENTS } from '../genesis.js';
 import { threadKindSchema, topicSchema, urgencySchema } from '../thread-metadata.js';
 import { bytesIn, bytesOut, idSchema, languageSchema } from './common.js';
 
@@ -12,7 +13,7 @@ export { SEALED_KEY_BYTES } from '../constants.js';
 export const threadStatusSchema = z.enum(['open', 'assigned', 'closed']);
 
 /** At most this many pool members receive a new thread's key (the request stays under the body limit). */
-export const MAX_RECIPIENTS = 200;
+export const MAX_RECIPIENTS = MAX_GENESIS_RECIPIENTS;
 /** A genesis: ~330 bytes of header, ~70 per recipient. */
 export const GENESIS_BYTES = { min: 200, max: 400 + MAX_RECIPIENTS * 70 };
 const sealedKeyIn = bytesIn(SEALED_KEY_BYTES);
