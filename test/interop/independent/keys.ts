@@ -85,10 +85,15 @@ export interface StaffSecrets {
   wrapKey: Uint8Array;
 }
 
+/** Argon2id (version 0x13, 32 bytes, no secret, no associated data) of the NFKC-normalised passphrase. */
+export async function staffMasterKey(passphrase: string, salt: Uint8Array, params: Argon2Params): Promise<Uint8Array> {
+  assertLength(salt, 16, 'kdfSalt');
+  return argon2idAsync(utf8(passphrase.normalize('NFKC')), salt, { ...params, dkLen: 32, version: 0x13 });
+}
+
 /** mk = Argon2id(NFKC(passphrase) as UTF-8, 16-byte salt, params, 32 bytes); auth and wrap keys from mk by HKDF. */
 export async function deriveStaffSecrets(passphrase: string, salt: Uint8Array, params: Argon2Params): Promise<StaffSecrets> {
-  assertLength(salt, 16, 'kdfSalt');
-  const mk = await argon2idAsync(utf8(passphrase.normalize('NFKC')), salt, { ...params, dkLen: 32 });
+  const mk = await staffMasterKey(passphrase, salt, params);
   const secrets = { authKey: deriveKey(mk, KDF_LABELS.staffAuth), wrapKey: deriveKey(mk, KDF_LABELS.staffWrap) };
   mk.fill(0);
   return secrets;

@@ -32,17 +32,20 @@ export function formatRecoveryCode(secret: Uint8Array): string {
   return symbols.map((s) => ALPHABET[s]).join('').match(/.{1,4}/g)!.join('-');
 }
 
-/** Parses a typed code (any case, spaces and dashes ignored, O→0, I/L→1); null if it is not one. */
-export function parseRecoveryCode(input: string): Uint8Array | null {
-  const compact = input.replace(/[\s-]/g, '').toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
-  if (compact.length !== DATA_CHARS + 2) return null;
-  const symbols = [...compact].map((ch) => ALPHABET.indexOf(ch));
-  if (symbols.some((s) => s < 0)) return null;
+export type RecoveryCodeParse = { ok: true; secret: Uint8Array } | { ok: false; reason: 'length' | 'character' | 'checksum' };
+
+/** Parses a typed code (§2.3, in its order); a typo is a reason, not a throw. */
+export function parseRecoveryCode(input: string): RecoveryCodeParse {
+  if (input.length > 112) return { ok: false, reason: 'length' };
+  const compact = input.replace(/[\s-]/g, '');
+  if (compact.length !== DATA_CHARS + 2) return { ok: false, reason: 'length' };
+  const symbols = [...compact.toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1')].map((ch) => ALPHABET.indexOf(ch));
+  if (symbols.some((s) => s < 0)) return { ok: false, reason: 'character' };
   const data = symbols.slice(0, DATA_CHARS);
-  if (luhn32(data) !== symbols[DATA_CHARS] || weighted29(symbols.slice(0, DATA_CHARS + 1)) !== symbols[DATA_CHARS + 1]) return null;
+  if (luhn32(data) !== symbols[DATA_CHARS] || weighted29(symbols.slice(0, DATA_CHARS + 1)) !== symbols[DATA_CHARS + 1]) return { ok: false, reason: 'checksum' };
   const bits = data.map((s) => s.toString(2).padStart(5, '0')).join('');
-  if (!/^0+$/.test(bits.slice(128))) return null;
+  if (bits.slice(128) !== '00') return { ok: false, reason: 'checksum' };
   const secret = new Uint8Array(16);
   for (let i = 0; i < 16; i++) secret[i] = parseInt(bits.slice(8 * i, 8 * i + 8), 2);
-  return secret;
+  return { ok: true, secret };
 }

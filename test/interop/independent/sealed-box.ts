@@ -18,7 +18,7 @@ const words = (bytes: Uint8Array): Uint32Array => {
 };
 
 /** crypto_box_beforenm: HSalsa20(key = X25519(sk, pk), input = 16 zero bytes). */
-function boxSharedKey(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+export function boxSharedKey(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   // noble refuses an all-zero shared point (a small-order public key), as libsodium does.
   const shared = x25519.getSharedSecret(secretKey, publicKey);
   const out = new Uint32Array(8);
