@@ -39,6 +39,7 @@ const byId = (a: Recipient, b: Recipient): number => (a.id < b.id ? -1 : a.id > 
 
 /** The genesis bytes; recipients are sorted here, so a caller cannot get the order wrong. */
 export function genesisBytes(g: Genesis): Uint8Array {
+  if (!THREAD_ID_PATTERN.test(g.threadId) || ![g.openerId, ...g.recipients.map((r) => r.id)].every((id) => ID_PATTERN.test(id))) throw new TypeError('genesis: an id is not of the form x_ + 22 base64url characters');
   assertLength(g.openerBoxPublicKey, 32, 'openerBoxPublicKey');
   assertLength(g.openerSignPublicKey, 32, 'openerSignPublicKey');
   assertLength(g.keyCommitment, 32, 'keyCommitment');
