@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { LANGUAGES } from '../src/protocol/api/common.js';
+import { THREAD_KINDS, TOPICS } from '../src/protocol/thread-metadata.js';
 
 // Every table here is named in SECURITY.md ("what the server keeps"); keep the two in step.
 // Times are unix milliseconds, rounded where the exact moment would only help correlation.
@@ -59,20 +61,27 @@ export const sessions = sqliteTable('sessions', {
   check('sessions_one_subject', sql`(${t.identityId} IS NULL) <> (${t.staffId} IS NULL)`),
 ]);
 
-/** Consultation and case threads: routing metadata from fixed lists, nothing else readable. */
+/**
+ * Consultation and case threads. The genesis is kept as its opener signed it (protocol/genesis.ts);
+ * kind, topic, language and urgency are read from it for routing, from fixed lists, nothing else readable.
+ */
 export const threads = sqliteTable('threads', {
   id: text('id').primaryKey(),
-  kind: text('kind', { enum: ['consultation', 'case'] }).notNull(),
+  kind: text('kind', { enum: THREAD_KINDS }).notNull(),
   /** The opener: an asker for consultations, a staff member for case threads. */
   askerId: text('asker_id').references(() => identities.id, { onDelete: 'cascade' }),
   openerStaffId: text('opener_staff_id').references(() => staff.id, { onDelete: 'cascade' }),
-  topic: text('topic').notNull(),
-  language: text('language').notNull(),
-  populations: text('populations', { mode: 'json' }).$type<string[]>().notNull(),
+  topic: text('topic', { enum: TOPICS }).notNull(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
   urgency: integer('urgency').notNull(),
   status: text('status', { enum: ['open', 'assigned', 'closed'] }).notNull(),
   assignedStaffId: text('assigned_staff_id').references(() => staff.id, { onDelete: 'set null' }),
   lastSeq: integer('last_seq').notNull().default(0),
+  /** The canonical genesis bytes and the opener's signature: served to every participant, who checks them. */
+  genesis: bytes('genesis').notNull(),
+  genesisSignature: bytes('genesis_signature').notNull(),
+  /** Hash of the last transcript item (the genesis hash before the first): the next item must name it. */
+  headHash: bytes('head_hash').notNull(),
   createdAt: integer('created_at').notNull(),
   closedAt: integer('closed_at'),
 }, (t) => [
@@ -90,16 +99,29 @@ export const threadKeys = sqliteTable('thread_keys', {
   sealedKey: bytes('sealed_key').notNull(),
 }, (t) => [primaryKey({ columns: [t.threadId, t.principalId] }), index('thread_keys_principal').on(t.principalId)]);
 
-/** Encrypted, signed messages; the server checks the signature and the gap-free sequence. */
+/**
+ * The transcript (protocol/transcript.ts): messages, claims and hand-overs, each signed by its
+ * author over its position and the hash of the item before it. The server checks every item with
+ * the same applyItem the clients run, and never holds the key that opens a message.
+ */
 export const messages = sqliteTable('messages', {
   threadId: text('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
   seq: integer('seq').notNull(),
+  type: text('type', { enum: ['message', 'claim', 'handover'] }).notNull(),
   senderId: text('sender_id').notNull(),
-  nonce: bytes('nonce').notNull(),
-  ciphertext: bytes('ciphertext').notNull(),
+  prevHash: bytes('prev_hash').notNull(),
+  /** A message's nonce and padded ciphertext; null for claims and hand-overs. */
+  nonce: bytes('nonce'),
+  ciphertext: bytes('ciphertext'),
   signature: bytes('signature').notNull(),
+  /** A hand-over's colleague and the fingerprint of their keys; null otherwise. */
+  toStaffId: text('to_staff_id'),
+  toFingerprint: bytes('to_fingerprint'),
   createdAt: integer('created_at').notNull(),
-}, (t) => [primaryKey({ columns: [t.threadId, t.seq] })]);
+}, (t) => [
+  primaryKey({ columns: [t.threadId, t.seq] }),
+  check('messages_item_fields', sql`(${t.type} = 'message') = (${t.nonce} IS NOT NULL AND ${t.ciphertext} IS NOT NULL) AND (${t.type} = 'handover') = (${t.toStaffId} IS NOT NULL AND ${t.toFingerprint} IS NOT NULL)`),
+]);
 
 // ---- Knowledge base (DESIGN.md §6) -------------------------------------------------------------
 // Public text lives here only after a moderator's decision; before that it is visible to staff

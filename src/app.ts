@@ -22,6 +22,7 @@ import { errorForLog, type Logger } from './logger.js';
 import type { Pepper } from './pepper.js';
 import { powRoutes } from './pow/routes.js';
 import { ProofOfWork } from './pow/service.js';
+import { fromBase64Url } from './protocol/encoding.js';
 import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol/errors.js';
 import type { Sodium } from './protocol/sodium.js';
 import { staffRoutes } from './staff/routes.js';
@@ -159,7 +160,7 @@ export function buildApp(deps: AppDeps) {
   api.route('/', threadRoutes({
     onStreamError: (err) => logger.error({ err: errorForLog(err) }, 'thread stream failed'),
     db, sodium: deps.sodium, clock,
-    directory: staffDirectory(db),
+    directory: staffDirectory(db, { sodium: deps.sodium, orgPublicKey: config.ORG_PUBLIC_KEY ? fromBase64Url(config.ORG_PUBLIC_KEY) : null }),
     identities: (id) => getIdentity(db, id),
     events: deps.events ?? new ThreadEvents(),
     maxOpenThreads: config.MAX_OPEN_THREADS,

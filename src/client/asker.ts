@@ -3,20 +3,26 @@ import { okSchema, powChallengeResponse, type Language } from '../protocol/api/c
 import type { flagRequest} from '../protocol/api/knowledge.js';
 import { helpfulResponse, myQuestionSchema, myQuestionsResponse, type submitQuestionRequest } from '../protocol/api/knowledge.js';
 import { identitySessionResponse } from '../protocol/api/identity.js';
-import { threadSummary, type POPULATIONS, type TOPICS, type URGENCIES } from '../protocol/api/threads.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import { deriveAskerKeys } from '../protocol/kdf.js';
 import { solveProofOfWork } from '../protocol/pow.js';
 import { formatRecoveryCode, parseRecoveryCode, RECOVERY_SECRET_BYTES } from '../protocol/recovery-code.js';
 import { loadSodium } from '../protocol/sodium.js';
+import { intakeCardSchema, type IntakeCard } from '../protocol/message-body.js';
+import type { Genesis } from '../protocol/genesis.js';
+import type { Topic, Urgency } from '../protocol/thread-metadata.js';
 import { ApiError, Http } from './http.js';
-import { Participant, type ClientOptions } from './participant.js';
+import { Participant, ProtocolError, type ClientOptions } from './participant.js';
 
 export interface ConsultationRequest {
-  topic: (typeof TOPICS)[number];
+  topic: Topic;
   language: Language;
-  urgency: (typeof URGENCIES)[number];
-  populations?: (typeof POPULATIONS)[number][];
+  urgency: Urgency;
+  /**
+   * What the asker chooses to share with the psychologist (populations, age group, region, a
+   * note): sent encrypted as the thread's first message, never as metadata the server reads.
+   */
+  intake?: IntakeCard;
 }
 
 /**
@@ -81,28 +87,28 @@ export class AskerClient extends Participant {
     return this.http.token;
   }
 
-  /** Opens a consultation: a fresh thread key sealed to this asker and to the verified intake pool. */
+  /**
+   * Opens a consultation: a genesis signed here names the verified intake pool of the language,
+   * K is sealed with the thread id to this asker and to each of them; then the intake card, if
+   * the asker shared anything, is the first message.
+   */
   async openConsultation(request: ConsultationRequest): Promise<string> {
-    const pool = await this.pool('psychologist', request.language);
-    const { key, sealedKeys } = this.sealNewThreadKey(pool);
-    const thread = await this.http.request(threadSummary, 'POST', '/api/threads', {
-      kind: 'consultation',
-      topic: request.topic,
-      language: request.language,
-      urgency: request.urgency,
-      populations: request.populations ?? [],
-      sealedKeys,
-    });
-    this.threadKeys.set(thread.id, { key, openerId: this.id, openerSignPublicKey: this.sign.publicKey });
-    this.noteSeq(thread.id, thread.lastSeq);
-    return thread.id;
+    const intake = request.intake && intakeCardSchema.parse(request.intake);
+    const threadId = await this.openThread({ kind: 'consultation', language: request.language, topic: request.topic, urgency: request.urgency });
+    if (intake && (intake.populations.length > 0 || intake.ageGroup || intake.region || intake.note)) await this.sendBody(threadId, { type: 'intake', intake });
+    return threadId;
+  }
+
+  /** An asker takes part only in threads it opened: a genesis it did not sign is refused, whoever it names. */
+  protected override async checkOpener(g: Genesis): Promise<void> {
+    if (g.openerId !== this.id) throw new ProtocolError('foreign_genesis', 'This thread was not opened by this asker.');
+    await super.checkOpener(g);
   }
 
   /** Erases one thread with all its messages. */
   async eraseThread(threadId: string): Promise<void> {
     await this.http.request(okSchema, 'DELETE', `/api/threads/${threadId}`);
-    this.threadKeys.get(threadId)?.key.fill(0);
-    this.threadKeys.delete(threadId);
+    this.forgetThread(threadId);
   }
 
   /** Erases the identity and everything it owns; this object is unusable afterwards. */

@@ -1,13 +1,20 @@
+import { z } from 'zod';
 import { okSchema, type Language } from '../protocol/api/common.js';
+import { SIZES } from '../protocol/constants.js';
 import {
-  messageSchema, messagesResponse, threadDetail, threadListResponse, threadSummary,
-  type ThreadSummary, type WireMessage,
+  itemSchema, itemsResponse, threadDetail, threadListResponse, threadSummary,
+  type ThreadSummary, type WireItem,
 } from '../protocol/api/threads.js';
-import { fromBase64Url, toBase64Url, utf8 } from '../protocol/encoding.js';
-import { openMessage, openThreadKey, sealMessage, sealThreadKey, type Envelope } from '../protocol/envelope.js';
+import { bytesEqual, concatBytes, fromBase64Url, toBase64Url } from '../protocol/encoding.js';
+import { itemHash, itemSignedBytes, newThreadKey, openMessage, openThreadKey, sealMessage, sealThreadKey, type ItemHeader } from '../protocol/envelope.js';
+import { genesisBytes, genesisHash, keyCommitment, keyFingerprint, signGenesis, verifyGenesis, type Genesis } from '../protocol/genesis.js';
+import { newId } from '../protocol/ids.js';
 import type { KeyPair } from '../protocol/kdf.js';
+import { decodeBody, encodeBody, type IntakeCard, type MessageBody } from '../protocol/message-body.js';
 import type { Sodium } from '../protocol/sodium.js';
-import { Directory } from './directory.js';
+import { poolRole, type ThreadKind, type Topic, type Urgency } from '../protocol/thread-metadata.js';
+import { applyItem, headerOf, payloadOf, startTranscript, type KnownStaff, type TranscriptFault, type TranscriptItem, type TranscriptState } from '../protocol/transcript.js';
+import { Directory, type VerifiedStaff } from './directory.js';
 import { ApiError, type Http } from './http.js';
 import { readSse } from './sse.js';
 
@@ -18,35 +25,86 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
+/** One verified, decrypted message of a thread. */
 export interface PlainMessage {
   seq: number;
   senderId: string;
-  text: string;
-  createdAt: number;
   mine: boolean;
+  /** 'intake': the asker's intake card (`intake`), shown to the psychologist; 'text': `text`. */
+  type: MessageBody['type'];
+  /** The message text; empty for an intake card. */
+  text: string;
+  intake: IntakeCard | null;
+  /** The author's own time (signed, inside the ciphertext). */
+  at: number;
+  /** The last sequence the author had read when writing. */
+  read: number;
+  /** When the server stored it, to the minute: the server's word only. */
+  createdAt: number;
+  /**
+   * This client's earlier messages the author had not seen when they wrote this one: crossed in
+   * transit, or withheld by the server. Always empty for this client's own messages.
+   */
+  unseenByAuthor: number[];
 }
 
-/** A message failed verification: the server (or someone on the path) altered, reordered or forged it. */
+/** A claim or hand-over in the transcript (signed by the psychologist who made it). */
+export interface PlainEvent {
+  seq: number;
+  type: 'claim' | 'handover';
+  senderId: string;
+  /** A hand-over's new holder. */
+  toStaffId: string | null;
+  createdAt: number;
+}
+
+export type ProtocolErrorCode =
+  | TranscriptFault
+  /** The genesis does not verify, or is not the thread's. */
+  | 'bad_genesis'
+  /** An asker's thread whose genesis it did not sign, or a thread whose opener is not who the genesis claims. */
+  | 'foreign_genesis'
+  /** The server's kind, language, topic or urgency differ from the signed genesis. */
+  | 'metadata_mismatch'
+  /** The sealed key does not open for this thread, or does not match the genesis's commitment. */
+  | 'bad_thread_key'
+  /** A message that does not decrypt, unpad or decode, or claims to have read what came after it. */
+  | 'bad_message'
+  /** An item this client posted or verified earlier was replaced by another. */
+  | 'fork'
+  /** The transcript ends before an item this client posted or verified earlier. */
+  | 'truncated';
+
+/** The server (or someone on the path) served something that does not verify: the thread is refused. */
 export class ProtocolError extends Error {
-  constructor(readonly code: 'bad_thread_key' | 'bad_message' | 'sequence_gap' | 'unknown_sender', message: string) {
+  constructor(readonly code: ProtocolErrorCode, message: string) {
     super(message);
     this.name = 'ProtocolError';
   }
 }
 
-interface ThreadState {
+/** A thread as this client verified it: the genesis, K, and the transcript checked item by item. */
+interface ThreadView {
   key: Uint8Array;
-  openerId: string;
-  openerSignPublicKey: Uint8Array;
+  genesis: Genesis;
+  genesisHash: Uint8Array;
+  summary: ThreadSummary;
+  state: TranscriptState;
+  /** hashes[seq - 1]: the hash of each verified item. */
+  hashes: Uint8Array[];
+  messages: PlainMessage[];
+  events: PlainEvent[];
+  /** The highest sequence handed to the caller (read or subscribe): a message's "read" value. */
+  delivered: number;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+export interface OpenThreadInput {
+  kind: ThreadKind;
+  language: Language;
+  topic: Topic;
+  urgency: Urgency;
+}
 
-/**
- * What askers and staff share: holding a box and a sign key pair, opening thread keys sealed to
- * them, and sending and reading end-to-end encrypted, signed messages. Every message read is
- * checked again here (signature, associated data, gap-free sequence): the server is not trusted.
- */
 /**
  * How many times a send tries after another participant took the number it used, waiting a
  * random, growing pause first (up to 0.5 s): a sender with several messages queued keeps
@@ -54,11 +112,41 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 const SEND_ATTEMPTS = 12;
 const conflictPause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 10 * 2 ** attempt)));
+const anyAnswer = z.unknown();
 
+function decodeWire(w: WireItem): TranscriptItem | null {
+  const prevHash = fromBase64Url(w.prevHash);
+  const signature = fromBase64Url(w.signature);
+  if (!prevHash || !signature) return null;
+  const item: TranscriptItem = { seq: w.seq, type: w.type, senderId: w.senderId, prevHash, signature };
+  if (w.nonce !== undefined || w.ciphertext !== undefined) {
+    const nonce = fromBase64Url(w.nonce ?? '');
+    const ciphertext = fromBase64Url(w.ciphertext ?? '');
+    if (!nonce || !ciphertext || w.nonce === undefined || w.ciphertext === undefined) return null;
+    item.nonce = nonce;
+    item.ciphertext = ciphertext;
+  }
+  if (w.toStaffId !== undefined || w.toFingerprint !== undefined) {
+    const fingerprint = fromBase64Url(w.toFingerprint ?? '');
+    if (!fingerprint || w.toStaffId === undefined) return null;
+    item.to = { staffId: w.toStaffId, fingerprint };
+  }
+  return item;
+}
+
+const toKnown = (s: VerifiedStaff): KnownStaff => ({ id: s.staffId, roles: s.roles, languages: s.languages, boxPublicKey: s.boxPublicKey, signPublicKey: s.signPublicKey });
+
+/**
+ * What askers and staff share: holding a box and a sign key pair, opening threads and checking
+ * everything the server serves about them (DESIGN.md §5, the verification order of PROTOCOL.md
+ * §7): the genesis and who signed it, the metadata against it, the sealed key against its thread
+ * and commitment, then every item through the one transcript check with the VERIFIED directory as
+ * the only source of staff keys. A thread that fails any step is refused whole (ProtocolError).
+ */
 export abstract class Participant {
-  protected readonly threadKeys = new Map<string, ThreadState>();
-  /** The last sequence number this client knows per thread: a send needs no request to learn it. */
-  protected readonly knownSeq = new Map<string, number>();
+  private readonly views = new Map<string, ThreadView>();
+  /** The hash of every item this client posted, per thread: another item at that place is a fork. */
+  private readonly posted = new Map<string, Map<number, Uint8Array>>();
   /** Sends in flight per thread: one client's sends to a thread go one at a time, in call order. */
   private readonly sending = new Map<string, Promise<unknown>>();
   private directoryCache: Directory | null = null;
@@ -78,24 +166,116 @@ export abstract class Participant {
     return this.directoryCache;
   }
 
+  /** The server's list; its metadata is checked against the genesis once a thread is opened (thread(), read()). */
   async listThreads(): Promise<ThreadSummary[]> {
     return (await this.http.request(threadListResponse, 'GET', '/api/threads')).threads;
   }
 
+  /** A thread's summary, verified: its genesis, key and metadata (the transcript is read by read()). */
   async thread(threadId: string): Promise<ThreadSummary> {
-    const { sealedKey: _k, opener: _o, ...summary } = await this.http.request(threadDetail, 'GET', `/api/threads/${threadId}`);
-    this.noteSeq(threadId, summary.lastSeq);
-    return summary;
+    return (await this.loadView(threadId)).summary;
+  }
+
+  /** A message this client verified (or sent) in this thread, without asking the server. */
+  message(threadId: string, seq: number): PlainMessage | null {
+    return this.views.get(threadId)?.messages.find((m) => m.seq === seq) ?? null;
+  }
+
+  /** The thread's claims and hand-overs as of the last read, and who holds it. */
+  async transcriptEvents(threadId: string): Promise<{ events: PlainEvent[]; holderId: string | null }> {
+    const view = await this.view(threadId);
+    return { events: [...view.events], holderId: view.state.holder?.id ?? null };
   }
 
   /**
-   * Encrypts, signs and posts one message: one request, numbered after the last sequence this
-   * client knows. Only when another participant took that number (sequence_conflict) does it
-   * read the thread again and sign anew (the number is in the signed associated data).
+   * Reads the whole thread from its first item, verifying every one (paging), and returns its
+   * messages. Everything this client saw or posted before must still be there, unchanged.
+   */
+  async read(threadId: string): Promise<PlainMessage[]> {
+    const view = await this.view(threadId);
+    const fresh: ThreadView = { ...view, state: startTranscript(view.genesis, view.genesisHash), hashes: [], messages: [], events: [] };
+    await this.catchUp(threadId, fresh, view.hashes);
+    const known = Math.max(view.hashes.length, ...(this.posted.get(threadId)?.keys() ?? []));
+    if (fresh.state.seq < known) throw new ProtocolError('truncated', `The thread ends at ${fresh.state.seq}; this client saw or posted item ${known}.`);
+    fresh.delivered = fresh.state.seq;
+    this.views.set(threadId, fresh);
+    return [...fresh.messages];
+  }
+
+  /**
+   * Follows a thread live over Server-Sent Events, delivering verified messages after `after` in
+   * order (this client's own included). Resolves when the stream ends or `signal` aborts.
+   */
+  async subscribe(threadId: string, options: { after: number; onMessage: (m: PlainMessage) => void; onEvent?: (e: PlainEvent) => void; signal?: AbortSignal }): Promise<void> {
+    let view = await this.view(threadId);
+    let next = options.after + 1;
+    const deliverUpTo = (seq: number) => {
+      for (; next <= seq; next++) {
+        const m = view.messages.find((x) => x.seq === next);
+        const e = m ? undefined : view.events.find((x) => x.seq === next);
+        if (m) options.onMessage(m);
+        else if (e) options.onEvent?.(e);
+      }
+      view.delivered = Math.max(view.delivered, seq);
+    };
+    const res = await this.http.raw('GET', `/api/threads/${threadId}/events`, {
+      headers: { accept: 'text/event-stream', 'last-event-id': String(Math.min(options.after, view.state.seq)) },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!res.ok || !res.body) throw new ApiError('bad_response', res.status, 'Could not follow this thread.');
+    try {
+      for await (const event of readSse(res.body)) {
+        if (event.event !== 'item') continue;
+        let data: unknown;
+        try { data = JSON.parse(event.data); } catch { data = null; }
+        const wire = itemSchema.safeParse(data);
+        if (!wire.success) throw new ProtocolError('malformed_item', 'A live item is malformed.');
+        view = this.views.get(threadId) ?? view;
+        if (wire.data.seq > view.state.seq + 1) await this.catchUp(threadId, view, view.hashes); // missed items: read them (verified) first
+        if (wire.data.seq === view.state.seq + 1) await this.applyBatch(threadId, view, [wire.data], view.hashes);
+        else await this.checkKnown(view, wire.data);
+        if (wire.data.seq >= next) deliverUpTo(wire.data.seq);
+      }
+    } catch (err) {
+      if (options.signal?.aborted) return;
+      throw err;
+    }
+  }
+
+  /**
+   * Encrypts, signs and posts one message: one request, placed after the last item this client
+   * verified. Only when another participant took that place (sequence_conflict) does it read the
+   * new items (verified) and sign anew. The body's "read" is fixed when send is called: what this
+   * client had delivered to its reader then, so crossed messages show on the other side.
    */
   async send(threadId: string, text: string): Promise<number> {
+    return this.sendBody(threadId, { type: 'text', text });
+  }
+
+  protected async sendBody(threadId: string, content: { type: 'text'; text: string } | { type: 'intake'; intake: IntakeCard }): Promise<number> {
+    const at = Date.now();
+    const readAtCompose = this.views.get(threadId)?.delivered;
+    return this.serialised(threadId, async () => {
+      const view = await this.view(threadId);
+      const body = encodeBody({ ...content, at, read: readAtCompose ?? view.delivered } as MessageBody);
+      try {
+        return await this.postItem(threadId, 'messages', (header) => {
+          const sealed = sealMessage(this.sodium, { threadKey: view.key, header, plaintext: body, signPrivateKey: this.sign.privateKey });
+          return {
+            signature: sealed.signature, payload: concatBytes(sealed.nonce, sealed.ciphertext),
+            request: { nonce: toBase64Url(sealed.nonce), ciphertext: toBase64Url(sealed.ciphertext) },
+          };
+        }, 'message');
+      } finally {
+        body.fill(0);
+      }
+    });
+  }
+
+  /** Runs `task` after this client's earlier writes to the thread, in call order. */
+  protected async serialised<T>(threadId: string, task: () => Promise<T>): Promise<T> {
     const previous = this.sending.get(threadId) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => this.sendNow(threadId, text));
+    const mine = previous.catch(() => undefined).then(task);
     this.sending.set(threadId, mine);
     try {
       return await mine;
@@ -104,72 +284,50 @@ export abstract class Participant {
     }
   }
 
-  private async sendNow(threadId: string, text: string): Promise<number> {
-    const state = await this.threadState(threadId);
+  /**
+   * Signs and posts the next transcript item; on sequence_conflict reads the new items (verified)
+   * and signs again at the new place. Applies the item to this client's view and remembers its
+   * hash (fork detection). Returns its sequence.
+   */
+  protected async postItem(
+    threadId: string,
+    route: 'messages' | 'claim' | 'handover',
+    build: (header: ItemHeader) => { signature: Uint8Array; payload: Uint8Array; request: Record<string, unknown> },
+    type: ItemHeader['type'],
+    to?: ItemHeader['to'],
+  ): Promise<number> {
     for (let attempt = 1; ; attempt++) {
-      const lastSeq = this.knownSeq.get(threadId) ?? (await this.thread(threadId)).lastSeq;
-      const header = { threadId, seq: lastSeq + 1, senderId: this.id };
-      const env = sealMessage(this.sodium, { threadKey: state.key, header, plaintext: utf8(text), signPrivateKey: this.sign.privateKey });
+      const view = await this.view(threadId);
+      const header: ItemHeader = { threadId, seq: view.state.seq + 1, type, senderId: this.id, prevHash: view.state.head, ...(to ? { to } : {}) };
+      const { signature, payload, request } = build(header);
       try {
-        await this.http.request(messageSchema, 'POST', `/api/threads/${threadId}/messages`, {
-          seq: header.seq, nonce: toBase64Url(env.nonce), ciphertext: toBase64Url(env.ciphertext), signature: toBase64Url(env.signature),
+        await this.http.request(anyAnswer, 'POST', `/api/threads/${threadId}/${route}`, {
+          seq: header.seq, prevHash: toBase64Url(header.prevHash), signature: toBase64Url(signature), ...request,
         });
-        this.noteSeq(threadId, header.seq);
-        return header.seq;
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 'sequence_conflict') || attempt >= SEND_ATTEMPTS) throw err;
-        this.knownSeq.delete(threadId);
+        await this.catchUp(threadId, view, view.hashes);
         await conflictPause(attempt);
+        continue;
       }
-    }
-  }
-
-  /** Remembers a sequence number seen in the thread (never moving backwards). */
-  protected noteSeq(threadId: string, seq: number): void {
-    if (seq > (this.knownSeq.get(threadId) ?? -1)) this.knownSeq.set(threadId, seq);
-  }
-
-  /** Reads the whole thread (paging), verifying every message and that the sequence has no gap. */
-  async read(threadId: string): Promise<PlainMessage[]> {
-    const out: PlainMessage[] = [];
-    for (let after = 0; ;) {
-      const page = await this.http.request(messagesResponse, 'GET', `/api/threads/${threadId}/messages?after=${after}&limit=200`);
-      for (const m of page.messages) {
-        if (m.seq !== after + 1) throw new ProtocolError('sequence_gap', `expected message ${after + 1}, got ${m.seq}`);
-        out.push(await this.openWire(threadId, m));
-        after = m.seq;
-        this.noteSeq(threadId, m.seq);
+      const hash = itemHash(itemSignedBytes(header, payload), signature);
+      let mine = this.posted.get(threadId);
+      if (!mine) this.posted.set(threadId, (mine = new Map()));
+      mine.set(header.seq, hash);
+      // Apply our own item, unless a live stream already did (then it must be this very item).
+      const now = this.views.get(threadId);
+      if (now && now.state.seq === header.seq - 1) {
+        const wire: WireItem = {
+          seq: header.seq, type, senderId: this.id, prevHash: toBase64Url(header.prevHash), signature: toBase64Url(signature), createdAt: Date.now(),
+          ...(type === 'message' ? { nonce: toBase64Url(payload.subarray(0, SIZES.nonce)), ciphertext: toBase64Url(payload.subarray(SIZES.nonce)) } : {}),
+          ...(to ? { toStaffId: to.staffId, toFingerprint: toBase64Url(to.fingerprint) } : {}),
+        };
+        await this.applyBatch(threadId, now, [wire], now.hashes);
+      } else if (now && now.hashes[header.seq - 1] && !bytesEqual(now.hashes[header.seq - 1]!, hash)) {
+        throw new ProtocolError('fork', `Item ${header.seq} this client posted was replaced.`);
       }
-      if (!page.hasMore) return out;
-    }
-  }
-
-  /**
-   * Follows a thread live over Server-Sent Events, delivering verified messages after `after` in
-   * order. Resolves when the stream ends or `signal` aborts.
-   */
-  async subscribe(threadId: string, options: { after: number; onMessage: (m: PlainMessage) => void; signal?: AbortSignal }): Promise<void> {
-    let expected = options.after + 1;
-    const res = await this.http.raw('GET', `/api/threads/${threadId}/events`, {
-      headers: { accept: 'text/event-stream', 'last-event-id': String(options.after) },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (!res.ok || !res.body) throw new ApiError('bad_response', res.status, 'Could not follow this thread.');
-    try {
-      for await (const event of readSse(res.body)) {
-        if (event.event !== 'message') continue;
-        const wire = messageSchema.safeParse(JSON.parse(event.data));
-        if (!wire.success) throw new ProtocolError('bad_message', 'malformed event');
-        if (wire.data.seq < expected) continue; // already delivered (replay after reconnect)
-        if (wire.data.seq > expected) throw new ProtocolError('sequence_gap', `expected message ${expected}, got ${wire.data.seq}`);
-        const message = await this.openWire(threadId, wire.data);
-        this.noteSeq(threadId, message.seq);
-        options.onMessage(message);
-        expected++;
-      }
-    } catch (err) {
-      if (options.signal?.aborted) return;
-      throw err;
+      if (now) now.delivered = Math.max(now.delivered, header.seq);
+      return header.seq;
     }
   }
 
@@ -185,71 +343,161 @@ export abstract class Participant {
 
   /** Wipes key material held by this object (keys in JS memory cannot be wiped with certainty). */
   forgetKeys(): void {
-    for (const state of this.threadKeys.values()) state.key.fill(0);
-    this.threadKeys.clear();
-    this.knownSeq.clear();
+    for (const view of this.views.values()) view.key.fill(0);
+    this.views.clear();
     this.box.privateKey.fill(0);
     this.sign.privateKey.fill(0);
   }
 
-  /** Makes a thread key and seals it to this participant and to each member of the pool. */
-  protected sealNewThreadKey(recipients: { staffId: string; boxPublicKey: Uint8Array }[]): { key: Uint8Array; sealedKeys: { recipientId: string; sealedKey: string }[] } {
-    const key = this.sodium.crypto_aead_xchacha20poly1305_ietf_keygen();
-    const sealedKeys = [
-      { recipientId: this.id, sealedKey: toBase64Url(sealThreadKey(this.sodium, key, this.box.publicKey)) },
-      ...recipients.map((r) => ({ recipientId: r.staffId, sealedKey: toBase64Url(sealThreadKey(this.sodium, key, r.boxPublicKey)) })),
-    ];
-    return { key, sealedKeys };
+  /** K of a verified thread. */
+  protected async threadKey(threadId: string): Promise<Uint8Array> {
+    return (await this.view(threadId)).key;
   }
 
-  protected async pool(role: 'psychologist' | 'supervisor', language: Language): Promise<{ staffId: string; boxPublicKey: Uint8Array }[]> {
-    const pool = (await this.directory(true)).pool(role, language).filter((s) => s.staffId !== this.id);
+  protected forgetThread(threadId: string): void {
+    this.views.get(threadId)?.key.fill(0);
+    this.views.delete(threadId);
+  }
+
+  /**
+   * Opens a thread: draws its id and K, names the verified intake pool (by key fingerprint) in
+   * a genesis signed here, and seals K with the thread id to this client and each recipient.
+   */
+  protected async openThread(input: OpenThreadInput): Promise<string> {
+    const role = poolRole(input.kind);
+    const pool = (await this.directory(true)).pool(role, input.language).filter((s) => s.staffId !== this.id)
+      .sort((a, b) => (a.staffId < b.staffId ? -1 : 1));
     if (pool.length === 0) throw new ApiError('no_pool', 0, `No verified ${role} works in this language yet.`);
-    return pool;
+    const threadId = newId('thread');
+    const key = newThreadKey(this.sodium);
+    const genesis: Genesis = {
+      threadId, ...input, openerId: this.id, openerBoxPublicKey: this.box.publicKey, openerSignPublicKey: this.sign.publicKey,
+      keyCommitment: keyCommitment(threadId, key),
+      recipients: pool.map((s) => ({ id: s.staffId, fingerprint: keyFingerprint(s.boxPublicKey, s.signPublicKey) })),
+    };
+    const bytes = genesisBytes(genesis);
+    const signature = signGenesis(this.sodium, genesis, this.sign.privateKey);
+    const sealedKeys = [{ staffId: this.id, boxPublicKey: this.box.publicKey }, ...pool]
+      .map((r) => ({ recipientId: r.staffId, sealedKey: toBase64Url(sealThreadKey(this.sodium, key, threadId, r.boxPublicKey)) }));
+    const summary = await this.http.request(threadSummary, 'POST', '/api/threads', {
+      genesis: toBase64Url(bytes), genesisSignature: toBase64Url(signature), sealedKeys,
+    });
+    this.checkMetadata(threadId, genesis, summary);
+    const hash = genesisHash(bytes, signature);
+    this.views.set(threadId, { key, genesis, genesisHash: hash, summary, state: startTranscript(genesis, hash), hashes: [], messages: [], events: [], delivered: 0 });
+    return threadId;
   }
 
-  protected async threadState(threadId: string): Promise<ThreadState> {
-    const cached = this.threadKeys.get(threadId);
-    if (cached) return cached;
-    const detail = await this.http.request(threadDetail, 'GET', `/api/threads/${threadId}`);
-    const sealed = fromBase64Url(detail.sealedKey);
-    const key = sealed && openThreadKey(this.sodium, sealed, this.box);
-    const openerSignPublicKey = fromBase64Url(detail.opener.signPublicKey);
-    if (!key || !openerSignPublicKey) throw new ProtocolError('bad_thread_key', 'The thread key was not sealed to this key pair.');
-    const state = { key, openerId: detail.opener.id, openerSignPublicKey };
-    this.threadKeys.set(threadId, state);
-    this.noteSeq(threadId, detail.lastSeq);
-    return state;
-  }
-
-  /** The signing key of a sender: the opener's from the thread, staff keys only from the verified directory. */
-  private async senderKey(state: ThreadState, senderId: string): Promise<Uint8Array> {
-    if (senderId === this.id) return this.sign.publicKey;
-    if (senderId === state.openerId) return state.openerSignPublicKey;
-    const staff = (await this.directory()).get(senderId) ?? (await this.directory(true)).get(senderId);
-    if (!staff) throw new ProtocolError('unknown_sender', 'A message comes from someone outside the verified directory.');
-    return staff.signPublicKey;
-  }
-
-  private async openWire(threadId: string, m: WireMessage): Promise<PlainMessage> {
-    const state = await this.threadState(threadId);
-    const envelope: Envelope | null = decodeEnvelope(m);
-    const senderSignPublicKey = await this.senderKey(state, m.senderId);
-    const plain = envelope && openMessage(this.sodium, { threadKey: state.key, header: { threadId, seq: m.seq, senderId: m.senderId }, envelope, senderSignPublicKey });
-    if (!plain) throw new ProtocolError('bad_message', `Message ${m.seq} failed verification.`);
-    let text: string;
-    try {
-      text = decoder.decode(plain);
-    } catch {
-      throw new ProtocolError('bad_message', `Message ${m.seq} is not text.`);
+  /**
+   * Who may have opened this thread, as this client can tell: its own threads must carry its own
+   * keys. Subclasses add their rule (an asker: only its own threads; staff: a case's opener is a
+   * verified colleague).
+   */
+  protected async checkOpener(g: Genesis): Promise<void> {
+    if (g.openerId === this.id && !(bytesEqual(g.openerSignPublicKey, this.sign.publicKey) && bytesEqual(g.openerBoxPublicKey, this.box.publicKey))) {
+      throw new ProtocolError('foreign_genesis', 'This thread names this client as its opener with keys it does not hold.');
     }
-    return { seq: m.seq, senderId: m.senderId, text, createdAt: m.createdAt, mine: m.senderId === this.id };
   }
-}
 
-function decodeEnvelope(m: WireMessage): Envelope | null {
-  const nonce = fromBase64Url(m.nonce);
-  const ciphertext = fromBase64Url(m.ciphertext);
-  const signature = fromBase64Url(m.signature);
-  return nonce && ciphertext && signature ? { nonce, ciphertext, signature } : null;
+  private checkMetadata(threadId: string, g: Genesis, s: ThreadSummary): void {
+    if (s.id !== threadId || s.kind !== g.kind || s.language !== g.language || s.topic !== g.topic || s.urgency !== g.urgency) {
+      throw new ProtocolError('metadata_mismatch', 'The thread\'s kind, language, topic or urgency differ from what its opener signed.');
+    }
+  }
+
+  private async view(threadId: string): Promise<ThreadView> {
+    return this.views.get(threadId) ?? this.loadView(threadId);
+  }
+
+  /** GET the thread and check genesis, opener, metadata and key, in that order. */
+  private async loadView(threadId: string): Promise<ThreadView> {
+    const detail = await this.http.request(threadDetail, 'GET', `/api/threads/${encodeURIComponent(threadId)}`);
+    const bytes = fromBase64Url(detail.genesis);
+    const signature = fromBase64Url(detail.genesisSignature);
+    const genesis = bytes && signature ? verifyGenesis(this.sodium, threadId, bytes, signature) : null;
+    if (!bytes || !signature || !genesis) throw new ProtocolError('bad_genesis', 'The thread\'s genesis does not verify.');
+    await this.checkOpener(genesis);
+    const { genesis: _g, genesisSignature: _s, sealedKey, ...summary } = detail;
+    this.checkMetadata(threadId, genesis, summary);
+    const sealed = fromBase64Url(sealedKey);
+    const key = sealed && openThreadKey(this.sodium, sealed, threadId, this.box);
+    if (!key || !bytesEqual(keyCommitment(threadId, key), genesis.keyCommitment)) {
+      throw new ProtocolError('bad_thread_key', 'The thread key is not the one its opener committed to for this thread.');
+    }
+    const hash = genesisHash(bytes, signature);
+    const cached = this.views.get(threadId);
+    if (cached) {
+      if (!bytesEqual(cached.genesisHash, hash)) throw new ProtocolError('fork', 'The server now serves another genesis for this thread.');
+      cached.summary = summary;
+      key.fill(0);
+      return cached;
+    }
+    const view: ThreadView = { key, genesis, genesisHash: hash, summary, state: startTranscript(genesis, hash), hashes: [], messages: [], events: [], delivered: 0 };
+    this.views.set(threadId, view);
+    return view;
+  }
+
+  /** Reads the items after `view`'s last one (paging) and applies each. */
+  private async catchUp(threadId: string, view: ThreadView, seen: Uint8Array[]): Promise<void> {
+    for (;;) {
+      const page = await this.http.request(itemsResponse, 'GET', `/api/threads/${threadId}/items?after=${view.state.seq}&limit=200`);
+      await this.applyBatch(threadId, view, page.items, seen);
+      if (!page.hasMore) return;
+      if (page.items.length === 0) throw new ProtocolError('sequence_gap', 'The server says more items follow but sends none.');
+    }
+  }
+
+  /** An item at a place this client already verified must be the very same item. */
+  private async checkKnown(view: ThreadView, w: WireItem): Promise<void> {
+    const item = decodeWire(w);
+    const known = view.hashes[w.seq - 1];
+    if (!item || !known) throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);
+    let signed: Uint8Array;
+    try {
+      signed = itemSignedBytes(headerOf(view.genesis.threadId, item), payloadOf(item));
+    } catch {
+      throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);
+    }
+    if (!bytesEqual(itemHash(signed, item.signature), known)) throw new ProtocolError('fork', `Item ${w.seq} differs from the one this client verified.`);
+  }
+
+  /** Applies items in order through the transcript check, decrypting messages; mutates `view`. */
+  private async applyBatch(threadId: string, view: ThreadView, items: WireItem[], seen: Uint8Array[]): Promise<void> {
+    if (items.length === 0) return;
+    let directory = await this.directory();
+    const named = items.flatMap((w) => (w.type === 'claim' ? [w.senderId] : w.toStaffId ? [w.toStaffId] : []));
+    if (named.some((id) => !directory.get(id))) directory = await this.directory(true);
+    const lookup = (id: string): KnownStaff | null => {
+      const s = directory.get(id);
+      return s ? toKnown(s) : null;
+    };
+    const posted = this.posted.get(threadId);
+    for (const w of items) {
+      const item = decodeWire(w);
+      if (!item) throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);
+      const applied = applyItem(this.sodium, view.state, item, lookup);
+      if (!applied.ok) throw new ProtocolError(applied.fault, `Item ${w.seq} does not verify: ${applied.fault}.`);
+      const before = seen[w.seq - 1] ?? posted?.get(w.seq);
+      if (before && !bytesEqual(before, applied.hash)) throw new ProtocolError('fork', `Item ${w.seq} differs from the one this client saw or posted: the server shows different histories.`);
+      if (item.type === 'message') view.messages.push(this.openPlain(view, applied.header, item, w.createdAt));
+      else view.events.push({ seq: w.seq, type: item.type, senderId: item.senderId, toStaffId: item.to?.staffId ?? null, createdAt: w.createdAt });
+      view.state = applied.state;
+      view.hashes[w.seq - 1] = applied.hash;
+    }
+  }
+
+  private openPlain(view: ThreadView, header: ItemHeader, item: TranscriptItem, createdAt: number): PlainMessage {
+    const plain = openMessage(this.sodium, { threadKey: view.key, header, nonce: item.nonce!, ciphertext: item.ciphertext! });
+    const body = plain && decodeBody(plain);
+    plain?.fill(0);
+    if (!body) throw new ProtocolError('bad_message', `Message ${item.seq} does not decrypt to a message.`);
+    if (body.read >= item.seq) throw new ProtocolError('bad_message', `Message ${item.seq} claims to have read what came after it.`);
+    if (body.type === 'intake' && item.senderId !== view.genesis.openerId) throw new ProtocolError('bad_message', `Message ${item.seq}: only the opener sends an intake card.`);
+    const mine = item.senderId === this.id;
+    const unseenByAuthor = mine ? [] : view.messages.filter((m) => m.mine && m.seq > body.read).map((m) => m.seq);
+    return {
+      seq: item.seq, senderId: item.senderId, mine, type: body.type, text: body.type === 'text' ? body.text : '',
+      intake: body.type === 'intake' ? body.intake : null, at: body.at, read: body.read, createdAt, unseenByAuthor,
+    };
+  }
 }

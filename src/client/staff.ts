@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { type Language } from '../protocol/api/common.js';
 import { preloginResponse, staffSessionResponse, type StaffRole } from '../protocol/api/staff.js';
-import { threadListResponse, threadSummary, type ThreadSummary, type TOPICS, type URGENCIES } from '../protocol/api/threads.js';
+import { threadListResponse, type ThreadSummary } from '../protocol/api/threads.js';
 import { bytesEqual, fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
-import { sealThreadKey } from '../protocol/envelope.js';
+import { sealThreadKey, signItem } from '../protocol/envelope.js';
+import { keyFingerprint, type Genesis } from '../protocol/genesis.js';
+import type { Topic, Urgency } from '../protocol/thread-metadata.js';
 import { deriveStaffSecrets, STAFF_KDF, type KdfParams } from '../protocol/kdf.js';
 import { unwrapKeyBundle, wrapKeyBundle } from '../protocol/key-bundle.js';
 import { loadSodium } from '../protocol/sodium.js';
@@ -21,8 +23,8 @@ export interface StaffClientOptions extends ClientOptions {
 
 export interface QueueFilter {
   language?: Language;
-  topic?: (typeof TOPICS)[number];
-  urgency?: (typeof URGENCIES)[number];
+  topic?: Topic;
+  urgency?: Urgency;
   kind?: 'consultation' | 'case';
 }
 
@@ -100,31 +102,54 @@ export class StaffClient extends Participant {
     return (await this.http.request(threadListResponse, 'GET', `/api/queue?${query.toString()}`)).threads;
   }
 
+  /**
+   * Claims a thread from the pool with a signed claim item: the transcript then names this member
+   * as the holder, the only staff member whose messages the asker's client accepts.
+   */
   async claim(threadId: string): Promise<ThreadSummary> {
-    return this.http.request(threadSummary, 'POST', `/api/threads/${threadId}/claim`);
+    await this.serialised(threadId, () => this.postItem(threadId, 'claim', (header) => ({
+      signature: signItem(this.sodium, header, new Uint8Array(0), this.sign.privateKey), payload: new Uint8Array(0), request: {},
+    }), 'claim'));
+    return this.thread(threadId);
   }
 
-  /** Hands the thread to a colleague: seals the thread key to their verified directory key. */
-  async handover(threadId: string, toStaffId: string): Promise<ThreadSummary> {
+  /**
+   * Hands the thread to a colleague with a signed hand-over item naming them by the fingerprint
+   * of their verified directory keys, and K sealed with the thread id to their verified box key.
+   * The colleague must have the pool's role and the thread's language (the transcript check).
+   */
+  async handover(threadId: string, toStaffId: string): Promise<void> {
     const colleague = (await this.directory(true)).get(toStaffId);
-    if (!colleague) throw new ProtocolError('unknown_sender', 'This colleague is not in the verified directory.');
-    const { key } = await this.threadState(threadId);
-    const summary = await this.http.request(threadSummary, 'POST', `/api/threads/${threadId}/handover`, {
-      toStaffId,
-      sealedKey: toBase64Url(sealThreadKey(this.sodium, key, colleague.boxPublicKey)),
-    });
-    this.threadKeys.delete(threadId);
-    return summary;
+    if (!colleague) throw new ProtocolError('bad_handover', 'This colleague is not in the verified directory.');
+    const key = await this.threadKey(threadId);
+    const to = { staffId: toStaffId, fingerprint: keyFingerprint(colleague.boxPublicKey, colleague.signPublicKey) };
+    await this.serialised(threadId, () => this.postItem(threadId, 'handover', (header) => ({
+      signature: signItem(this.sodium, header, new Uint8Array(0), this.sign.privateKey), payload: new Uint8Array(0),
+      request: { toStaffId, toFingerprint: toBase64Url(to.fingerprint), sealedKey: toBase64Url(sealThreadKey(this.sodium, key, threadId, colleague.boxPublicKey)) },
+    }), 'handover', to));
+    this.forgetThread(threadId); // the server drops our sealed key; K goes from here too
   }
 
   /** A case consultation with supervisors, same protocol; the author de-identifies the case. */
-  async openCase(request: { topic: (typeof TOPICS)[number]; language: Language; urgency: (typeof URGENCIES)[number] }): Promise<string> {
-    const pool = await this.pool('supervisor', request.language);
-    const { key, sealedKeys } = this.sealNewThreadKey(pool);
-    const thread = await this.http.request(threadSummary, 'POST', '/api/threads', { kind: 'case', ...request, populations: [], sealedKeys });
-    this.threadKeys.set(thread.id, { key, openerId: this.id, openerSignPublicKey: this.sign.publicKey });
-    this.noteSeq(thread.id, thread.lastSeq);
-    return thread.id;
+  async openCase(request: { topic: Topic; language: Language; urgency: Urgency }): Promise<string> {
+    return this.openThread({ kind: 'case', ...request });
+  }
+
+  /**
+   * A consultation is opened by an asker; a case by a colleague whose verified directory entry
+   * holds the keys the genesis names (a server cannot pass its own key off as a colleague's).
+   */
+  protected override async checkOpener(g: Genesis): Promise<void> {
+    await super.checkOpener(g);
+    if (g.openerId === this.id) return;
+    if (g.kind === 'consultation') {
+      if (!g.openerId.startsWith('a_')) throw new ProtocolError('foreign_genesis', 'A consultation is opened by an asker.');
+      return;
+    }
+    const entry = (await this.directory()).get(g.openerId) ?? (await this.directory(true)).get(g.openerId);
+    if (!entry || !bytesEqual(entry.signPublicKey, g.openerSignPublicKey) || !bytesEqual(entry.boxPublicKey, g.openerBoxPublicKey)) {
+      throw new ProtocolError('foreign_genesis', 'This case was not opened by a verified colleague with the keys it names.');
+    }
   }
 
   /**

@@ -1,84 +1,126 @@
-import { concatBytes, utf8 } from './encoding.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { MAX_CIPHERTEXT_BYTES, SEALED_KEY_BYTES, SIZES, THREAD_LABELS } from './constants.js';
+import { bytesEqual, concatBytes, toBase64Url, utf8 } from './encoding.js';
+import { pad, unpad } from './padding.js';
 import type { Sodium } from './sodium.js';
 
-// The consultation message envelope (DESIGN.md §5). The associated data binds the protocol
-// version, thread, sequence number and sender, so a ciphertext cannot be moved to another
-// thread, replayed at another position, or claimed by another participant. The sender signs
-// the associated data, the nonce and the ciphertext: the server verifies the signature before
-// storing, and every client verifies it again, because the server is not trusted.
+// Transcript items and the message envelope (DESIGN.md §5, PROTOCOL.md §7). A thread's
+// transcript is a hash chain: genesis, then items numbered 1, 2, … — messages, claims and
+// hand-overs — each signed by its author over a header that names the version, thread, sequence,
+// type, author and the hash of the previous item. A deleted, reordered or inserted item breaks
+// the chain; a ciphertext moved to another thread or position fails its associated data.
 
-export const PROTOCOL_VERSION = 1;
-export const THREAD_KEY_BYTES = 32;
-export const NONCE_BYTES = 24;
-export const MAX_PLAINTEXT_BYTES = 16 * 1024;
+export type ItemType = 'message' | 'claim' | 'handover';
 
-export interface MessageHeader {
+export interface ItemHeader {
   threadId: string;
   seq: number;
+  type: ItemType;
   senderId: string;
+  /** Hash of the previous item (the genesis hash for item 1). */
+  prevHash: Uint8Array;
+  /** A hand-over names the colleague it goes to and the fingerprint of their keys. */
+  to?: { staffId: string; fingerprint: Uint8Array };
 }
 
-export interface Envelope {
-  nonce: Uint8Array;
-  ciphertext: Uint8Array;
-  signature: Uint8Array;
+function assertLength(value: Uint8Array, length: number, name: string): void {
+  if (!(value instanceof Uint8Array) || value.length !== length) throw new RangeError(`${name}: expected ${length} bytes`);
 }
 
-/** The associated data, spelled out in one place; ids never contain a newline (protocol/ids.ts). */
-export function messageAssociatedData(h: MessageHeader): Uint8Array {
+/** The header's canonical text; for a message it is also the associated data. */
+export function itemHeaderBytes(h: ItemHeader): Uint8Array {
   if (!Number.isSafeInteger(h.seq) || h.seq < 1) throw new RangeError('seq: expected a positive integer');
-  return utf8(`tynys.msg.v${PROTOCOL_VERSION}\n${h.threadId}\n${h.seq}\n${h.senderId}`);
+  assertLength(h.prevHash, SIZES.hash, 'prevHash');
+  if ((h.type === 'handover') !== (h.to !== undefined)) throw new RangeError('to: a hand-over, and only a hand-over, names its recipient');
+  const lines = [THREAD_LABELS.item, h.threadId, String(h.seq), h.type, h.senderId, toBase64Url(h.prevHash)];
+  if (h.to) {
+    assertLength(h.to.fingerprint, SIZES.hash, 'to.fingerprint');
+    lines.push(h.to.staffId, toBase64Url(h.to.fingerprint));
+  }
+  return utf8(lines.join('\n'));
 }
 
-/** What the sender signs. The associated data holds no NUL byte, so the 0x00 separator makes the split unambiguous. */
-export function signedBytes(h: MessageHeader, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return concatBytes(messageAssociatedData(h), new Uint8Array([0]), nonce, ciphertext);
+/** What an item's author signs: the header, a 0x00 byte (the header holds none), then the payload (a message's nonce and ciphertext; empty otherwise). */
+export function itemSignedBytes(h: ItemHeader, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
+  if (h.type !== 'message' && payload.length > 0) throw new RangeError('payload: only a message carries one');
+  return concatBytes(itemHeaderBytes(h), new Uint8Array([0]), payload);
+}
+
+/** The chain's next link: SHA-256 over the signed bytes and the signature. */
+export function itemHash(signed: Uint8Array, signature: Uint8Array): Uint8Array {
+  return sha256(concatBytes(signed, signature));
+}
+
+export function signItem(sodium: Sodium, h: ItemHeader, payload: Uint8Array, signPrivateKey: Uint8Array): Uint8Array {
+  return sodium.crypto_sign_detached(itemSignedBytes(h, payload), signPrivateKey);
+}
+
+export function verifyItem(sodium: Sodium, h: ItemHeader, payload: Uint8Array, signature: Uint8Array, signPublicKey: Uint8Array): boolean {
+  if (signature.length !== SIZES.signature || signPublicKey.length !== SIZES.publicKey) return false;
+  try {
+    return sodium.crypto_sign_verify_detached(signature, itemSignedBytes(h, payload), signPublicKey);
+  } catch {
+    return false;
+  }
 }
 
 export function newThreadKey(sodium: Sodium): Uint8Array {
   return sodium.crypto_aead_xchacha20poly1305_ietf_keygen();
 }
 
-/** Seals the thread key to one participant's X25519 public key (anonymous sender: crypto_box_seal). */
-export function sealThreadKey(sodium: Sodium, threadKey: Uint8Array, recipientBoxPublicKey: Uint8Array): Uint8Array {
-  return sodium.crypto_box_seal(threadKey, recipientBoxPublicKey);
+/**
+ * Seals K together with its thread id to one recipient's X25519 key (crypto_box_seal): a sealed
+ * key served for another thread does not open as that thread's key.
+ */
+export function sealThreadKey(sodium: Sodium, threadKey: Uint8Array, threadId: string, recipientBoxPublicKey: Uint8Array): Uint8Array {
+  assertLength(threadKey, SIZES.threadKey, 'threadKey');
+  assertLength(recipientBoxPublicKey, SIZES.publicKey, 'recipientBoxPublicKey');
+  const id = utf8(threadId);
+  assertLength(id, SIZES.threadId, 'threadId');
+  return sodium.crypto_box_seal(concatBytes(threadKey, id), recipientBoxPublicKey);
 }
 
-/** Opens a sealed thread key; null when it was not sealed to this key pair or was altered. */
-export function openThreadKey(sodium: Sodium, sealed: Uint8Array, box: { publicKey: Uint8Array; privateKey: Uint8Array }): Uint8Array | null {
+/** Opens a sealed key for `threadId`; null when it was sealed to another key pair, altered, or bound to another thread. */
+export function openThreadKey(sodium: Sodium, sealed: Uint8Array, threadId: string, box: { publicKey: Uint8Array; privateKey: Uint8Array }): Uint8Array | null {
+  if (sealed.length !== SEALED_KEY_BYTES) return null;
   try {
-    const key = sodium.crypto_box_seal_open(sealed, box.publicKey, box.privateKey);
-    return key.length === THREAD_KEY_BYTES ? key : null;
+    const payload = sodium.crypto_box_seal_open(sealed, box.publicKey, box.privateKey);
+    if (payload.length !== SIZES.threadKey + SIZES.threadId || !bytesEqual(payload.subarray(SIZES.threadKey), utf8(threadId))) return null;
+    return payload.slice(0, SIZES.threadKey);
   } catch {
     return null;
   }
 }
 
-/** Encrypts and signs one message under the thread key with a fresh random nonce. */
-export function sealMessage(sodium: Sodium, args: { threadKey: Uint8Array; header: MessageHeader; plaintext: Uint8Array; signPrivateKey: Uint8Array }): Envelope {
-  if (args.plaintext.length > MAX_PLAINTEXT_BYTES) throw new RangeError('plaintext: too long');
-  const nonce = sodium.randombytes_buf(NONCE_BYTES);
-  const ad = messageAssociatedData(args.header);
-  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(args.plaintext, ad, null, nonce, args.threadKey);
-  const signature = sodium.crypto_sign_detached(signedBytes(args.header, nonce, ciphertext), args.signPrivateKey);
+export interface SealedMessage {
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** Pads, encrypts under K with a fresh random nonce (the header as associated data) and signs. */
+export function sealMessage(sodium: Sodium, args: { threadKey: Uint8Array; header: ItemHeader; plaintext: Uint8Array; signPrivateKey: Uint8Array }): SealedMessage {
+  if (args.header.type !== 'message') throw new RangeError('header: not a message');
+  const padded = pad(args.plaintext);
+  if (padded.length > SIZES.maxPadded) throw new RangeError('plaintext: too long');
+  const nonce = sodium.randombytes_buf(SIZES.nonce);
+  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, itemHeaderBytes(args.header), null, nonce, args.threadKey);
+  padded.fill(0);
+  const signature = signItem(sodium, args.header, concatBytes(nonce, ciphertext), args.signPrivateKey);
   return { nonce, ciphertext, signature };
 }
 
-/** Checks the sender's signature over header, nonce and ciphertext (what the server can check). */
-export function verifyEnvelope(sodium: Sodium, header: MessageHeader, envelope: Envelope, senderSignPublicKey: Uint8Array): boolean {
-  if (envelope.nonce.length !== NONCE_BYTES || envelope.signature.length !== sodium.crypto_sign_BYTES) return false;
-  try {
-    return sodium.crypto_sign_verify_detached(envelope.signature, signedBytes(header, envelope.nonce, envelope.ciphertext), senderSignPublicKey);
-  } catch {
-    return false;
-  }
+/** A ciphertext of a padded plaintext: the tag plus whole blocks, within the largest size. */
+export function ciphertextLengthValid(length: number): boolean {
+  return length > SIZES.tag && length <= MAX_CIPHERTEXT_BYTES && (length - SIZES.tag) % SIZES.padBlock === 0;
 }
 
-/** Verifies the signature, then decrypts; null if either fails (tampering, wrong thread, seq or sender). */
-export function openMessage(sodium: Sodium, args: { threadKey: Uint8Array; header: MessageHeader; envelope: Envelope; senderSignPublicKey: Uint8Array }): Uint8Array | null {
-  if (!verifyEnvelope(sodium, args.header, args.envelope, args.senderSignPublicKey)) return null;
+/** Decrypts and unpads a message whose signature the caller has verified; null if either fails. */
+export function openMessage(sodium: Sodium, args: { threadKey: Uint8Array; header: ItemHeader; nonce: Uint8Array; ciphertext: Uint8Array }): Uint8Array | null {
+  if (args.nonce.length !== SIZES.nonce || !ciphertextLengthValid(args.ciphertext.length)) return null;
   try {
-    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, args.envelope.ciphertext, messageAssociatedData(args.header), args.envelope.nonce, args.threadKey);
+    const padded = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, args.ciphertext, itemHeaderBytes(args.header), args.nonce, args.threadKey);
+    return unpad(padded);
   } catch {
     return null;
   }

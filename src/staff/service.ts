@@ -4,7 +4,7 @@ import type { Db } from '../db/connection.js';
 import type { Pepper } from '../pepper.js';
 import type { Language } from '../protocol/api/common.js';
 import type { StaffRole } from '../protocol/api/staff.js';
-import { signDirectoryEntry, type StaffDirectory } from '../protocol/directory.js';
+import { directoryEntryBytes, signDirectoryEntry, verifyDirectoryEntry, type DirectoryEntryFields, type StaffDirectory } from '../protocol/directory.js';
 import { bytesEqual, fromBase64Url, randomBytes, toBase64Url, utf8 } from '../protocol/encoding.js';
 import { newId } from '../protocol/ids.js';
 import { STAFF_KDF, type KdfParams } from '../protocol/kdf.js';
@@ -109,18 +109,46 @@ export function signDirectory(db: Db, sodium: Sodium, orgPrivateKey: Uint8Array)
   const rows = db.select().from(staff).all();
   db.transaction((tx) => {
     for (const row of rows) {
-      const signature = signDirectoryEntry(sodium, {
-        staffId: row.id, roles: row.roles, languages: row.languages,
-        boxPublicKey: new Uint8Array(row.boxPublicKey), signPublicKey: new Uint8Array(row.signPublicKey),
-      }, orgPrivateKey);
+      const signature = signDirectoryEntry(sodium, entryFields(row), orgPrivateKey);
       tx.update(staff).set({ directorySignature: Buffer.from(signature) }).where(eq(staff.id, row.id)).run();
     }
   });
   return rows.length;
 }
 
-/** The view of staff that other domains get through app.ts. */
-export function staffDirectory(db: Db): StaffDirectory {
+function entryFields(row: StaffRow): DirectoryEntryFields {
+  return {
+    staffId: row.id, displayName: row.displayName, roles: row.roles, languages: row.languages,
+    boxPublicKey: new Uint8Array(row.boxPublicKey), signPublicKey: new Uint8Array(row.signPublicKey),
+  };
+}
+
+/**
+ * The view of staff that other domains get through app.ts. An entry counts as signed only when
+ * the organisation's signature over it verifies against the pinned public key (ORG_PUBLIC_KEY):
+ * a signature column written straight into the database, or one left over from roles since
+ * changed, must not put a key into a thread's intake pool. Without a pinned key nothing is signed.
+ */
+export function staffDirectory(db: Db, trust: { sodium: Sodium; orgPublicKey: Uint8Array | null }): StaffDirectory {
+  // Verifying costs ~0.1 ms and the pool is read at every thread opened: each entry's result is
+  // kept with the exact bytes and signature it was computed over, so any change is verified anew.
+  const checked = new Map<string, { bytes: Uint8Array; signature: Uint8Array; ok: boolean }>();
+  const verifies = (row: StaffRow): boolean => {
+    if (!row.directorySignature || !trust.orgPublicKey) return false;
+    const fields = entryFields(row);
+    let bytes: Uint8Array;
+    try {
+      bytes = directoryEntryBytes(fields);
+    } catch {
+      return false;
+    }
+    const signature = new Uint8Array(row.directorySignature);
+    const known = checked.get(row.id);
+    if (known && bytesEqual(known.bytes, bytes) && bytesEqual(known.signature, signature)) return known.ok;
+    const ok = verifyDirectoryEntry(trust.sodium, fields, signature, trust.orgPublicKey);
+    checked.set(row.id, { bytes, signature, ok });
+    return ok;
+  };
   return {
     get(staffId) {
       const row = getStaff(db, staffId);
@@ -131,11 +159,11 @@ export function staffDirectory(db: Db): StaffDirectory {
         languages: row.languages as Language[],
         boxPublicKey: new Uint8Array(row.boxPublicKey),
         signPublicKey: new Uint8Array(row.signPublicKey),
-        signed: row.directorySignature !== null,
+        signed: verifies(row),
       };
     },
     pool(role, language) {
-      return signedEntries(db).filter((r) => r.roles.includes(role) && r.languages.includes(language)).map((r) => r.id);
+      return signedEntries(db).filter((r) => r.roles.includes(role) && r.languages.includes(language) && verifies(r)).map((r) => r.id);
     },
   };
 }

@@ -1,10 +1,11 @@
-import type { ThreadSummary, WireMessage } from '../protocol/api/threads.js';
+import type { ThreadSummary, WireItem } from '../protocol/api/threads.js';
 
 // Live updates inside this one process (DESIGN.md §10: one node serves a country). A thread's
-// listeners hear of new messages and status changes; nothing is kept once delivered.
+// listeners hear of new transcript items (messages, claims, hand-overs) and status changes;
+// nothing is kept once delivered.
 
 export type ThreadEvent =
-  | { type: 'message'; message: WireMessage }
+  | { type: 'item'; item: WireItem }
   | { type: 'status'; thread: ThreadSummary }
   /** The thread was erased: open streams end, so nobody keeps listening to nothing. */
   | { type: 'erased' }

@@ -7,17 +7,21 @@ import { BEARER_SECURITY, newRouter, requirePrincipal, requireStaff, type AppEnv
 import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import { okSchema, threadIdParam } from '../protocol/api/common.js';
 import {
-  handoverRequest, messageSchema, messagesQuery, messagesResponse, openThreadRequest, postMessageRequest, queueQuery,
+  claimRequest, handoverRequest, itemSchema, itemsQuery, itemsResponse, openThreadRequest, postMessageRequest, queueQuery,
   threadDetail, threadListResponse, threadSummary,
 } from '../protocol/api/threads.js';
 import type { StaffDirectory } from '../protocol/directory.js';
 import { toBase64Url } from '../protocol/encoding.js';
+import { ciphertextLengthValid } from '../protocol/envelope.js';
 import type { Sodium } from '../protocol/sodium.js';
+import type { TranscriptItem } from '../protocol/transcript.js';
 import type { ThreadEvents } from './events.js';
+import { postItem, type PostResult } from './items.js';
+import { openThread } from './open.js';
 import { threadEventStream } from './stream.js';
 import {
-  claimThread, closeThread, eraseThread, getThread, handOver, listMessages, listThreads, openerOf, openThread, poolRole, postMessage,
-  queue, sealedKeyFor, standingOf, summaryOf, type Caller, type IdentityKeys, type Standing, type ThreadRow,
+  closeThread, eraseThread, getThread, knownStaff, listItems, listThreads, queue, sealedKeyFor, standingOf, summaryOf,
+  type Caller, type IdentityKeys, type Standing, type ThreadRow,
 } from './service.js';
 
 export interface ThreadDeps {
@@ -42,9 +46,14 @@ const notFound = { 404: errorResponse('No such thread, or not yours: the same an
 
 const openRoute = createRoute({
   method: 'post', path: '/threads', operationId: 'openThread', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'Open a consultation (asker) or case thread (psychologist); the thread key comes sealed to each participant',
+  summary: 'Open a consultation (asker) or case thread (psychologist) from a genesis its opener signed; the thread key comes sealed to the opener and to each recipient the genesis names',
   request: jsonBody(openThreadRequest),
-  responses: { 201: jsonResponse(threadSummary, 'Opened') },
+  responses: {
+    201: jsonResponse(threadSummary, 'Opened; kind, topic, language and urgency are read from the genesis'),
+    400: errorResponse('`invalid_genesis` (not canonical, or not naming the caller and the caller\'s keys as opener), `invalid_signature` (the genesis signature), `invalid_recipients` (keys not sealed to exactly the opener and the recipients, or a recipient outside the signed intake pool or named with other keys), or `invalid_input`'),
+    403: errorResponse('`forbidden`: consultations are opened by askers, case threads by psychologists and school psychologists'),
+    409: errorResponse('`thread_exists`: the thread id is taken; draw a new one and sign a new genesis'),
+  },
 });
 const listRoute = createRoute({
   method: 'get', path: '/threads', operationId: 'listThreads', tags: ['threads'], security: BEARER_SECURITY,
@@ -59,33 +68,50 @@ const queueRoute = createRoute({
 });
 const detailRoute = createRoute({
   method: 'get', path: '/threads/{id}', operationId: 'getThread', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'A thread with the key sealed to the caller', request: params,
+  summary: 'A thread with its signed genesis and the key sealed to the caller (the client checks both against each other)', request: params,
   responses: { 200: jsonResponse(threadDetail, 'Thread'), ...notFound },
+});
+/** The answers every transcript post shares: a taken position, a bad signature, a closed thread. */
+const postErrors = (extra: { 400?: string; 403?: string; 409?: string }) => ({
+  400: errorResponse(`\`invalid_signature\`, or \`invalid_input\`${extra[400] ? `; ${extra[400]}` : ''}`),
+  403: errorResponse(extra[403] ?? '`forbidden`'),
+  409: errorResponse(`\`sequence_conflict\` (seq is not the next one, or prevHash not the hash of the last item: read the new items, re-sign, retry) or \`thread_closed\`${extra[409] ? `; ${extra[409]}` : ''}`),
+  ...notFound,
 });
 const claimRoute = createRoute({
   method: 'post', path: '/threads/{id}/claim', operationId: 'claimThread', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'Claim an open thread from the pool; the other pool members\' keys are dropped', request: params,
-  responses: { 200: jsonResponse(threadSummary, 'Claimed'), 409: errorResponse('Already claimed or closed'), ...notFound },
+  summary: 'Claim an open thread from the pool with a signed claim item; the other pool members\' keys are dropped', request: { ...params, ...jsonBody(claimRequest) },
+  responses: {
+    200: jsonResponse(threadSummary, 'Claimed'),
+    ...postErrors({ 403: '`forbidden`: the caller\'s signed entry no longer fits the pool or the keys the genesis named', 409: '`thread_not_open`: claimed already' }),
+  },
 });
-const messagesRoute = createRoute({
-  method: 'get', path: '/threads/{id}/messages', operationId: 'listMessages', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'Messages after a sequence number, oldest first', request: { ...params, query: messagesQuery },
-  responses: { 200: jsonResponse(messagesResponse, 'A page of messages'), ...notFound },
+const itemsRoute = createRoute({
+  method: 'get', path: '/threads/{id}/items', operationId: 'listThreadItems', tags: ['threads'], security: BEARER_SECURITY,
+  summary: 'Transcript items (messages, claims, hand-overs) after a sequence number, oldest first', request: { ...params, query: itemsQuery },
+  responses: { 200: jsonResponse(itemsResponse, 'A page of the transcript'), ...notFound },
 });
 const postRoute = createRoute({
   method: 'post', path: '/threads/{id}/messages', operationId: 'postMessage', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'Post an encrypted, signed message with the next sequence number', request: { ...params, ...jsonBody(postMessageRequest) },
-  responses: { 201: jsonResponse(messageSchema, 'Stored'), 409: errorResponse('Sequence taken or thread closed'), ...notFound },
+  summary: 'Post an encrypted, padded, signed message as the next item of the transcript (the opener, or the staff member holding the thread)',
+  request: { ...params, ...jsonBody(postMessageRequest) },
+  responses: {
+    201: jsonResponse(itemSchema, 'Stored'),
+    ...postErrors({ 400: 'a ciphertext that is not the tag plus whole 256-byte blocks is `invalid_input`', 403: '`not_holder`: only the opener and the holder post; a pool member claims first' }),
+  },
 });
 const eventsRoute = createRoute({
   method: 'get', path: '/threads/{id}/events', operationId: 'streamThreadEvents', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'Server-Sent Events: `message` (id = seq) and `status`; resumes after Last-Event-ID', request: params,
+  summary: 'Server-Sent Events: `item` (one transcript item, id = seq) and `status`; resumes after Last-Event-ID', request: params,
   responses: { 200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'Event stream' }, ...notFound },
 });
 const handoverRoute = createRoute({
   method: 'post', path: '/threads/{id}/handover', operationId: 'handOverThread', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'Hand the thread to a colleague, with the thread key sealed to them', request: { ...params, ...jsonBody(handoverRequest) },
-  responses: { 200: jsonResponse(threadSummary, 'Handed over'), ...notFound },
+  summary: 'Hand the thread to a colleague with a signed hand-over item and the thread key sealed to them (the holder)', request: { ...params, ...jsonBody(handoverRequest) },
+  responses: {
+    200: jsonResponse(threadSummary, 'Handed over'),
+    ...postErrors({ 400: '`invalid_recipients`: the colleague\'s signed entry lacks the pool\'s role or language, or has other keys than toFingerprint names', 403: '`forbidden`: only the holder hands over' }),
+  },
 });
 const closeRoute = createRoute({
   method: 'post', path: '/threads/{id}/close', operationId: 'closeThread', tags: ['threads'], security: BEARER_SECURITY,
@@ -94,7 +120,7 @@ const closeRoute = createRoute({
 });
 const eraseRoute = createRoute({
   method: 'delete', path: '/threads/{id}', operationId: 'eraseThread', tags: ['threads'], security: BEARER_SECURITY,
-  summary: 'Erase the thread with every message (its opener)', request: params,
+  summary: 'Erase the thread with every item (its opener)', request: params,
   responses: { 200: jsonResponse(okSchema, 'Erased'), ...notFound },
 });
 
@@ -103,8 +129,15 @@ function callerOf(c: Context<AppEnv>): Caller {
   return p.kind === 'asker' ? { kind: 'asker', id: p.identityId } : { kind: 'staff', id: p.staffId, roles: p.roles };
 }
 
+/** The result of a post, or its failure as the one AppError. */
+function stored(result: PostResult): Extract<PostResult, { ok: true }> {
+  if (!result.ok) throw new AppError(result.reason);
+  return result;
+}
+
 export function threadRoutes(deps: ThreadDeps) {
-  const { db, clock, directory, events } = deps;
+  const { db, clock, directory, events, sodium } = deps;
+  const staff = knownStaff(directory);
 
   /** The thread if the caller takes part in it with one of `standings`; otherwise "no such thread". */
   const participate = (c: Context<AppEnv>, id: string, standings: readonly Standing[] = ['opener', 'assigned', 'pool']) => {
@@ -116,12 +149,17 @@ export function threadRoutes(deps: ThreadDeps) {
     return { caller, row, standing };
   };
 
-  const signKeyOf = (id: string): Uint8Array | null => id.startsWith('a_') ? deps.identities(id)?.signPublicKey ?? null : directory.get(id)?.signPublicKey ?? null;
-  const announce = (row: ThreadRow) => events.publish(row.id, { type: 'status', thread: summaryOf(row) });
+  /** Checks and stores one item, then tells the thread's streams: the item to all, the new status after a claim or hand-over. */
+  const post = async (row: ThreadRow, item: TranscriptItem, sealedKey?: Uint8Array) => {
+    const result = stored(await postItem(db, sodium, staff, { row, item, now: clock(), ...(sealedKey ? { sealedKey } : {}) }));
+    events.publish(row.id, { type: 'item', item: result.item });
+    if (result.thread) events.publish(row.id, { type: 'status', thread: summaryOf(result.thread) });
+    return result;
+  };
 
   return newRouter()
     .openapi(openRoute, (c) => {
-      const result = openThread(db, directory, callerOf(c), c.req.valid('json'), { now: clock(), maxOpenThreads: deps.maxOpenThreads });
+      const result = openThread(db, { sodium, directory, identities: deps.identities }, callerOf(c), c.req.valid('json'), { now: clock(), maxOpenThreads: deps.maxOpenThreads });
       if (!result.ok) throw new AppError(result.reason);
       return c.json(summaryOf(result.thread), 201);
     })
@@ -133,39 +171,32 @@ export function threadRoutes(deps: ThreadDeps) {
     .openapi(detailRoute, (c) => {
       const { caller, row } = participate(c, c.req.valid('param').id);
       const sealed = sealedKeyFor(db, row.id, caller.id);
-      const openerId = openerOf(row);
-      const opener = openerId.startsWith('a_') ? deps.identities(openerId) : directory.get(openerId);
-      if (!sealed || !opener) throw new AppError('thread_not_found');
+      if (!sealed) throw new AppError('thread_not_found');
       return c.json({
         ...summaryOf(row),
+        genesis: toBase64Url(row.genesis),
+        genesisSignature: toBase64Url(row.genesisSignature),
         sealedKey: toBase64Url(sealed),
-        opener: { id: openerId, signPublicKey: toBase64Url(opener.signPublicKey), boxPublicKey: toBase64Url(opener.boxPublicKey) },
       }, 200);
     })
-    .openapi(claimRoute, (c) => {
+    .openapi(claimRoute, async (c) => {
       const { caller, row } = participate(c, c.req.valid('param').id, ['pool']);
-      const claimed = claimThread(db, row.id, caller.id);
-      if (!claimed) throw new AppError('thread_not_open');
-      announce(claimed);
-      return c.json(summaryOf(claimed), 200);
+      const { seq, prevHash, signature } = c.req.valid('json');
+      const { thread } = await post(row, { seq, type: 'claim', senderId: caller.id, prevHash, signature });
+      return c.json(summaryOf(thread!), 200);
     })
-    .openapi(messagesRoute, (c) => {
+    .openapi(itemsRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id);
       const { after, limit } = c.req.valid('query');
-      return c.json(listMessages(db, row.id, after, limit), 200);
+      return c.json(listItems(db, row.id, after, limit), 200);
     })
     .openapi(postRoute, async (c) => {
-      const { caller, row } = participate(c, c.req.valid('param').id, ['opener', 'assigned']);
-      const body = c.req.valid('json');
-      const key = signKeyOf(caller.id);
-      if (!key) throw new AppError('thread_not_found');
-      const result = await postMessage(db, deps.sodium, {
-        threadId: row.id, senderId: caller.id, senderSignPublicKey: key, seq: body.seq,
-        envelope: { nonce: body.nonce, ciphertext: body.ciphertext, signature: body.signature }, now: clock(),
-      });
-      if (!result.ok) throw new AppError(result.reason);
-      events.publish(row.id, { type: 'message', message: result.message });
-      return c.json(result.message, 201);
+      const { caller, row } = participate(c, c.req.valid('param').id);
+      const { seq, prevHash, signature, nonce, ciphertext } = c.req.valid('json');
+      // Length hiding (PROTOCOL.md §7.6): a ciphertext that is not of a padded plaintext is refused, so no client can leak a length by skipping the padding.
+      if (!ciphertextLengthValid(ciphertext.length)) throw new AppError('invalid_input', { issues: [{ path: 'ciphertext', code: 'not_padded' }] });
+      const { item } = await post(row, { seq, type: 'message', senderId: caller.id, prevHash, signature, nonce, ciphertext });
+      return c.json(item, 201);
     })
     .openapi(eventsRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id);
@@ -175,7 +206,7 @@ export function threadRoutes(deps: ThreadDeps) {
         threadId: row.id,
         after: Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0,
         events,
-        page: (after) => listMessages(db, row.id, after, 200),
+        page: (after) => listItems(db, row.id, after, 200),
         // The session not revoked (logout, erase) nor expired, and the caller still taking part
         // (a claim by a colleague or a hand-over ends a psychologist's access): stream.ts asks before writing.
         onError: deps.onStreamError,
@@ -197,19 +228,16 @@ export function threadRoutes(deps: ThreadDeps) {
       c.header('Connection', 'keep-alive');
       return c.newResponse(body, 200);
     })
-    .openapi(handoverRoute, (c) => {
+    .openapi(handoverRoute, async (c) => {
       const { caller, row } = participate(c, c.req.valid('param').id, ['assigned']);
-      const { toStaffId, sealedKey } = c.req.valid('json');
-      const colleague = directory.get(toStaffId);
-      if (!colleague || !colleague.signed || toStaffId === caller.id || !colleague.roles.includes(poolRole(row.kind))) throw new AppError('invalid_recipients');
-      const moved = handOver(db, row.id, caller.id, { staffId: toStaffId, sealedKey });
-      announce(moved);
-      return c.json(summaryOf(moved), 200);
+      const { seq, prevHash, signature, toStaffId, toFingerprint, sealedKey } = c.req.valid('json');
+      const { thread } = await post(row, { seq, type: 'handover', senderId: caller.id, prevHash, signature, to: { staffId: toStaffId, fingerprint: toFingerprint } }, sealedKey);
+      return c.json(summaryOf(thread!), 200);
     })
     .openapi(closeRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id, ['opener', 'assigned']);
       const closed = closeThread(db, row.id, clock());
-      announce(closed);
+      events.publish(row.id, { type: 'status', thread: summaryOf(closed) });
       return c.json(summaryOf(closed), 200);
     })
     .openapi(eraseRoute, (c) => {

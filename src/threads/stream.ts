@@ -1,4 +1,4 @@
-import type { WireMessage } from '../protocol/api/threads.js';
+import type { WireItem } from '../protocol/api/threads.js';
 import type { ThreadEvent, ThreadEvents } from './events.js';
 
 // A thread's live Server-Sent-Event stream. It outlives the request that opened it, so access is
@@ -9,17 +9,17 @@ import type { ThreadEvent, ThreadEvents } from './events.js';
 // Written straight into one ReadableStream (no TransformStream and writer per event, as hono's
 // streamSSE does: three web-stream hops and two promises per event). Events that arrive in the same
 // turn of the event loop are written together after one access check: nothing else can run
-// between them, so one check answers for all of them. A message's event text is encoded once and
+// between them, so one check answers for all of them. An item's event text is encoded once and
 // shared by every stream of the thread; it is the same for all participants, and each stream still
 // checks its own caller before writing it.
 
 export interface ThreadStreamOptions {
   threadId: string;
-  /** The last message the client has (Last-Event-ID); the replay starts after it. */
+  /** The last transcript item the client has (Last-Event-ID); the replay starts after it. */
   after: number;
   events: ThreadEvents;
-  /** A page of messages after a sequence number (the replay). */
-  page: (after: number) => { messages: WireMessage[]; hasMore: boolean };
+  /** A page of transcript items after a sequence number (the replay). */
+  page: (after: number) => { items: WireItem[]; hasMore: boolean };
   /** Whether the caller may still receive this thread's events (session live, still a participant). */
   stillAllowed: () => boolean;
   heartbeatMs: number;
@@ -38,14 +38,14 @@ export interface ThreadStreamOptions {
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 const encoder = new TextEncoder();
-const messageEvents = new WeakMap<WireMessage, Uint8Array>();
+const itemEvents = new WeakMap<WireItem, Uint8Array>();
 
-/** The `message` event of a message; JSON text holds no newline, so it is one `data:` line. */
-function messageEvent(m: WireMessage): Uint8Array {
-  let bytes = messageEvents.get(m);
+/** The `item` event of a transcript item; JSON text holds no newline, so it is one `data:` line. */
+function itemEvent(item: WireItem): Uint8Array {
+  let bytes = itemEvents.get(item);
   if (!bytes) {
-    bytes = encoder.encode(`event: message\ndata: ${JSON.stringify(m)}\nid: ${m.seq}\n\n`);
-    messageEvents.set(m, bytes);
+    bytes = encoder.encode(`event: item\ndata: ${JSON.stringify(item)}\nid: ${item.seq}\n\n`);
+    itemEvents.set(item, bytes);
   }
   return bytes;
 }
@@ -85,10 +85,10 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
     controller.enqueue(bytes);
     if ((controller.desiredSize ?? 0) < -MAX_UNREAD_BYTES) end();
   };
-  const sendMessage = (m: WireMessage): void => {
-    if (m.seq <= sent) return;
-    write(messageEvent(m));
-    sent = m.seq;
+  const sendItem = (item: WireItem): void => {
+    if (item.seq <= sent) return;
+    write(itemEvent(item));
+    sent = item.seq;
   };
 
   /** Writes what arrived, after one access check; the stream ends when access is gone. */
@@ -106,7 +106,7 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
           end();
           return;
         }
-        if (event.type === 'message') sendMessage(event.message);
+        if (event.type === 'item') sendItem(event.item);
         else write(encoder.encode(`event: status\ndata: ${JSON.stringify(event.thread)}\n\n`));
       }
     } catch (err) {
@@ -117,7 +117,7 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
-      // Subscribe before replaying, and skip what the replay already sent: no message falls in between.
+      // Subscribe before replaying, and skip what the replay already sent: no item falls in between.
       unsubscribe = events.subscribe(threadId, (event) => {
         pending.push(event);
         if (!scheduled) {
@@ -139,8 +139,8 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
     pull() {
       if (!replaying || ended) return;
       try {
-        const { messages, hasMore } = page(sent);
-        for (const m of messages) sendMessage(m);
+        const { items, hasMore } = page(sent);
+        for (const item of items) sendItem(item);
         if (hasMore) return;
         replaying = false;
         flush();

@@ -108,12 +108,13 @@ describe('staff accounts', () => {
     const unsigned = await createStaff(t, { roles: ['psychologist'] });
     expect((await t.call('GET', '/api/directory')).body.entries).toEqual([]);
     const signed = await createStaff(t, { roles: ['psychologist'], languages: ['en'], orgPrivateKey: org.privateKey });
-    const entries = (await t.call('GET', '/api/directory')).body.entries as { staffId: string; roles: string[]; languages: string[]; boxPublicKey: string; signPublicKey: string; signature: string }[];
+    const entries = (await t.call('GET', '/api/directory')).body.entries as { staffId: string; displayName: string; roles: string[]; languages: string[]; boxPublicKey: string; signPublicKey: string; signature: string }[];
     expect(entries.map((e) => e.staffId).sort()).toEqual([unsigned.staffId, signed.staffId].sort()); // signDirectory signs every entry
     for (const e of entries) {
       const fields = { ...e, boxPublicKey: fromBase64Url(e.boxPublicKey)!, signPublicKey: fromBase64Url(e.signPublicKey)! };
       expect(verifyDirectoryEntry(t.sodium, fields, fromBase64Url(e.signature)!, org.publicKey)).toBe(true);
       expect(verifyDirectoryEntry(t.sodium, { ...fields, roles: ['admin'] }, fromBase64Url(e.signature)!, org.publicKey)).toBe(false);
+      expect(verifyDirectoryEntry(t.sodium, { ...fields, displayName: 'Someone else' }, fromBase64Url(e.signature)!, org.publicKey)).toBe(false);
     }
   });
 

@@ -34,7 +34,7 @@ describe('consultation end to end', () => {
     const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
     expect(recoveryCode).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
 
-    const threadId = await asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'urgent', populations: ['plhiv'] });
+    const threadId = await asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'urgent', intake: { populations: ['plhiv'], ageGroup: '25-34' } });
     await asker.send(threadId, 'Здравствуйте, мне тревожно после диагноза');
 
     // Both Russian-speaking psychologists see it in their queue; the Kazakh-only one does not.
@@ -42,24 +42,29 @@ describe('consultation end to end', () => {
     expect((await psyB.queue()).map((t) => t.id)).toContain(threadId);
     expect((await psyKk.queue()).map((t) => t.id)).not.toContain(threadId);
 
+    // The intake card (seq 1) is the first message, encrypted; the claim is item 3.
     await psyA.claim(threadId);
     await expect(psyB.claim(threadId)).rejects.toMatchObject({ code: 'thread_not_found' });
-    expect((await psyA.read(threadId)).map((m) => m.text)).toEqual(['Здравствуйте, мне тревожно после диагноза']);
+    const seenByPsy = await psyA.read(threadId);
+    expect(seenByPsy.map((m) => [m.seq, m.type, m.text])).toEqual([[1, 'intake', ''], [2, 'text', 'Здравствуйте, мне тревожно после диагноза']]);
+    expect(seenByPsy[0]!.intake).toEqual({ populations: ['plhiv'], ageGroup: '25-34' });
+    expect((await psyA.transcriptEvents(threadId))).toMatchObject({ events: [{ seq: 3, type: 'claim', senderId: psyA.id }], holderId: psyA.id });
 
     // The asker follows the thread live; the psychologist's reply arrives over SSE.
     const live: PlainMessage[] = [];
     const stop = new AbortController();
-    const following = asker.subscribe(threadId, { after: 1, onMessage: (m) => live.push(m), signal: stop.signal });
+    const following = asker.subscribe(threadId, { after: 3, onMessage: (m) => live.push(m), signal: stop.signal });
     await psyA.send(threadId, 'Я вас слышу. Расскажите, что вас тревожит больше всего?');
     await waitFor(() => live.length === 1);
-    expect(live[0]).toMatchObject({ seq: 2, senderId: psyA.id, text: 'Я вас слышу. Расскажите, что вас тревожит больше всего?', mine: false });
+    expect(live[0]).toMatchObject({ seq: 4, senderId: psyA.id, text: 'Я вас слышу. Расскажите, что вас тревожит больше всего?', mine: false, unseenByAuthor: [] });
+    expect(Math.abs(live[0]!.at - Date.now())).toBeLessThan(60_000);
     await asker.send(threadId, 'Что узнают на работе');
     stop.abort();
     await following;
 
     // Hand-over: the colleague reads the whole history; the first psychologist is out.
     await psyA.handover(threadId, psyB.id);
-    expect((await psyB.read(threadId)).map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect((await psyB.read(threadId)).map((m) => m.seq)).toEqual([1, 2, 4, 5]);
     await psyB.send(threadId, 'Меня зовут Данияр, я продолжу с вами.');
     await expect(psyA.read(threadId)).rejects.toMatchObject({ code: 'thread_not_found' });
 
@@ -69,10 +74,11 @@ describe('consultation end to end', () => {
     expect(back.id).toBe(asker.id);
     const history = await back.read(threadId);
     expect(history.map((m) => [m.seq, m.mine, m.text])).toEqual([
-      [1, true, 'Здравствуйте, мне тревожно после диагноза'],
-      [2, false, 'Я вас слышу. Расскажите, что вас тревожит больше всего?'],
-      [3, true, 'Что узнают на работе'],
-      [4, false, 'Меня зовут Данияр, я продолжу с вами.'],
+      [1, true, ''],
+      [2, true, 'Здравствуйте, мне тревожно после диагноза'],
+      [4, false, 'Я вас слышу. Расскажите, что вас тревожит больше всего?'],
+      [5, true, 'Что узнают на работе'],
+      [7, false, 'Меня зовут Данияр, я продолжу с вами.'],
     ]);
 
     // Erase the thread: gone for everyone.
@@ -136,20 +142,20 @@ describe('consultation end to end', () => {
     await asker.send(threadId, 'two');
     await asker.send(threadId, 'three');
 
-    type Wire = { messages: { seq: number; ciphertext: string }[]; hasMore: boolean };
+    type Wire = { items: { seq: number; ciphertext?: string }[]; hasMore: boolean };
     const tamperWith = (change: (body: Wire) => void): typeof fetch => async (input, init) => {
       const res = await fetch(input, init);
-      if (!String(input).includes('/messages?')) return res;
+      if (!String(input).includes('/items?')) return res;
       const body = (await res.json()) as Wire;
       change(body);
       return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
     };
     const flipFirstChar = (c: string) => (c[0] === 'A' ? 'B' : 'A') + c.slice(1);
     const attacks: Record<string, (b: Wire) => void> = {
-      reordered: (b) => b.messages.reverse(),
-      dropped: (b) => b.messages.splice(1, 1),
-      replayed: (b) => { b.messages[2] = { ...b.messages[0]!, seq: 3 }; },
-      altered: (b) => { b.messages[1]!.ciphertext = flipFirstChar(b.messages[1]!.ciphertext); },
+      reordered: (b) => b.items.reverse(),
+      dropped: (b) => b.items.splice(1, 1),
+      replayed: (b) => { b.items[2] = { ...b.items[0]!, seq: 3 }; },
+      altered: (b) => { b.items[1]!.ciphertext = flipFirstChar(b.items[1]!.ciphertext!); },
     };
     for (const [name, attack] of Object.entries(attacks)) {
       const victim = await AskerClient.restore({ ...s.clientOptions, fetch: tamperWith(attack) }, recoveryCode);

@@ -36,6 +36,7 @@ describe('sending a message', () => {
       await asker.send(threadId, text);
       expect(net.requests).toEqual([`POST /api/threads/${threadId}/messages`]);
     }
+    await psy.claim(threadId);
     expect((await psy.read(threadId)).map((m) => [m.seq, m.text])).toEqual([[1, 'один'], [2, 'два'], [3, 'три']]);
   });
 
@@ -47,10 +48,10 @@ describe('sending a message', () => {
     await psy.claim(threadId);
     await psy.send(threadId, 'ответ');
     net.requests.length = 0;
-    expect(await asker.send(threadId, 'после ответа')).toBe(3);
+    expect(await asker.send(threadId, 'после ответа')).toBe(4);
     expect(net.requests).toEqual([
-      `POST /api/threads/${threadId}/messages`, // seq 2: taken, 409 sequence_conflict
-      `GET /api/threads/${threadId}`,
+      `POST /api/threads/${threadId}/messages`, // seq 2: taken by the claim, 409 sequence_conflict
+      `GET /api/threads/${threadId}/items`, // the new items, verified
       `POST /api/threads/${threadId}/messages`,
     ]);
   });
@@ -65,7 +66,7 @@ describe('sending a message', () => {
     expect(new Set(seqs).size).toBe(30);
 
     const stored = await asker.read(threadId);
-    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2)); // item 1 is the claim
     expect(stored.filter((m) => m.senderId === asker.id).map((m) => m.text)).toEqual(mine);
     expect(stored.filter((m) => m.senderId === psy.id).map((m) => m.text)).toEqual(theirs);
     // Each send answered with the number its message was stored under.

@@ -26,7 +26,8 @@ export const WRAPPED_KEYS_BYTES = 24 + 32 + 64 + 16;
 export const acceptInviteRequest = z.object({
   code: inviteCodeSchema,
   login: loginSchema,
-  displayName: z.string().trim().min(1).max(80),
+  // One line: the name is signed in the directory entry, line by line (protocol/directory.ts).
+  displayName: z.string().trim().min(1).max(80).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters'),
   languages: languagesSchema,
   kdfSalt: bytesIn(16),
   kdf: kdfParamsSchema,

@@ -1,35 +1,31 @@
 import { z } from 'zod';
-import { MAX_PLAINTEXT_BYTES, NONCE_BYTES } from '../envelope.js';
+import { MAX_CIPHERTEXT_BYTES, SEALED_KEY_BYTES, SIZES } from '../constants.js';
+import { threadKindSchema, topicSchema, urgencySchema } from '../thread-metadata.js';
 import { bytesIn, bytesOut, idSchema, languageSchema } from './common.js';
 
-// Routing metadata comes from fixed lists (DESIGN.md §5): free text here would be plaintext
-// the server could read.
-export const TOPICS = [
-  'anxiety', 'depression', 'sleep', 'stigma', 'disclosure', 'treatment-adherence', 'substance-use',
-  'relationships', 'violence', 'grief', 'work-money', 'isolation', 'other',
-] as const;
-export const POPULATIONS = [
-  'plhiv', 'msm', 'sex-workers', 'people-who-use-drugs', 'trans', 'prisoners', 'migrants', 'young-people', 'partners-families',
-] as const;
-export const URGENCIES = ['routine', 'soon', 'urgent'] as const;
+// The wire shapes of protocol v2 (PROTOCOL.md §7). The metadata lists live in thread-metadata.ts
+// (signed in the genesis); the intake card's lists in message-body.ts (encrypted).
+export { TOPICS, URGENCIES, THREAD_KINDS, topicSchema, urgencySchema, threadKindSchema } from '../thread-metadata.js';
+export { POPULATIONS, AGE_GROUPS, populationSchema } from '../message-body.js';
+export { SEALED_KEY_BYTES } from '../constants.js';
 
-export const topicSchema = z.enum(TOPICS);
-export const populationSchema = z.enum(POPULATIONS);
-export const urgencySchema = z.enum(URGENCIES);
-export const threadKindSchema = z.enum(['consultation', 'case']);
 export const threadStatusSchema = z.enum(['open', 'assigned', 'closed']);
 
-/** crypto_box_seal of a 32-byte key: 32 + 48 bytes of overhead. */
-export const SEALED_KEY_BYTES = 80;
+/** At most this many pool members receive a new thread's key (the request stays under the body limit). */
+export const MAX_RECIPIENTS = 200;
+/** A genesis: ~330 bytes of header, ~70 per recipient. */
+export const GENESIS_BYTES = { min: 200, max: 400 + MAX_RECIPIENTS * 70 };
 const sealedKeyIn = bytesIn(SEALED_KEY_BYTES);
+const hashIn = bytesIn(SIZES.hash);
+const signatureIn = bytesIn(SIZES.signature);
+const ciphertextBytes = { min: SIZES.tag + SIZES.padBlock, max: MAX_CIPHERTEXT_BYTES };
 
+/** The opener's client chose the thread id and K and signed the genesis; the server reads the metadata from it. */
 export const openThreadRequest = z.object({
-  kind: threadKindSchema.default('consultation'),
-  topic: topicSchema,
-  language: languageSchema,
-  populations: z.array(populationSchema).max(POPULATIONS.length).refine((p) => new Set(p).size === p.length, 'duplicate population').meta({ uniqueItems: true }).default([]),
-  urgency: urgencySchema,
-  sealedKeys: z.array(z.object({ recipientId: idSchema, sealedKey: sealedKeyIn })).min(2).max(500),
+  genesis: bytesIn(GENESIS_BYTES),
+  genesisSignature: signatureIn,
+  /** K sealed to the opener and to each recipient the genesis names, bound to the thread id. */
+  sealedKeys: z.array(z.object({ recipientId: idSchema, sealedKey: sealedKeyIn })).min(2).max(MAX_RECIPIENTS + 1),
 }).meta({ id: 'OpenThreadRequest' });
 
 export const threadSummary = z.object({
@@ -37,7 +33,6 @@ export const threadSummary = z.object({
   kind: threadKindSchema,
   topic: topicSchema,
   language: languageSchema,
-  populations: z.array(populationSchema),
   urgency: urgencySchema,
   status: threadStatusSchema,
   assignedStaffId: idSchema.nullable(),
@@ -47,9 +42,11 @@ export const threadSummary = z.object({
 export type ThreadSummary = z.infer<typeof threadSummary>;
 
 export const threadDetail = threadSummary.extend({
-  /** The thread key sealed to the caller. */
+  /** The genesis as its opener signed it: the client checks it, and that the fields above match it. */
+  genesis: bytesOut(GENESIS_BYTES),
+  genesisSignature: bytesOut(SIZES.signature),
+  /** K ‖ thread id, sealed to the caller. */
   sealedKey: bytesOut(SEALED_KEY_BYTES),
-  opener: z.object({ id: idSchema, signPublicKey: bytesOut(32), boxPublicKey: bytesOut(32) }),
 }).meta({ id: 'ThreadDetail' });
 
 export const threadListResponse = z.object({ threads: z.array(threadSummary) }).meta({ id: 'ThreadList' });
@@ -62,28 +59,47 @@ export const queueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+// Every posted item names the sequence it takes and the hash of the item before it, and is
+// signed over both: the server stores it only as the next link of the chain.
+const itemPosition = { seq: z.number().int().min(1), prevHash: hashIn, signature: signatureIn };
+
 export const postMessageRequest = z.object({
-  seq: z.number().int().min(1),
-  nonce: bytesIn(NONCE_BYTES),
-  ciphertext: bytesIn({ min: 16, max: MAX_PLAINTEXT_BYTES + 16 }),
-  signature: bytesIn(64),
+  ...itemPosition,
+  nonce: bytesIn(SIZES.nonce),
+  /** A padded plaintext's ciphertext: the 16-byte tag plus whole 256-byte blocks. */
+  ciphertext: bytesIn(ciphertextBytes),
 }).meta({ id: 'PostMessageRequest' });
 
-export const messageSchema = z.object({
-  seq: z.number().int(),
-  senderId: idSchema,
-  nonce: bytesOut(NONCE_BYTES),
-  ciphertext: bytesOut({ min: 16, max: MAX_PLAINTEXT_BYTES + 16 }),
-  signature: bytesOut(64),
-  createdAt: z.number().int(),
-}).meta({ id: 'Message' });
-export type WireMessage = z.infer<typeof messageSchema>;
+export const claimRequest = z.object(itemPosition).meta({ id: 'ClaimRequest' });
 
-export const messagesQuery = z.object({
+export const handoverRequest = z.object({
+  ...itemPosition,
+  toStaffId: idSchema,
+  toFingerprint: hashIn,
+  sealedKey: sealedKeyIn,
+}).meta({ id: 'HandoverRequest' });
+
+export const itemTypeSchema = z.enum(['message', 'claim', 'handover']);
+
+/** One transcript item as served; the fields a type does not use are absent. */
+export const itemSchema = z.object({
+  seq: z.number().int(),
+  type: itemTypeSchema,
+  senderId: idSchema,
+  prevHash: bytesOut(SIZES.hash),
+  signature: bytesOut(SIZES.signature),
+  nonce: bytesOut(SIZES.nonce).optional(),
+  ciphertext: bytesOut(ciphertextBytes).optional(),
+  toStaffId: idSchema.optional(),
+  toFingerprint: bytesOut(SIZES.hash).optional(),
+  /** When the server stored it, to the minute (the author's own time is inside the ciphertext). */
+  createdAt: z.number().int(),
+}).meta({ id: 'TranscriptItem' });
+export type WireItem = z.infer<typeof itemSchema>;
+
+export const itemsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const messagesResponse = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() }).meta({ id: 'MessagePage' });
-
-export const handoverRequest = z.object({ toStaffId: idSchema, sealedKey: sealedKeyIn }).meta({ id: 'HandoverRequest' });
+export const itemsResponse = z.object({ items: z.array(itemSchema), hasMore: z.boolean() }).meta({ id: 'TranscriptPage' });

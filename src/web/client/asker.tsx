@@ -1,9 +1,9 @@
 import './no-eval.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
-import { AskerClient, type MyQuestion, type PlainMessage } from '../../client/index.js';
+import { AskerClient, ProtocolError, type MyQuestion, type PlainMessage } from '../../client/index.js';
 import type { ThreadSummary } from '../../protocol/api/threads.js';
-import { POPULATIONS, TOPICS, URGENCIES } from '../../protocol/api/threads.js';
+import { AGE_GROUPS, POPULATIONS, TOPICS, URGENCIES } from '../../protocol/api/threads.js';
 import { fromBase64Url } from '../../protocol/encoding.js';
 import { detectPersonalData } from '../../protocol/pii.js';
 import { LANGS, translator, isLang, type Lang, type Translate } from '../i18n/index.js';
@@ -171,13 +171,17 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
   const [language, setLanguage] = useState<Lang>(lang);
   const [urgency, setUrgency] = useState<(typeof URGENCIES)[number]>('routine');
   const [populations, setPopulations] = useState<(typeof POPULATIONS)[number][]>([]);
+  const [ageGroup, setAgeGroup] = useState<(typeof AGE_GROUPS)[number] | ''>('');
+  const [region, setRegion] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <form onSubmit={(e: Event) => {
       e.preventDefault();
       setBusy(true);
-      client.openConsultation({ topic, language, urgency, populations })
+      // The intake card goes inside the encrypted thread (its first message): the server never reads it.
+      const intake = { populations, ...(ageGroup ? { ageGroup } : {}), ...(region.trim() ? { region: region.trim().slice(0, 80) } : {}) };
+      client.openConsultation({ topic, language, urgency, intake })
         .then((id) => go({ name: 'thread', id }))
         .catch(() => { setBusy(false); setError(t('app.consult.unavailable')); });
     }}>
@@ -194,14 +198,22 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
         <legend>{t('app.consult.urgency')}</legend>
         {URGENCIES.map((u) => <label><input type="radio" name="urgency" value={u} checked={u === urgency} onChange={() => setUrgency(u)} />{t(`urgency.${u}`)}</label>)}
       </fieldset>
-      <fieldset>
+      <fieldset id="intake">
         <legend>{t('app.consult.populations')}</legend>
+        <p class="small" id="intake-note">{t('app.consult.intakeNote')}</p>
         {POPULATIONS.map((p) => (
           <label><input type="checkbox" value={p} checked={populations.includes(p)} onChange={(e: Event) => {
             const on = (e.target as HTMLInputElement).checked;
             setPopulations(on ? [...populations, p] : populations.filter((x) => x !== p));
           }} />{t(`population.${p}`)}</label>
         ))}
+        <label for="c-age">{t('app.consult.ageGroup')}</label>
+        <select id="c-age" onChange={(e: Event) => setAgeGroup((e.target as HTMLSelectElement).value as typeof ageGroup)}>
+          <option value="" selected={ageGroup === ''}>—</option>
+          {AGE_GROUPS.map((a) => <option value={a} selected={a === ageGroup}>{t(`age.${a}`)}</option>)}
+        </select>
+        <label for="c-region">{t('app.consult.region')}</label>
+        <input id="c-region" value={region} maxlength={80} autocomplete="off" onInput={(e: Event) => setRegion((e.target as HTMLInputElement).value)} />
       </fieldset>
       <ErrorNote message={error} />
       <p class="row">
@@ -212,11 +224,26 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
   );
 }
 
+const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
+/** The author's own time, signed inside the message (the server's is only to the minute). */
+const when = (at: number): string => timeFormat.format(new Date(at));
+
+/** What the asker shared in the intake card, as they see it in their own thread. */
+function IntakeSummary({ intake }: { intake: NonNullable<PlainMessage['intake']> }) {
+  const parts = [
+    ...intake.populations.map((p) => t(`population.${p}`)),
+    ...(intake.ageGroup ? [t(`age.${intake.ageGroup}`)] : []),
+    ...(intake.region ? [intake.region] : []),
+  ];
+  return <span class="intake">{t('app.thread.intakeSent')} {parts.join(' · ')}{intake.note ? ` — ${intake.note}` : ''}</span>;
+}
+
 function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: Screen) => void }) {
   const [messages, setMessages] = useState<PlainMessage[]>([]);
   const [status, setStatus] = useState<string>('open');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [refused, setRefused] = useState(false);
   const seen = useRef<Set<number>>(new Set());
   const append = (m: PlainMessage) => {
     if (seen.current!.has(m.seq)) return;
@@ -230,21 +257,40 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
       const history = await client.read(id);
       history.forEach(append);
       await client.subscribe(id, { after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal });
-    })().catch(() => { if (!abort.signal.aborted) setError(t('app.error')); });
+    })().catch((err: unknown) => {
+      if (abort.signal.aborted) return;
+      // A thread that does not verify is not shown at all, and nothing more is sent to it.
+      if (err instanceof ProtocolError) { setMessages([]); setRefused(true); } else setError(t('app.error'));
+    });
     return () => abort.abort();
   }, [id]);
+  if (refused) {
+    return (
+      <div>
+        <p class="error" role="alert" id="thread-refused">{t('app.thread.refused')}</p>
+        <p class="row"><button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button></p>
+      </div>
+    );
+  }
   return (
     <div>
       <p class="small" id="thread-status">{t(`app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
       {messages.length === 0 ? <p>{t('app.thread.empty')}</p> : null}
       <ol class="messages" id="messages" aria-live="polite">
-        {messages.map((m) => <li class={m.mine ? 'mine' : ''}><span class="who">{m.mine ? t('app.thread.you') : t('app.thread.psychologist')}</span>{m.text}</li>)}
+        {messages.map((m) => (
+          <li class={m.mine ? 'mine' : ''}>
+            <span class="who">{m.mine ? t('app.thread.you') : t('app.thread.psychologist')}</span>{' '}
+            <time class="small" datetime={new Date(m.at).toISOString()}>{when(m.at)}</time>{' '}
+            {m.intake ? <IntakeSummary intake={m.intake} /> : m.text}
+            {m.unseenByAuthor.length > 0 ? <p class="small warning">{t('app.thread.unseen', { seqs: m.unseenByAuthor.join(', ') })}</p> : null}
+          </li>
+        ))}
       </ol>
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();
         if (!body) return;
-        client.send(id, body).then((seq) => { append({ seq, senderId: client.id, text: body, createdAt: Date.now(), mine: true }); setText(''); }).catch(() => setError(t('app.error')));
+        client.send(id, body).then((seq) => { const m = client.message(id, seq); if (m) append(m); setText(''); }).catch(() => setError(t('app.error')));
       }}>
         <label for="message">{t('app.thread.placeholder')}</label>
         <textarea id="message" value={text} onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)} autocomplete="off"></textarea>

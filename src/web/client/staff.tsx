@@ -1,7 +1,7 @@
 import './no-eval.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
-import { StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
+import { ProtocolError, StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
 import { createInviteResponse, STAFF_ROLES, type StaffRole } from '../../protocol/api/staff.js';
 import {
   moderationQueueResponse, REASON_CODES, staffEntrySchema, tagListResponse, tagSchema, type StaffEntry, type Tag,
@@ -87,12 +87,31 @@ function Login({ onIn }: { onIn: (c: StaffClient) => void }) {
   );
 }
 
+const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
+/** The author's own time, signed inside the message (the server stores its own only to the minute). */
+const when = (at: number): string => timeFormat.format(new Date(at));
+
+/** The asker's intake card: what they chose to share, encrypted to the psychologist alone. */
+function IntakeCardView({ intake }: { intake: NonNullable<PlainMessage['intake']> }) {
+  return (
+    <div class="intake" id="intake-card">
+      <strong>{t('staff.thread.intake')}</strong>
+      {intake.populations.length > 0 ? <ul>{intake.populations.map((p) => <li>{t(`population.${p}`)}</li>)}</ul> : null}
+      {intake.ageGroup ? <p>{t('staff.thread.intakeAge', { age: t(`age.${intake.ageGroup}`) })}</p> : null}
+      {intake.region ? <p>{t('staff.thread.intakeRegion', { region: intake.region })}</p> : null}
+      {intake.note ? <p>{intake.note}</p> : null}
+    </div>
+  );
+}
+
 function Conversation({ client, thread, back }: { client: StaffClient; thread: ThreadSummary; back: () => void }) {
   const [messages, setMessages] = useState<PlainMessage[]>([]);
   const [text, setText] = useState('');
   const [colleagues, setColleagues] = useState<VerifiedStaff[]>([]);
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [refused, setRefused] = useState<string | null>(null);
+  const [verified, setVerified] = useState<ThreadSummary>(thread);
   const seen = useRef<Set<number>>(new Set());
   const append = (m: PlainMessage) => {
     if (seen.current!.has(m.seq)) return;
@@ -102,25 +121,46 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
   useEffect(() => {
     const abort = new AbortController();
     (async () => {
+      // The metadata shown is the signed genesis's (thread() checks it), not the queue's list.
+      setVerified(await client.thread(thread.id));
       const history = await client.read(thread.id);
       history.forEach(append);
       const dir = await client.directory();
-      setColleagues(dir.pool('psychologist', thread.language).filter((s) => s.staffId !== client.id));
+      setColleagues(dir.pool(thread.kind === 'case' ? 'supervisor' : 'psychologist', thread.language).filter((s) => s.staffId !== client.id));
       await client.subscribe(thread.id, { after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal });
-    })().catch(() => { if (!abort.signal.aborted) setError(t('app.error')); });
+    })().catch((err: unknown) => {
+      if (abort.signal.aborted) return;
+      // A thread that fails verification is not shown at all: no message of it can be trusted.
+      if (err instanceof ProtocolError) { setMessages([]); setRefused(err.code); } else setError(t('app.error'));
+    });
     return () => abort.abort();
   }, [thread.id]);
+  if (refused) {
+    return (
+      <div>
+        <p class="error" role="alert" id="thread-refused">{t('staff.thread.refused', { code: refused })}</p>
+        <p class="row"><button type="button" class="secondary" onClick={back}>{t('app.thread.back')}</button></p>
+      </div>
+    );
+  }
   return (
     <div>
-      <p class="small">{t(`topic.${thread.topic}`)} · {t(`urgency.${thread.urgency}`)} · {thread.language}</p>
+      <p class="small">{t(`topic.${verified.topic}`)} · {t(`urgency.${verified.urgency}`)} · {verified.language}</p>
       <ol class="messages" id="messages" aria-live="polite">
-        {messages.map((m) => <li class={m.mine ? 'mine' : ''}><span class="who">{m.mine ? t('app.thread.you') : t('staff.thread.other')}</span>{m.text}</li>)}
+        {messages.map((m) => (
+          <li class={m.mine ? 'mine' : ''}>
+            <span class="who">{m.mine ? t('app.thread.you') : t('staff.thread.other')}</span>{' '}
+            <time class="small" datetime={new Date(m.at).toISOString()}>{when(m.at)}</time>{' '}
+            {m.intake ? <IntakeCardView intake={m.intake} /> : m.text}
+            {m.unseenByAuthor.length > 0 ? <p class="small warning unseen">{t('staff.thread.unseen', { seqs: m.unseenByAuthor.join(', ') })}</p> : null}
+          </li>
+        ))}
       </ol>
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();
         if (!body) return;
-        client.send(thread.id, body).then((seq) => { append({ seq, senderId: client.id, text: body, createdAt: Date.now(), mine: true }); setText(''); }).catch(() => setError(t('app.error')));
+        client.send(thread.id, body).then((seq) => { const m = client.message(thread.id, seq); if (m) append(m); setText(''); }).catch(() => setError(t('app.error')));
       }}>
         <label for="reply">{t('staff.thread.reply')}</label>
         <textarea id="reply" value={text} onInput={(e: Event) => setText(value(e))} autocomplete="off"></textarea>

@@ -1,0 +1,177 @@
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { messages, threadKeys, threads } from '../../db/schema.js';
+import type { Db } from '../db/connection.js';
+import { preparedFor } from '../db/prepared.js';
+import type { WireItem } from '../protocol/api/threads.js';
+import { bytesEqual } from '../protocol/encoding.js';
+import type { Sodium } from '../protocol/sodium.js';
+import { applyItem, type KnownStaff, type TranscriptFault, type TranscriptItem } from '../protocol/transcript.js';
+import { getThread, toMinute, transcriptStateOf, wireOf, type ThreadRow } from './service.js';
+
+// Posting to a thread's transcript: a message, a claim or a hand-over (DESIGN.md §5). Each is
+// checked by applyItem, the same function every client runs over the transcript it reads, from
+// the state the stored row stands for; then stored by the group commit only if nothing was stored
+// in between (sequence and head hash unchanged). Claims and hand-overs are items like messages,
+// so "who may speak" can only change by an item that moves the sequence: an item checked against
+// a holder who has since handed over finds the sequence taken.
+
+export type PostFailure =
+  | 'sequence_conflict' | 'invalid_signature' | 'not_holder' | 'forbidden' | 'invalid_recipients' | 'invalid_input'
+  | 'thread_closed' | 'thread_not_open' | 'thread_not_found';
+export type PostResult = { ok: true; item: WireItem; thread: ThreadRow | null } | { ok: false; reason: PostFailure };
+
+/** What a fault of the shared check means for the poster (PROTOCOL.md §7.5). */
+const FAULT_REASON: Record<TranscriptFault, PostFailure> = {
+  sequence_gap: 'sequence_conflict',
+  broken_chain: 'sequence_conflict',
+  bad_signature: 'invalid_signature',
+  // A pool member before a claim, or anyone else who neither opened nor holds the thread.
+  unknown_sender: 'not_holder',
+  // A pool member whose entry no longer fits the pool or the keys the genesis named.
+  bad_claim: 'forbidden',
+  // A colleague without the pool's role and language, or named with other keys.
+  bad_handover: 'invalid_recipients',
+  malformed_item: 'invalid_input',
+};
+
+/** An item checked against its thread, waiting for the group commit. */
+export interface CheckedItem {
+  threadId: string;
+  item: TranscriptItem;
+  /** applyItem's hash of the item: the thread's new head. */
+  hash: Uint8Array;
+  /** A hand-over's K sealed to the new holder. */
+  sealedKey?: Uint8Array;
+  now: number;
+}
+
+/**
+ * Checks `item` (its senderId is the caller) as the next one of the thread in `row`, and stores it
+ * if it is; resolves once it is committed.
+ */
+export function postItem(
+  db: Db,
+  sodium: Sodium,
+  staff: (id: string) => KnownStaff | null,
+  input: { row: ThreadRow; item: TranscriptItem; sealedKey?: Uint8Array; now: number },
+): Promise<PostResult> {
+  const { row, item } = input;
+  if (row.status === 'closed') return Promise.resolve({ ok: false, reason: 'thread_closed' });
+  if (item.type === 'claim' && row.status !== 'open') return Promise.resolve({ ok: false, reason: 'thread_not_open' });
+  // The holder's entry no longer verifies (re-signed without them, or the organisation key changed):
+  // they keep the thread, but the server cannot check their signature, so they cannot post.
+  if (row.assignedStaffId === item.senderId && !staff(item.senderId)) return Promise.resolve({ ok: false, reason: 'not_holder' });
+  const applied = applyItem(sodium, transcriptStateOf(row, staff), item, staff);
+  if (!applied.ok) return Promise.resolve({ ok: false, reason: FAULT_REASON[applied.fault] });
+  return commitItem(db, { threadId: row.id, item, hash: applied.hash, now: input.now, ...(input.sealedKey ? { sealedKey: input.sealedKey } : {}) });
+}
+
+const threadHead = preparedFor((db) => db.select({
+  status: threads.status, lastSeq: threads.lastSeq, headHash: threads.headHash, askerId: threads.askerId, openerStaffId: threads.openerStaffId,
+}).from(threads).where(eq(threads.id, sql.placeholder('threadId'))).prepare());
+const insertItem = preparedFor((db) => db.insert(messages).values({
+  threadId: sql.placeholder('threadId'), seq: sql.placeholder('seq'), type: sql.placeholder('type'), senderId: sql.placeholder('senderId'),
+  prevHash: sql.placeholder('prevHash'), nonce: sql.placeholder('nonce'), ciphertext: sql.placeholder('ciphertext'), signature: sql.placeholder('signature'),
+  toStaffId: sql.placeholder('toStaffId'), toFingerprint: sql.placeholder('toFingerprint'), createdAt: sql.placeholder('createdAt'),
+}).prepare());
+const advanceHead = preparedFor((db) => db.update(threads).set({ lastSeq: sql`${sql.placeholder('seq')}`, headHash: sql`${sql.placeholder('head')}` })
+  .where(eq(threads.id, sql.placeholder('threadId'))).prepare());
+
+const buffer = (b: Uint8Array | undefined): Buffer | null => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null);
+
+/** Stores one checked item if the thread still ends where it was checked; runs inside the caller's transaction. */
+function storeItem(db: Db, input: CheckedItem): PostResult {
+  const { item } = input;
+  const row = threadHead(db).get({ threadId: input.threadId });
+  if (!row) return { ok: false, reason: 'thread_not_found' };
+  if (row.status === 'closed') return { ok: false, reason: 'thread_closed' };
+  // Checked again here, not only when the request arrived: another item may have been stored while
+  // this one waited for its batch, and it was checked against the transcript as it was then.
+  if (item.seq !== row.lastSeq + 1 || !bytesEqual(new Uint8Array(row.headHash), item.prevHash)) return { ok: false, reason: 'sequence_conflict' };
+  const stored = {
+    threadId: input.threadId, seq: item.seq, type: item.type, senderId: item.senderId, prevHash: Buffer.from(item.prevHash),
+    nonce: buffer(item.nonce), ciphertext: buffer(item.ciphertext), signature: Buffer.from(item.signature),
+    toStaffId: item.to?.staffId ?? null, toFingerprint: buffer(item.to?.fingerprint), createdAt: toMinute(input.now),
+  };
+  insertItem(db).run(stored);
+  advanceHead(db).run({ seq: item.seq, head: Buffer.from(input.hash), threadId: input.threadId });
+  let thread: ThreadRow | null = null;
+  if (item.type === 'claim') {
+    // Assigned to the claimer; the other pool members' sealed keys are dropped, so from now on only
+    // the opener and the holder hold the thread key on the server.
+    db.update(threads).set({ status: 'assigned', assignedStaffId: item.senderId }).where(eq(threads.id, input.threadId)).run();
+    db.delete(threadKeys).where(and(eq(threadKeys.threadId, input.threadId), notInArray(threadKeys.principalId, [item.senderId, (row.askerId ?? row.openerStaffId)!]))).run();
+    thread = getThread(db, input.threadId);
+  } else if (item.type === 'handover') {
+    // The new holder's sealed key replaces the old holder's.
+    const to = item.to!.staffId;
+    db.update(threads).set({ assignedStaffId: to }).where(eq(threads.id, input.threadId)).run();
+    db.delete(threadKeys).where(and(eq(threadKeys.threadId, input.threadId), inArray(threadKeys.principalId, [item.senderId, to]))).run();
+    db.insert(threadKeys).values({ threadId: input.threadId, principalId: to, sealedKey: Buffer.from(input.sealedKey!) }).run();
+    thread = getThread(db, input.threadId);
+  }
+  return { ok: true, item: wireOf(stored), thread };
+}
+
+interface Pending {
+  input: CheckedItem;
+  resolve: (result: PostResult) => void;
+  reject: (err: unknown) => void;
+}
+
+// Group commit. With synchronous=FULL every commit waits for the disk (fsync), and that wait,
+// not the work, bounds how many items one connection stores per second. Items that arrive in the
+// same turn of the event loop are written in one transaction and acknowledged together after its
+// commit, never before: an item answered 201 is on disk. Each keeps its own savepoint, so one that
+// fails (a constraint, a bug) is rolled back and answered alone while its neighbours are stored;
+// items are applied in arrival order, so the sequence and head check sees every earlier item of
+// the batch exactly as if each had committed alone.
+const queues = new WeakMap<Db, Pending[]>();
+// Inside the batch's transaction better-sqlite3 runs this as a savepoint; built once per connection.
+const storeInSavepoint = preparedFor((db) => db.$client.transaction((input: CheckedItem) => storeItem(db, input)));
+
+function flush(db: Db): void {
+  const batch = queues.get(db) ?? [];
+  queues.delete(db);
+  const outcomes: ({ ok: true; result: PostResult } | { ok: false; err: unknown })[] = [];
+  try {
+    // Inside someone else's transaction better-sqlite3 would make this one a savepoint, and the
+    // answers would go out before anything reached the disk: refuse instead.
+    if (db.$client.inTransaction) throw new Error('group commit inside an open transaction');
+    // IMMEDIATE takes the write lock at BEGIN (waiting busy_timeout for it), so a writer that
+    // commits in between cannot turn the batch into SQLITE_BUSY_SNAPSHOT.
+    db.$client.transaction(() => {
+      for (const item of batch) {
+        try {
+          outcomes.push({ ok: true, result: storeInSavepoint(db)(item.input) });
+        } catch (err) {
+          // SQLite may have ended the whole transaction itself (disk full, I/O error): then the
+          // rest must not run outside it, one autocommit each; the batch fails as a whole.
+          if (!db.$client.inTransaction) throw err;
+          outcomes.push({ ok: false, err });
+        }
+      }
+    }).immediate();
+  } catch (err) {
+    for (const item of batch) item.reject(err);
+    return;
+  }
+  batch.forEach((item, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) item.resolve(outcome.result);
+    else item.reject(outcome.err);
+  });
+}
+
+/** Queues a checked item for the next group commit; resolves once it is committed (or refused at write time). */
+export function commitItem(db: Db, input: CheckedItem): Promise<PostResult> {
+  return new Promise((resolve, reject) => {
+    let queue = queues.get(db);
+    if (!queue) {
+      queue = [];
+      queues.set(db, queue);
+      setImmediate(() => flush(db));
+    }
+    queue.push({ input, resolve, reject });
+  });
+}
