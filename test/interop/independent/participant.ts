@@ -38,7 +38,7 @@ export interface Session extends ReaderIdentity {
 
 /** Mints an asker identity from a recovery secret: proof of work, then the derived public keys. */
 export async function mintIdentity(baseUrl: string, recoverySecret: Uint8Array): Promise<Session> {
-  const challenge = expectStatus(await call<{ challenge: string; bits: number }>(baseUrl, 'POST', '/pow/challenges', { json: { purpose: 'identity' } }), 200, 'pow challenge');
+  const challenge = expectStatus(await call<{ challenge: string; bits: number }>(baseUrl, 'POST', '/pow/challenges', { json: { purpose: 'identity' } }), 201, 'pow challenge');
   const counter = solveProofOfWork(mustDecode(challenge.challenge, undefined, 'challenge'), challenge.bits);
   const keys = deriveAskerKeys(recoverySecret);
   const minted = expectStatus(await call<{ token: string; identityId: string }>(baseUrl, 'POST', '/identities', {

@@ -1,0 +1,116 @@
+import { randomBytes } from '@noble/ciphers/utils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AskerClient, type StaffClient } from '../../src/client/index.js';
+import { startServer, TEST_KDF, type TestServer } from '../support/server.js';
+import { formatRecoveryCode, parseRecoveryCode } from './independent/recovery-code.js';
+import { keyFingerprint, type DirectoryEntry } from './independent/directory.js';
+import { call, loadDirectory, loginStaff, mintIdentity, Participant } from './independent/participant.js';
+import type { ReadResult } from './independent/reader.js';
+
+// The independent implementation (test/interop/independent, written from PROTOCOL.md with noble
+// primitives only) against a real server over HTTP, with the project's SDK on the other side of
+// each thread: what one writes, the other must read and verify, byte for byte.
+
+let s: TestServer;
+let psyA: StaffClient;
+let directory: Map<string, DirectoryEntry>;
+
+beforeAll(async () => {
+  s = await startServer();
+  psyA = await s.addStaff(['psychologist'], ['ru'], 'aigerim');
+  await s.addStaff(['psychologist'], ['ru'], 'daniyar');
+  await s.addStaff(['moderator'], ['ru'], 'peer');
+  // Only entries signed by the pinned organisation key exist for this client.
+  directory = await loadDirectory(s.url, s.org.publicKey);
+});
+afterAll(async () => { await s.stop(); });
+
+function thread(result: ReadResult) {
+  if (!result.ok) throw new Error(`refused: ${result.reason} at ${result.seq}`);
+  return result.thread;
+}
+
+const texts = (result: ReadResult) => thread(result).items.map((i) => [i.item.seq, i.item.type, i.item.senderId, i.body?.type === 'text' ? i.body.text : i.body?.intake ?? null]);
+
+describe('independent implementation ↔ server and SDK', () => {
+  it('reads the directory the server signed with the organisation key', () => {
+    expect([...directory.values()].map((e) => [e.displayName, e.roles])).toEqual(expect.arrayContaining([['aigerim', ['psychologist']], ['daniyar', ['psychologist']], ['peer', ['moderator']]]));
+    expect(directory.get(psyA.id)?.signPublicKey).toBeDefined();
+  });
+
+  it('an independent asker opens a consultation that the SDK psychologist claims and answers', async () => {
+    // The identity: a recovery code of this implementation, keys derived here, a proof of work solved here.
+    const code = formatRecoveryCode(randomBytes(16));
+    const parsed = parseRecoveryCode(code);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const askerSession = await mintIdentity(s.url, parsed.secret);
+    const asker = new Participant(s.url, askerSession, directory);
+
+    const threadId = await asker.open({ kind: 'consultation', language: 'ru', topic: 'anxiety', urgency: 'soon' });
+    expect((await asker.send(threadId, { intake: { populations: ['plhiv', 'migrants'], ageGroup: '25-34', region: 'Алматы' } })).status).toBe(201);
+    expect((await asker.send(threadId, { text: 'Мне тревожно после диагноза' })).status).toBe(201);
+
+    // The SDK psychologist finds it in the queue, claims, and reads what this implementation wrote.
+    expect((await psyA.queue({ language: 'ru' })).map((t) => t.id)).toContain(threadId);
+    await psyA.claim(threadId);
+    const seen = await psyA.read(threadId);
+    expect(seen.map((m) => [m.seq, m.type, m.senderId, m.text, m.unseenByAuthor])).toEqual([
+      [1, 'intake', askerSession.id, '', []],
+      [2, 'text', askerSession.id, 'Мне тревожно после диагноза', []],
+    ]);
+    expect(seen[0]!.intake).toEqual({ populations: ['plhiv', 'migrants'], ageGroup: '25-34', region: 'Алматы' });
+    await psyA.send(threadId, 'Я вас слышу. Что тревожит больше всего?');
+
+    // This implementation checks the whole transcript (§7.7) and reads the answer.
+    const read = await asker.read(threadId);
+    expect(texts(read)).toEqual([
+      [1, 'message', askerSession.id, { populations: ['plhiv', 'migrants'], ageGroup: '25-34', region: 'Алматы' }],
+      [2, 'message', askerSession.id, 'Мне тревожно после диагноза'],
+      [3, 'claim', psyA.id, null],
+      [4, 'message', psyA.id, 'Я вас слышу. Что тревожит больше всего?'],
+    ]);
+    expect(thread(read).state.holder?.id).toBe(psyA.id);
+    expect(thread(read).items[3]!.body).toMatchObject({ read: 3 });
+    expect(thread(read).crossed).toEqual([]);
+
+    // The recovery code made here restores the same identity in the SDK, which reads the same thread.
+    const restored = await AskerClient.restore(s.clientOptions, code);
+    expect(restored.id).toBe(askerSession.id);
+    expect((await restored.read(threadId)).map((m) => [m.seq, m.mine])).toEqual([[1, true], [2, true], [4, false]]);
+  });
+
+  it('an independent psychologist reads, claims and answers a thread the SDK asker wrote, and hands it over', async () => {
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'sleep', language: 'ru', urgency: 'routine', intake: { populations: ['young-people'], note: 'ночью хуже' } });
+    await asker.send(threadId, 'Не сплю третью неделю');
+
+    // Logged in from login and passphrase: Argon2id, HKDF and the key bundle opened here.
+    const psySession = await loginStaff(s.url, 'daniyar', 'passphrase of daniyar', TEST_KDF);
+    const own = directory.get(psySession.id)!;
+    expect(keyFingerprint(own.boxPublicKey, own.signPublicKey)).toEqual(keyFingerprint(psySession.box.publicKey, psySession.sign.publicKey));
+    const psy = new Participant(s.url, psySession, directory);
+    const queue = await call<{ threads: { id: string }[] }>(s.url, 'GET', '/queue', { token: psySession.token });
+    expect(queue.body.threads.map((t) => t.id)).toContain(threadId);
+
+    // As a genesis recipient it may read before claiming; the SDK's genesis and items verify here.
+    const before = await psy.read(threadId);
+    expect(thread(before).genesis).toMatchObject({ kind: 'consultation', language: 'ru', topic: 'sleep', urgency: 'routine', openerId: asker.id });
+    expect(texts(before)).toEqual([
+      [1, 'message', asker.id, { populations: ['young-people'], note: 'ночью хуже' }],
+      [2, 'message', asker.id, 'Не сплю третью неделю'],
+    ]);
+
+    expect((await psy.claim(threadId)).status).toBe(200);
+    expect((await psy.send(threadId, { text: 'Расскажите, когда вы засыпаете?' })).status).toBe(201);
+    const asSeen = await asker.read(threadId);
+    expect(asSeen.at(-1)).toMatchObject({ seq: 4, senderId: psySession.id, text: 'Расскажите, когда вы засыпаете?', mine: false, read: 3, unseenByAuthor: [] });
+
+    // Hand-over signed here, K sealed here to the SDK colleague, who reads everything and answers.
+    expect((await psy.handover(threadId, psyA.id)).status).toBe(200);
+    expect((await psyA.read(threadId)).map((m) => m.seq)).toEqual([1, 2, 4]);
+    await psyA.send(threadId, 'Меня зовут Айгерим, я продолжу.');
+    expect((await asker.read(threadId)).at(-1)).toMatchObject({ seq: 6, senderId: psyA.id, mine: false });
+    // The former holder's key is gone from the server: it can no longer read the thread.
+    expect((await call(s.url, 'GET', `/threads/${threadId}`, { token: psySession.token })).status).toBe(404);
+  });
+});
