@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
@@ -335,5 +336,17 @@ describe('reading a thread (§7.7)', () => {
     expect(fromBase64Url('Zh')).toBeNull();
     expect(fromBase64Url('Zg==')).toBeNull();
     expect(fromBase64Url('+w')).toBeNull();
+  });
+});
+
+describe('independence', () => {
+  it('imports only @noble/* and its own files: nothing from src/, no libsodium', () => {
+    const dir = new URL('./independent/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const specifiers = [...readFileSync(new URL(file, dir), 'utf8').matchAll(/\bfrom\s+'([^']+)'|import\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]);
+      expect(specifiers.filter((x) => !/^(@noble\/(ciphers|curves|hashes)\/[a-z0-9.]+|\.\/[a-z-]+\.js)$/.test(x!)), file).toEqual([]);
+    }
   });
 });
