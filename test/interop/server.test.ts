@@ -100,6 +100,9 @@ describe('independent implementation ↔ server and SDK', () => {
       [2, 'message', asker.id, 'Не сплю третью неделю'],
     ]);
 
+    // A well-formed, correctly signed message from a pool member who has not claimed: the server's §7.5 refuses it.
+    expect(await psy.send(threadId, { text: 'before my claim' })).toMatchObject({ status: 403, body: { error: { code: 'not_holder' } } });
+
     expect((await psy.claim(threadId)).status).toBe(200);
     expect((await psy.send(threadId, { text: 'Расскажите, когда вы засыпаете?' })).status).toBe(201);
     const asSeen = await asker.read(threadId);

@@ -23,6 +23,6 @@ export const poolRole = (kind: ThreadKind): string => (kind === 'case' ? 'superv
 
 export const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
 
-/** `t_`, `s_`, `a_` … and 22 base64url characters. */
-export const ID_PATTERN = /^[a-z]_[A-Za-z0-9_-]{22}$/;
+/** Thread, staff and identity ids (PROTOCOL.md §1.3): a kind letter, `_`, 22 base64url characters. */
+export const ID_PATTERN = /^[ast]_[A-Za-z0-9_-]{22}$/;
 export const THREAD_ID_PATTERN = /^t_[A-Za-z0-9_-]{22}$/;
