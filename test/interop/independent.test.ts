@@ -322,6 +322,25 @@ describe('reading a thread (§7.7)', () => {
     expect(readThread({ threadId: w.threadId, detail: w.detailFor(w.kk), items: [], reader: w.as(w.kk, 'staff'), directory: w.directory })).toEqual({ ok: false, reason: 'not_a_reader' });
   });
 
+  it('a case is read by its opener, and refused when the genesis\'s keys are not the opener\'s directory entry', () => {
+    const w = world();
+    const supervisor = { id: 's_SUPERVISORSUPERVISORSU', box: boxKeyPairFromSeed(seedOf(0x60)), sign: signKeyPairFromSeed(seedOf(0x61)) };
+    const entry: DirectoryEntry = { staffId: supervisor.id, displayName: 'sup', roles: ['supervisor'], languages: ['ru'], boxPublicKey: supervisor.box.publicKey, signPublicKey: supervisor.sign.publicKey };
+    const directory = new Map([...w.directory, [supervisor.id, entry]]);
+    const caseOf = (opener: { id: string; box: typeof w.p1.box; sign: typeof w.p1.sign }) => {
+      const bytes = genesisBytes({ ...w.genesis, kind: 'case', openerId: opener.id, openerBoxPublicKey: opener.box.publicKey, openerSignPublicKey: opener.sign.publicKey,
+        recipients: [{ id: supervisor.id, fingerprint: keyFingerprint(supervisor.box.publicKey, supervisor.sign.publicKey) }] });
+      return w.detailFor(supervisor, { kind: 'case', genesis: toBase64Url(bytes), genesisSignature: toBase64Url(signGenesis(bytes, opener.sign.seed)) });
+    };
+    const asSupervisor: ReaderIdentity = { role: 'staff', ...supervisor };
+    expect(readThread({ threadId: w.threadId, detail: caseOf(w.p1), items: [], reader: asSupervisor, directory }).ok).toBe(true);
+    const opener = readThread({ threadId: w.threadId, detail: { ...caseOf(w.p1), sealedKey: toBase64Url(sealThreadKey(w.threadKey, w.threadId, w.p1.box.publicKey)) }, items: [], reader: w.as(w.p1, 'staff'), directory });
+    expect(opener.ok).toBe(true);
+    // The server signs a case in p1's name with keys of its own.
+    const impostor = { id: w.p1.id, box: boxKeyPairFromSeed(seedOf(0x66)), sign: signKeyPairFromSeed(seedOf(0x67)) };
+    expect(readThread({ threadId: w.threadId, detail: caseOf(impostor), items: [], reader: asSupervisor, directory })).toEqual({ ok: false, reason: 'opener_not_in_directory' });
+  });
+
   it('warns of own messages the other side had not seen when it wrote', () => {
     const w = world();
     w.say(w.asker, 'one');

@@ -13,6 +13,7 @@ import type { ReadResult } from './independent/reader.js';
 
 let s: TestServer;
 let psyA: StaffClient;
+let supervisor: StaffClient;
 let directory: Map<string, DirectoryEntry>;
 
 beforeAll(async () => {
@@ -20,6 +21,7 @@ beforeAll(async () => {
   psyA = await s.addStaff(['psychologist'], ['ru'], 'aigerim');
   await s.addStaff(['psychologist'], ['ru'], 'daniyar');
   await s.addStaff(['moderator'], ['ru'], 'peer');
+  supervisor = await s.addStaff(['supervisor'], ['ru'], 'bota');
   // Only entries signed by the pinned organisation key exist for this client.
   directory = await loadDirectory(s.url, s.org.publicKey);
 });
@@ -115,5 +117,21 @@ describe('independent implementation ↔ server and SDK', () => {
     expect((await asker.read(threadId)).at(-1)).toMatchObject({ seq: 6, senderId: psyA.id, mine: false });
     // The former holder's key is gone from the server: it can no longer read the thread.
     expect((await call(s.url, 'GET', `/threads/${threadId}`, { token: psySession.token })).status).toBe(404);
+  });
+
+  it('an independent psychologist opens a case that the SDK supervisor claims and answers', async () => {
+    const psy = new Participant(s.url, await loginStaff(s.url, 'daniyar', 'passphrase of daniyar', TEST_KDF), directory);
+    const threadId = await psy.open({ kind: 'case', language: 'ru', topic: 'stigma', urgency: 'soon' });
+    expect(thread(await psy.read(threadId)).genesis.recipients.map((r) => r.id)).toEqual([supervisor.id]);
+    expect((await psy.send(threadId, { text: 'Клиент боится раскрыть статус семье; как поддержать?' })).status).toBe(201);
+
+    // The SDK supervisor checks that the genesis's keys are the opener's directory entry, claims and answers.
+    await supervisor.claim(threadId);
+    expect((await supervisor.read(threadId)).map((m) => [m.senderId, m.text])).toEqual([[psy.me.id, 'Клиент боится раскрыть статус семье; как поддержать?']]);
+    await supervisor.send(threadId, 'Начните с того, кому он доверяет больше всего.');
+    expect(texts(await psy.read(threadId)).slice(1)).toEqual([
+      [2, 'claim', supervisor.id, null],
+      [3, 'message', supervisor.id, 'Начните с того, кому он доверяет больше всего.'],
+    ]);
   });
 });

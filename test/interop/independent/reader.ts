@@ -141,11 +141,13 @@ export function readThread(input: ReadInput): ReadResult {
     state = check.state;
   }
 
-  // 2 (staff, finished): a recipient under its own keys, or the holder by a hand-over.
+  // 2 (staff, finished): a recipient under its own keys, or the holder by a hand-over. §7.7 does
+  // not name the third staff reader, a case's opener: its own keys in the genesis admit it.
   if (reader.role === 'staff') {
     const named = genesis.recipients.find((r) => r.id === reader.id);
     const isRecipient = named !== undefined && equal(named.fingerprint, keyFingerprint(reader.box.publicKey, reader.sign.publicKey));
-    if (!isRecipient && state.holder?.id !== reader.id) return refuse('not_a_reader');
+    const isOpener = genesis.openerId === reader.id && equal(genesis.openerSignPublicKey, reader.sign.publicKey) && equal(genesis.openerBoxPublicKey, reader.box.publicKey);
+    if (!isRecipient && !isOpener && state.holder?.id !== reader.id) return refuse('not_a_reader');
   }
 
   // 7. Crossed or withheld messages: mine between the other side's `read` and its own number.
