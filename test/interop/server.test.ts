@@ -5,7 +5,7 @@ import { startServer, TEST_KDF, type TestServer } from '../support/server.js';
 import { formatRecoveryCode, parseRecoveryCode } from './independent/recovery-code.js';
 import { keyFingerprint, type DirectoryEntry } from './independent/directory.js';
 import { call, loadDirectory, loginStaff, mintIdentity, Participant } from './independent/participant.js';
-import type { ReadResult } from './independent/reader.js';
+import type { ReadItem, ReadResult } from './independent/reader.js';
 
 // The independent implementation (test/interop/independent, written from PROTOCOL.md with noble
 // primitives only) against a real server over HTTP, with the project's SDK on the other side of
@@ -30,6 +30,14 @@ afterAll(async () => { await s.stop(); });
 function thread(result: ReadResult) {
   if (!result.ok) throw new Error(`refused: ${result.reason} at ${result.seq}`);
   return result.thread;
+}
+
+function waitFor(predicate: () => boolean, ms = 5000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => (predicate() ? resolve() : Date.now() - started > ms ? reject(new Error('timed out')) : setTimeout(tick, 20));
+    tick();
+  });
 }
 
 const texts = (result: ReadResult) => thread(result).items.map((i) => [i.item.seq, i.item.type, i.item.senderId, i.body?.type === 'text' ? i.body.text : i.body?.intake ?? null]);
@@ -133,5 +141,25 @@ describe('independent implementation ↔ server and SDK', () => {
       [2, 'claim', supervisor.id, null],
       [3, 'message', supervisor.id, 'Начните с того, кому он доверяет больше всего.'],
     ]);
+  });
+
+  it('an independent asker follows the SDK psychologist\'s replies live over Server-Sent Events', async () => {
+    const asker = new Participant(s.url, await mintIdentity(s.url, randomBytes(16)), directory);
+    const threadId = await asker.open({ kind: 'consultation', language: 'ru', topic: 'grief', urgency: 'urgent' });
+    await asker.send(threadId, { text: 'Умерла мама' });
+    await psyA.claim(threadId);
+
+    const live: ReadItem[] = [];
+    let resumedAfter = -1;
+    const stop = new AbortController();
+    const following = asker.follow(threadId, { onItem: (i) => live.push(i), onOpen: (after) => { resumedAfter = after; }, signal: stop.signal });
+    // The stream resumes after the claim (Last-Event-ID 2): only new items arrive, each checked against the chain.
+    await waitFor(() => resumedAfter >= 0);
+    expect(resumedAfter).toBe(2);
+    await psyA.send(threadId, 'Мне очень жаль. Я рядом.');
+    await waitFor(() => live.length === 1);
+    expect(live[0]).toMatchObject({ item: { seq: 3, type: 'message', senderId: psyA.id }, body: { type: 'text', text: 'Мне очень жаль. Я рядом.', read: 2 } });
+    stop.abort();
+    await following;
   });
 });

@@ -1,13 +1,15 @@
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { mustDecode, toBase64Url } from './bytes.js';
 import { keyFingerprint, verifiedDirectory, type DirectoryEntry, type WireDirectoryEntry } from './directory.js';
+import { readEvents } from './event-stream.js';
 import { genesisBytes, keyCommitment, signGenesis, type Genesis } from './genesis.js';
 import { deriveAskerKeys, deriveStaffSecrets, unwrapKeyBundle, type Argon2Params } from './keys.js';
 import { sealMessage, type MessageBody } from './message.js';
 import { solveProofOfWork } from './pow.js';
-import { readThread, type ReaderIdentity, type ReadResult, type ThreadView, type WireItem, type WireThreadDetail } from './reader.js';
+import { decodeItem, readThread, type ReaderIdentity, type ReadItem, type ReadResult, type ThreadView, type WireItem, type WireThreadDetail } from './reader.js';
 import { sealThreadKey } from './thread-key.js';
-import { itemHash, signItem, type Item } from './transcript.js';
+import { checkItem, itemHash, signItem, type Item } from './transcript.js';
+import { openMessage } from './message.js';
 import { poolRole, type ThreadKind } from './vocabulary.js';
 
 // A client of the Tynys HTTP API built on the independent implementation and plain fetch: what
@@ -144,6 +146,36 @@ export class Participant {
         this.posted.set(threadId, mine);
       }
       return answer;
+    }
+  }
+
+  /**
+   * Follows a thread live: checks the transcript so far, then resumes the event stream after its
+   * last item (Last-Event-ID) and checks each new item against the state before it (§7.5), as if
+   * it had been read from the items page. Resolves when the signal aborts or the stream ends.
+   */
+  async follow(threadId: string, options: { onItem: (item: ReadItem) => void; onOpen?: (after: number) => void; signal: AbortSignal }): Promise<void> {
+    const view = await this.checkedView(threadId);
+    let state = view.state;
+    const res = await fetch(`${this.baseUrl}/api/threads/${threadId}/events`, {
+      headers: { authorization: `Bearer ${this.me.token}`, accept: 'text/event-stream', 'last-event-id': String(state.seq) }, signal: options.signal,
+    });
+    if (res.status !== 200 || !res.body) throw new Error(`events: HTTP ${res.status}`);
+    options.onOpen?.(state.seq);
+    try {
+      for await (const event of readEvents(res.body)) {
+        if (event.event !== 'item') continue;
+        const item = decodeItem(JSON.parse(event.data) as WireItem);
+        if (!item || event.id !== String(item.seq)) throw new Error('events: an undecodable item');
+        const check = checkItem(view.genesis, this.directory, state, item);
+        if (!check.ok) throw new Error(`events: item ${item.seq} refused: ${check.reason}`);
+        const body = item.type === 'message' ? openMessage(threadId, item, view.threadKey) : undefined;
+        if (body === null) throw new Error(`events: message ${item.seq} unreadable`);
+        state = check.state;
+        options.onItem({ item, hash: check.hash, ...(body ? { body } : {}) });
+      }
+    } catch (error) {
+      if (!options.signal.aborted) throw error;
     }
   }
 
