@@ -4,7 +4,8 @@ import { AskerClient, type StaffClient } from '../../src/client/index.js';
 import { startServer, TEST_KDF, type TestServer } from '../support/server.js';
 import { formatRecoveryCode, parseRecoveryCode } from './independent/recovery-code.js';
 import { keyFingerprint, type DirectoryEntry } from './independent/directory.js';
-import { call, loadDirectory, loginStaff, mintIdentity, Participant } from './independent/participant.js';
+import { sealMessage } from './independent/message.js';
+import { call, loadDirectory, loginStaff, mintIdentity, Participant, wireItem } from './independent/participant.js';
 import type { ReadItem, ReadResult } from './independent/reader.js';
 
 // The independent implementation (test/interop/independent, written from PROTOCOL.md with noble
@@ -161,5 +162,29 @@ describe('independent implementation ↔ server and SDK', () => {
     expect(live[0]).toMatchObject({ item: { seq: 3, type: 'message', senderId: psyA.id }, body: { type: 'text', text: 'Мне очень жаль. Я рядом.', read: 2 } });
     stop.abort();
     await following;
+  });
+
+  it('a stale item is refused with sequence_conflict, and a crossed message shows in the SDK as unseen by its author', async () => {
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'relationships', language: 'ru', urgency: 'soon' });
+    await asker.send(threadId, 'Первое');
+    const psySession = await loginStaff(s.url, 'daniyar', 'passphrase of daniyar', TEST_KDF);
+    const psy = new Participant(s.url, psySession, directory);
+    await psy.claim(threadId);
+    const stale = thread(await psy.read(threadId));
+    expect(stale.state.seq).toBe(2);
+
+    // The asker writes while the psychologist is typing: the psychologist's item for seq 3 is too late.
+    await asker.send(threadId, 'Второе');
+    const position = (view: typeof stale) => ({ threadId, seq: view.state.seq + 1, senderId: psySession.id, prevHash: view.state.head });
+    const body = { type: 'text' as const, at: Date.now(), read: 2, text: 'Ответ на первое' };
+    const late = await call(s.url, 'POST', `/threads/${threadId}/messages`, { token: psySession.token, json: wireItem(sealMessage(position(stale), body, stale.threadKey, psySession.sign.seed)) });
+    expect(late).toMatchObject({ status: 409, body: { error: { code: 'sequence_conflict' } } });
+
+    // Re-read, re-signed at seq 4, still saying honestly that it was written having read up to 2.
+    const fresh = thread(await psy.read(threadId));
+    const posted = await call(s.url, 'POST', `/threads/${threadId}/messages`, { token: psySession.token, json: wireItem(sealMessage(position(fresh), body, fresh.threadKey, psySession.sign.seed)) });
+    expect(posted.status).toBe(201);
+    expect((await asker.read(threadId)).at(-1)).toMatchObject({ seq: 4, senderId: psySession.id, text: 'Ответ на первое', read: 2, unseenByAuthor: [3] });
   });
 });

@@ -73,7 +73,8 @@ export async function loadDirectory(baseUrl: string, orgPublicKey: Uint8Array): 
   return verifiedDirectory(answer.entries, orgPublicKey);
 }
 
-function wireItem(item: Item): Record<string, unknown> {
+/** The request body of an item (§7.8): its position, signature and the fields of its type. */
+export function wireItem(item: Item): Record<string, unknown> {
   return {
     seq: item.seq, prevHash: toBase64Url(item.prevHash), signature: toBase64Url(item.signature),
     ...(item.nonce ? { nonce: toBase64Url(item.nonce), ciphertext: toBase64Url(item.ciphertext!) } : {}),
@@ -120,7 +121,7 @@ export class Participant {
     const detail = expectStatus(await call<WireThreadDetail>(this.baseUrl, 'GET', `/threads/${threadId}`, { token: this.me.token }), 200, 'thread');
     const items: WireItem[] = [];
     for (let hasMore = true; hasMore;) {
-      const page = expectStatus(await call<{ items: WireItem[]; hasMore: boolean }>(this.baseUrl, 'GET', `/threads/${threadId}/items?after=${items.length}&limit=200`, { token: this.me.token }), 200, 'items');
+      const page = expectStatus(await call<{ items: WireItem[]; hasMore: boolean }>(this.baseUrl, 'GET', `/threads/${threadId}/items?after=${items.at(-1)?.seq ?? 0}&limit=200`, { token: this.me.token }), 200, 'items');
       items.push(...page.items);
       hasMore = page.hasMore && page.items.length > 0;
     }
@@ -133,13 +134,14 @@ export class Participant {
     return result.thread;
   }
 
-  /** Signs the next item on the checked transcript and posts it; on a sequence conflict reads again and retries once. */
+  /** Signs the next item on the checked transcript and posts it; on `sequence_conflict` reads, checks and signs anew, once. */
   private async post(threadId: string, route: string, make: (view: ThreadView) => { item: Item; extra?: Record<string, unknown> }): Promise<HttpAnswer<unknown>> {
     for (let attempt = 0; ; attempt++) {
       const view = await this.checkedView(threadId);
       const { item, extra } = make(view);
       const answer = await call(this.baseUrl, 'POST', `/threads/${threadId}/${route}`, { token: this.me.token, json: { ...wireItem(item), ...extra } });
-      if (answer.status === 409 && attempt === 0) continue;
+      const code = (answer.body as { error?: { code?: string } } | null)?.error?.code;
+      if (code === 'sequence_conflict' && attempt === 0) continue;
       if (answer.status < 300) {
         const mine = this.posted.get(threadId) ?? new Map<number, Uint8Array>();
         mine.set(item.seq, itemHash(threadId, item));
