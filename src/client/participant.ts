@@ -147,6 +147,8 @@ export abstract class Participant {
   private readonly views = new Map<string, ThreadView>();
   /** The hash of every item this client posted, per thread: another item at that place is a fork. */
   private readonly posted = new Map<string, Map<number, Uint8Array>>();
+  /** Threads that failed verification: refused from then on, for reading and for sending. */
+  private readonly refused = new Map<string, ProtocolError>();
   /** Sends in flight per thread: one client's sends to a thread go one at a time, in call order. */
   private readonly sending = new Map<string, Promise<unknown>>();
   private directoryCache: Directory | null = null;
@@ -173,7 +175,7 @@ export abstract class Participant {
 
   /** A thread's summary, verified: its genesis, key and metadata (the transcript is read by read()). */
   async thread(threadId: string): Promise<ThreadSummary> {
-    return (await this.loadView(threadId)).summary;
+    return this.guard(threadId, async () => (await this.loadView(threadId)).summary);
   }
 
   /** A message this client verified (or sent) in this thread, without asking the server. */
@@ -192,6 +194,10 @@ export abstract class Participant {
    * messages. Everything this client saw or posted before must still be there, unchanged.
    */
   async read(threadId: string): Promise<PlainMessage[]> {
+    return this.guard(threadId, () => this.readAll(threadId));
+  }
+
+  private async readAll(threadId: string): Promise<PlainMessage[]> {
     const view = await this.view(threadId);
     const fresh: ThreadView = { ...view, state: startTranscript(view.genesis, view.genesisHash), hashes: [], messages: [], events: [] };
     await this.catchUp(threadId, fresh, view.hashes);
@@ -207,6 +213,10 @@ export abstract class Participant {
    * order (this client's own included). Resolves when the stream ends or `signal` aborts.
    */
   async subscribe(threadId: string, options: { after: number; onMessage: (m: PlainMessage) => void; onEvent?: (e: PlainEvent) => void; signal?: AbortSignal }): Promise<void> {
+    return this.guard(threadId, () => this.follow(threadId, options));
+  }
+
+  private async follow(threadId: string, options: { after: number; onMessage: (m: PlainMessage) => void; onEvent?: (e: PlainEvent) => void; signal?: AbortSignal }): Promise<void> {
     let view = await this.view(threadId);
     let next = options.after + 1;
     const deliverUpTo = (seq: number) => {
@@ -275,7 +285,7 @@ export abstract class Participant {
   /** Runs `task` after this client's earlier writes to the thread, in call order. */
   protected async serialised<T>(threadId: string, task: () => Promise<T>): Promise<T> {
     const previous = this.sending.get(threadId) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(task);
+    const mine = previous.catch(() => undefined).then(() => this.guard(threadId, task));
     this.sending.set(threadId, mine);
     try {
       return await mine;
@@ -306,7 +316,10 @@ export abstract class Participant {
         });
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 'sequence_conflict') || attempt >= SEND_ATTEMPTS) throw err;
+        const before = view.state.seq;
         await this.catchUp(threadId, view, view.hashes);
+        // Taken, yet nothing follows what this client verified: the server's history is not ours.
+        if (view.state.seq === before) await this.readAll(threadId);
         await conflictPause(attempt);
         continue;
       }
@@ -406,11 +419,28 @@ export abstract class Participant {
   }
 
   private async view(threadId: string): Promise<ThreadView> {
+    const refused = this.refused.get(threadId);
+    if (refused) throw refused;
     return this.views.get(threadId) ?? this.loadView(threadId);
+  }
+
+  /** Runs `task`; a thread that fails verification is refused from then on (and its key forgotten). */
+  private async guard<T>(threadId: string, task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        this.refused.set(threadId, err);
+        this.forgetThread(threadId);
+      }
+      throw err;
+    }
   }
 
   /** GET the thread and check genesis, opener, metadata and key, in that order. */
   private async loadView(threadId: string): Promise<ThreadView> {
+    const refused = this.refused.get(threadId);
+    if (refused) throw refused;
     const detail = await this.http.request(threadDetail, 'GET', `/api/threads/${encodeURIComponent(threadId)}`);
     const bytes = fromBase64Url(detail.genesis);
     const signature = fromBase64Url(detail.genesisSignature);

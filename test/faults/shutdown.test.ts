@@ -28,7 +28,7 @@ describe('SIGTERM', () => {
       let received = '';
       const first = await reader.read();
       received += new TextDecoder().decode(first.value);
-      expect(received).toContain('event: message');
+      expect(received).toContain('event: item');
       const streamEnded = (async () => {
         for (;;) {
           const { done, value } = await reader.read();
