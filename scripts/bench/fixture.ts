@@ -3,25 +3,24 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AskerClient } from '../../src/client/index.js';
 import { loadConfig } from '../../src/config.js';
 import { checkpoint, databaseFile, openDatabase } from '../../src/db/connection.js';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { ensureDefaultTags } from '../../src/knowledge/tags.js';
 import { loadPepper } from '../../src/pepper.js';
 import { ProofOfWork } from '../../src/pow/service.js';
-import { fromBase64Url, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
-import { sealMessage } from '../../src/protocol/envelope.js';
-import type { KeyPair } from '../../src/protocol/kdf.js';
+import { fromBase64Url, randomBytes, toBase64Url } from '../../src/protocol/encoding.js';
+import { deriveAskerKeys } from '../../src/protocol/kdf.js';
 import { solveProofOfWork } from '../../src/protocol/pow.js';
-import { loadSodium } from '../../src/protocol/sodium.js';
+import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { startServer } from '../../test/support/server.js';
+import { draftThread, TranscriptWriter, type Recipient, type Signer } from '../../test/support/transcript.js';
 import { indexCorpus, insertCorpus } from './corpus.js';
 
 // Everything the benchmark sends, made before the measured server starts, so that only the
 // server's work is timed: a data directory with the generated knowledge base, a verified
-// psychologist, askers with open threads, messages already encrypted and signed with the SDK's
-// crypto, and proofs of work already solved.
+// psychologist, askers with open threads (a genesis each, signed with the protocol's functions),
+// messages already padded, encrypted, signed and chained by hash, and proofs of work already solved.
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,7 +28,7 @@ export interface Poster {
   token: string;
   threadId: string;
   senderId: string;
-  /** JSON bodies of POST /api/threads/{id}/messages, sequence 1, 2, 3, … */
+  /** JSON bodies of POST /api/threads/{id}/messages, sequence 1, 2, 3, …, each naming the hash of the one before. */
   bodies: string[];
 }
 
@@ -75,6 +74,22 @@ function corpusDatabase(entries: number, log: (line: string) => void): string {
   return file;
 }
 
+/** An asker minted over HTTP as a client would: proof of work solved, keys from a fresh recovery secret. */
+async function mintAsker(url: string, sodium: Sodium): Promise<{ token: string; signer: Signer }> {
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`${path}: HTTP ${res.status}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const keys = deriveAskerKeys(sodium, randomBytes(16));
+  const ch = await post('/api/pow/challenges', { purpose: 'identity' }) as { challenge: string; bits: number };
+  const minted = await post('/api/identities', {
+    authKey: toBase64Url(keys.authKey), boxPublicKey: toBase64Url(keys.box.publicKey), signPublicKey: toBase64Url(keys.sign.publicKey),
+    pow: { challenge: ch.challenge, counter: solveProofOfWork(fromBase64Url(ch.challenge)!, ch.bits)! },
+  }) as { identityId: string; token: string };
+  return { token: minted.token, signer: { id: minted.identityId, box: keys.box, sign: keys.sign } };
+}
+
 const TEXTS = ['Здравствуйте. Мне трудно спать уже вторую неделю, и тревога не отпускает.', 'Спасибо, что написали. Расскажите, что обычно происходит перед сном?'];
 
 export async function prepareFixture(options: FixtureOptions, log: (line: string) => void): Promise<Fixture> {
@@ -92,20 +107,25 @@ export async function prepareFixture(options: FixtureOptions, log: (line: string
 
     await server.addStaff(['psychologist'], ['ru'], 'bench-psychologist');
     const sodium = await loadSodium();
+    const psychologist = server.db.$client.prepare("SELECT id, box_public_key AS box, sign_public_key AS sign FROM staff WHERE login = 'bench-psychologist'").get() as { id: string; box: Buffer; sign: Buffer };
+    const pool: Recipient[] = [{ id: psychologist.id, boxPublicKey: new Uint8Array(psychologist.box), signPublicKey: new Uint8Array(psychologist.sign) }];
     const makeThreads = async (count: number, perThread: number): Promise<Poster[]> => {
       const out: Poster[] = [];
       for (let i = 0; i < count; i++) {
-        const { client } = await AskerClient.create({ baseUrl: server.url, orgPublicKey: server.org.publicKey });
-        const threadId = await client.openConsultation({ topic: 'sleep', language: 'ru', urgency: 'routine' });
-        // The SDK keeps these to itself; the benchmark reaches in to sign ahead of time with the same functions.
-        const inside = client as unknown as { threadKeys: Map<string, { key: Uint8Array }>; sign: KeyPair };
-        const key = inside.threadKeys.get(threadId)!.key;
+        const asker = await mintAsker(server.url, sodium);
+        const draft = draftThread(sodium, asker.signer, pool, { topic: 'sleep' });
+        const opened = await fetch(`${server.url}/api/threads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${asker.token}` }, body: JSON.stringify(draft.body) });
+        if (opened.status !== 201) throw new Error(`open thread: HTTP ${opened.status}`);
+        // One poster's bodies chain: each is signed over the hash of the one before, so they are
+        // all signed here, in order, as if each had been stored.
+        const w = new TranscriptWriter(sodium, draft);
         const bodies: string[] = [];
         for (let seq = 1; seq <= perThread; seq++) {
-          const env = sealMessage(sodium, { threadKey: key, header: { threadId, seq, senderId: client.id }, plaintext: utf8(TEXTS[seq % 2]!), signPrivateKey: inside.sign.privateKey });
-          bodies.push(JSON.stringify({ seq, nonce: toBase64Url(env.nonce), ciphertext: toBase64Url(env.ciphertext), signature: toBase64Url(env.signature) }));
+          const item = w.message(asker.signer, TEXTS[seq % 2]);
+          w.advance(item);
+          bodies.push(JSON.stringify(item.body));
         }
-        out.push({ token: client.token!, threadId, senderId: client.id, bodies });
+        out.push({ token: asker.token, threadId: draft.threadId, senderId: asker.signer.id, bodies });
       }
       return out;
     };

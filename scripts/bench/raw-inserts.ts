@@ -15,13 +15,14 @@ export function rawInserts(parentDir: string, posters: Poster[]): { rows: number
     // The parent thread rows only (their askers are not needed here); the message inserts below
     // check their foreign key as the service's do.
     sqlite.pragma('foreign_keys = OFF');
-    const thread = sqlite.prepare("INSERT INTO threads (id, kind, asker_id, topic, language, populations, urgency, status, last_seq, created_at) VALUES (?, 'consultation', ?, 'sleep', 'ru', '[]', 0, 'open', 0, ?)");
-    for (const p of posters) thread.run(p.threadId, p.senderId, Date.now());
+    const thread = sqlite.prepare("INSERT INTO threads (id, kind, asker_id, topic, language, urgency, status, last_seq, genesis, genesis_signature, head_hash, created_at) VALUES (?, 'consultation', ?, 'sleep', 'ru', 0, 'open', 0, ?, ?, ?, ?)");
+    for (const p of posters) thread.run(p.threadId, p.senderId, Buffer.alloc(400), Buffer.alloc(64), Buffer.alloc(32), Date.now());
     sqlite.pragma('foreign_keys = ON');
-    const insert = sqlite.prepare('INSERT INTO messages (thread_id, seq, sender_id, nonce, ciphertext, signature, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = sqlite.prepare("INSERT INTO messages (thread_id, seq, type, sender_id, prev_hash, nonce, ciphertext, signature, created_at) VALUES (?, ?, 'message', ?, ?, ?, ?, ?, ?)");
     const rows = posters.flatMap((p) => p.bodies.map((b) => {
-      const m = JSON.parse(b) as { seq: number; nonce: string; ciphertext: string; signature: string };
-      return [p.threadId, m.seq, p.senderId, Buffer.from(m.nonce, 'base64url'), Buffer.from(m.ciphertext, 'base64url'), Buffer.from(m.signature, 'base64url'), Date.now()] as const;
+      const m = JSON.parse(b) as { seq: number; prevHash: string; nonce: string; ciphertext: string; signature: string };
+      const bytes = (s: string) => Buffer.from(s, 'base64url');
+      return [p.threadId, m.seq, p.senderId, bytes(m.prevHash), bytes(m.nonce), bytes(m.ciphertext), bytes(m.signature), Date.now()] as const;
     }));
     // Interleaved over threads, as concurrent senders arrive.
     const ordered = [...rows].sort((a, b) => a[1] - b[1]);

@@ -249,7 +249,7 @@ Latency in ms; RSS is the server's peak during the case (${f(startRss)} MiB afte
 |---|---|---|---|---|---|---|---|---|
 ${[...rows, ...(mintRow ? [mintRow] : [])].map(line).join('\n')}
 ${posts ? `
-Durable message posts (POST /api/threads/{id}/messages, each encrypted and signed beforehand with the SDK's functions,
+Durable message posts (POST /api/threads/{id}/messages, each padded, encrypted, signed and hash-chained beforehand with the protocol's functions; the server checks each with applyItem,
 one sender per thread, ${POSTERS} threads on ${POSTERS} connections, ${f(POSTERS * POSTS_PER_POSTER)} messages): ${f(rate(posts.result))} messages/s,
 p50 ${f(posts.result.latency.p50, 1)} ms, p99 ${f(posts.result.latency.p99, 1)} ms, peak RSS ${f(posts.rssMiB)} MiB, ${postErrors} non-2xx/errors.
 Raw better-sqlite3 autocommit inserts of the same ${f(posts.raw.rows)} rows (WAL, \`synchronous=FULL\`, same schema, same disk): ${f(posts.raw.perSecond)} rows/s.

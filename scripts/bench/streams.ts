@@ -42,7 +42,7 @@ export async function liveStreams(baseUrl: string, threads: Poster[], count: num
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffered += chunk;
-        if (!done && buffered.includes('event: message')) {
+        if (!done && buffered.includes('event: item')) {
           done = true;
           latencies.push(performance.now() - postedAt.get(thread.threadId)!);
           if (latencies.length === count) resolveAll();

@@ -6,7 +6,7 @@ import type { Language } from '../protocol/api/common.js';
 import { URGENCIES, type ThreadSummary, type WireItem } from '../protocol/api/threads.js';
 import type { StaffDirectory } from '../protocol/directory.js';
 import { toBase64Url } from '../protocol/encoding.js';
-import { parseGenesis } from '../protocol/genesis.js';
+import { parseGenesis, type Genesis } from '../protocol/genesis.js';
 import type { ThreadKind, Topic, Urgency } from '../protocol/thread-metadata.js';
 import type { KnownStaff, TranscriptState } from '../protocol/transcript.js';
 
@@ -66,6 +66,22 @@ export function knownStaff(directory: StaffDirectory): (id: string) => KnownStaf
   };
 }
 
+// Parsing a genesis (~40 µs: base64, the metadata lists, the canonical re-encoding) would be paid
+// by every post; the parsed record is kept per thread with the exact bytes it came from.
+const parsedGeneses = new Map<string, { bytes: Buffer; genesis: Genesis }>();
+const PARSED_GENESES_KEPT = 10_000;
+
+function storedGenesis(row: ThreadRow): Genesis {
+  const known = parsedGeneses.get(row.id);
+  if (known?.bytes.equals(row.genesis)) return known.genesis;
+  const genesis = parseGenesis(new Uint8Array(row.genesis));
+  // Stored only after verifyGenesis (open.ts): a row that does not parse is a broken database.
+  if (!genesis) throw new Error('stored genesis does not parse');
+  if (parsedGeneses.size >= PARSED_GENESES_KEPT) parsedGeneses.clear();
+  parsedGeneses.set(row.id, { bytes: Buffer.from(row.genesis), genesis });
+  return genesis;
+}
+
 /**
  * The transcript state a stored row stands for: the genesis as signed, the last sequence, the head
  * hash, and the holder with the key of their verified entry. A holder whose entry no longer
@@ -74,9 +90,7 @@ export function knownStaff(directory: StaffDirectory): (id: string) => KnownStaf
  * them first).
  */
 export function transcriptStateOf(row: ThreadRow, staff: (id: string) => KnownStaff | null): TranscriptState {
-  const genesis = parseGenesis(new Uint8Array(row.genesis));
-  // Stored only after verifyGenesis (open.ts): a row that does not parse is a broken database.
-  if (!genesis) throw new Error('stored genesis does not parse');
+  const genesis = storedGenesis(row);
   const holder = row.assignedStaffId === null ? null : { id: row.assignedStaffId, signPublicKey: staff(row.assignedStaffId)?.signPublicKey ?? new Uint8Array(32) };
   return { genesis, seq: row.lastSeq, head: new Uint8Array(row.headHash), holder };
 }

@@ -15,7 +15,7 @@ const moderationPath = `/api/moderation/entries/e_${'A'.repeat(22)}`;
 const ROUTES: [string, string][] = [
   ['POST', '/api/pow/challenges'], ['POST', '/api/identities'], ['POST', '/api/identities/sessions'],
   ['POST', '/api/staff/invites'], ['POST', '/api/staff/accept'], ['POST', '/api/staff/prelogin'], ['POST', '/api/staff/sessions'],
-  ['POST', '/api/threads'], ['POST', `${threadPath}/messages`], ['POST', `${threadPath}/handover`],
+  ['POST', '/api/threads'], ['POST', `${threadPath}/messages`], ['POST', `${threadPath}/claim`], ['POST', `${threadPath}/handover`],
   ['POST', '/api/kb/questions'], ['PUT', `${entryPath}/helpful`], ['POST', `${entryPath}/flags`], ['DELETE', `/api/kb/questions/e_${'A'.repeat(22)}`],
   ['POST', `${moderationPath}/accept`], ['POST', `${moderationPath}/reject`], ['POST', `${moderationPath}/merge`], ['POST', `${moderationPath}/answer`],
   ['POST', `${moderationPath}/publish`], ['POST', `${moderationPath}/retire`], ['PUT', `${moderationPath}/tags`], ['POST', `${moderationPath}/revision`],
@@ -51,13 +51,13 @@ describe('bad input', () => {
 
   it('answers malformed bodies, content types, paths and queries with a 4xx', async () => {
     const cases: [string, string, RequestInit][] = [
-      ['POST', '/api/threads', { body: '{"topic":', headers: { 'content-type': 'application/json' } }],
+      ['POST', '/api/threads', { body: '{"genesis":', headers: { 'content-type': 'application/json' } }],
       ['POST', '/api/threads', { body: 'topic=anxiety', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
       ['POST', '/api/threads', { body: '{}', headers: { 'content-type': 'text/plain' } }],
       ['POST', '/api/threads', {}],
       ['GET', '/api/threads/not-an-id', {}],
-      ['GET', `${threadPath}/messages?after=-1`, {}],
-      ['GET', `${threadPath}/messages?limit=1e9`, {}],
+      ['GET', `${threadPath}/items?after=-1`, {}],
+      ['GET', `${threadPath}/items?limit=1e9`, {}],
       ['GET', '/api/queue?limit=abc', {}],
       ['GET', '/api/kb/search?q=a&page=-1', {}],
       ['GET', '/api/kb/search', {}],
@@ -65,7 +65,8 @@ describe('bad input', () => {
       ['GET', '/api/kb/entries/not-an-id', {}],
       ['GET', '/api/moderation/queue?queue=nope', {}],
       ['POST', '/api/kb/questions', { body: '{"title":', headers: { 'content-type': 'application/json' } }],
-      ['POST', `${threadPath}/messages`, { body: JSON.stringify({ seq: 2 ** 60, nonce: '', ciphertext: '', signature: '' }), headers: { 'content-type': 'application/json' } }],
+      ['POST', `${threadPath}/messages`, { body: JSON.stringify({ seq: 2 ** 60, prevHash: '', nonce: '', ciphertext: '', signature: '' }), headers: { 'content-type': 'application/json' } }],
+      ['POST', '/api/threads', { body: JSON.stringify({ genesis: 'A'.repeat(400), genesisSignature: 'A'.repeat(86), sealedKeys: [] }), headers: { 'content-type': 'application/json' } }],
     ];
     for (const token of tokens) {
       for (const [method, path, init] of cases) {

@@ -42,11 +42,11 @@ describe('API shape', () => {
       '/moderation/log', '/moderation/queue',
       '/pow/challenges', '/queue', '/sessions/current', '/staff/accept', '/staff/invites', '/staff/me',
       '/staff/prelogin', '/staff/sessions', '/threads', '/threads/{id}', '/threads/{id}/claim',
-      '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/messages',
+      '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/items', '/threads/{id}/messages',
     ]);
     // Request bodies are described from the same zod schemas the handlers validate with.
     expect(res.body.paths['/threads/{id}/messages'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PostMessageRequest' });
-    expect(res.body.components.schemas.PostMessageRequest.required).toEqual(['seq', 'nonce', 'ciphertext', 'signature']);
+    expect(res.body.components.schemas.PostMessageRequest.required).toEqual(['seq', 'prevHash', 'signature', 'nonce', 'ciphertext']);
   });
 
   it('states a complete contract for every operation', async () => {
@@ -93,7 +93,7 @@ describe('API shape', () => {
       const s = schemas[schema].properties[prop];
       expect([s.minLength, s.maxLength], `${schema}.${prop}`).toEqual([length, length]);
     };
-    // Unpadded base64url: 16 bytes → 22 characters, 24 → 32, 32 → 43, 64 → 86, 80 → 107, 136 → 182.
+    // Unpadded base64url: 16 bytes → 22 characters, 24 → 32, 32 → 43, 64 → 86, 104 → 139, 136 → 182.
     for (const [schema, props] of Object.entries({ MintIdentityRequest: ['authKey', 'boxPublicKey', 'signPublicKey'], Identity: ['boxPublicKey', 'signPublicKey'], DirectoryEntry: ['boxPublicKey', 'signPublicKey'], StaffProfile: ['boxPublicKey', 'signPublicKey'] })) {
       for (const prop of props) exact(schema, prop, 43);
     }
@@ -101,15 +101,19 @@ describe('API shape', () => {
       ['IdentitySession', 'token', 43],
       ['AcceptInviteRequest', 'kdfSalt', 22], ['Prelogin', 'kdfSalt', 22],
       ['AcceptInviteRequest', 'wrappedKeys', 182], ['StaffProfile', 'wrappedKeys', 182],
-      ['PostMessageRequest', 'nonce', 32], ['Message', 'nonce', 32],
-      ['PostMessageRequest', 'signature', 86], ['Message', 'signature', 86], ['DirectoryEntry', 'signature', 86],
-      ['HandoverRequest', 'sealedKey', 107], ['ThreadDetail', 'sealedKey', 107],
+      ['PostMessageRequest', 'nonce', 32], ['TranscriptItem', 'nonce', 32],
+      ['PostMessageRequest', 'signature', 86], ['TranscriptItem', 'signature', 86], ['DirectoryEntry', 'signature', 86],
+      ['ClaimRequest', 'signature', 86], ['HandoverRequest', 'signature', 86], ['OpenThreadRequest', 'genesisSignature', 86], ['ThreadDetail', 'genesisSignature', 86],
+      ['PostMessageRequest', 'prevHash', 43], ['ClaimRequest', 'prevHash', 43], ['HandoverRequest', 'prevHash', 43], ['TranscriptItem', 'prevHash', 43],
+      ['HandoverRequest', 'toFingerprint', 43], ['TranscriptItem', 'toFingerprint', 43],
+      // A sealed key is crypto_box_seal(K ‖ thread id): 48 + 32 + 24 = 104 bytes.
+      ['HandoverRequest', 'sealedKey', 139], ['ThreadDetail', 'sealedKey', 139],
       ['Invite', 'code', 32],
     ];
     for (const [schema, prop, length] of lengths) exact(schema, prop, length);
     const issued = await t.call('POST', '/api/pow/challenges', { json: { purpose: 'identity' } });
     exact('PowChallenge', 'challenge', issued.body.challenge.length);
-    for (const schema of ['ThreadSummary', 'Message', 'Identity']) exact(schema, schema === 'Message' ? 'senderId' : schema === 'Identity' ? 'identityId' : 'id', 24);
+    for (const schema of ['ThreadSummary', 'TranscriptItem', 'Identity']) exact(schema, schema === 'TranscriptItem' ? 'senderId' : schema === 'Identity' ? 'identityId' : 'id', 24);
     exact('PublicEntry', 'id', 24);
     // Every base64url string states its bounds, fixed or not.
     const walk = (node: any, where: string): void => {
@@ -121,7 +125,6 @@ describe('API shape', () => {
     const unique = (schema: string, prop: string) => expect(schemas[schema].properties[prop].uniqueItems, `${schema}.${prop}`).toBe(true);
     unique('CreateInviteRequest', 'roles');
     unique('AcceptInviteRequest', 'languages');
-    unique('OpenThreadRequest', 'populations');
     unique('SubmitQuestionRequest', 'suggestedTags');
     unique('AcceptRequest', 'tags');
     unique('TagEntryRequest', 'tags');

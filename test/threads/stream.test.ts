@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { WireMessage } from '../../src/protocol/api/threads.js';
+import type { WireItem } from '../../src/protocol/api/threads.js';
 import { ThreadEvents } from '../../src/threads/events.js';
 import { MAX_UNREAD_BYTES, threadEventStream } from '../../src/threads/stream.js';
 
-const message = (seq: number, size = 10): WireMessage => ({
-  seq, senderId: 'a_x', nonce: 'n', ciphertext: 'c'.repeat(size), signature: 's', createdAt: 0,
-} as unknown as WireMessage);
+const item = (seq: number, size = 10): WireItem => ({
+  seq, type: 'message', senderId: 'a_x', prevHash: 'h', nonce: 'n', ciphertext: 'c'.repeat(size), signature: 's', createdAt: 0,
+} as unknown as WireItem);
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -21,24 +21,24 @@ describe('thread event stream', () => {
     const events = new ThreadEvents();
     let allowed = true;
     let checks = 0;
-    const stored = [message(1), message(2), message(3)];
+    const stored = [item(1), item(2), item(3)];
     const stream = threadEventStream({
       threadId: 't', after: 1, events, heartbeatMs: 60_000, onError: (err) => { throw err; },
-      page: (after) => ({ messages: stored.filter((m) => m.seq > after), hasMore: false }),
+      page: (after) => ({ items: stored.filter((m) => m.seq > after), hasMore: false }),
       stillAllowed: () => { checks++; return allowed; },
     });
     const text = readAll(stream);
     await tick();
     // Published in one turn: one check for the batch; seq 3 was replayed already.
-    events.publish('t', { type: 'message', message: stored[2]! });
-    events.publish('t', { type: 'message', message: message(4) });
+    events.publish('t', { type: 'item', item: stored[2]! });
+    events.publish('t', { type: 'item', item: item(4) });
     await tick();
     expect(checks).toBe(1);
     allowed = false;
-    events.publish('t', { type: 'message', message: message(5) });
+    events.publish('t', { type: 'item', item: item(5) });
     const out = await text;
     expect(out.match(/^id: \d+$/gm)).toEqual(['id: 2', 'id: 3', 'id: 4']);
-    expect(out).toContain('event: message\ndata: {');
+    expect(out).toContain('event: item\ndata: {');
     expect(events.listenerCount('t')).toBe(0);
   });
 
@@ -46,11 +46,11 @@ describe('thread event stream', () => {
     const events = new ThreadEvents();
     const stream = threadEventStream({
       threadId: 't', after: 0, events, heartbeatMs: 60_000, onError: (err) => { throw err; },
-      page: () => ({ messages: [], hasMore: false }), stillAllowed: () => true,
+      page: () => ({ items: [], hasMore: false }), stillAllowed: () => true,
     });
     const reader = stream.getReader();
     await tick();
-    for (let seq = 1; seq <= 40; seq++) events.publish('t', { type: 'message', message: message(seq, MAX_UNREAD_BYTES / 32) });
+    for (let seq = 1; seq <= 40; seq++) events.publish('t', { type: 'item', item: item(seq, MAX_UNREAD_BYTES / 32) });
     await tick();
     expect(events.listenerCount('t')).toBe(0);
     let n = 0;
@@ -64,7 +64,7 @@ describe('thread event stream', () => {
     let allowed = true;
     const stream = threadEventStream({
       threadId: 't', after: 0, events, heartbeatMs: 20, onError: (err) => { throw err; },
-      page: () => ({ messages: [], hasMore: false }), stillAllowed: () => allowed,
+      page: () => ({ items: [], hasMore: false }), stillAllowed: () => allowed,
     });
     const text = readAll(stream);
     await new Promise((r) => setTimeout(r, 50));
