@@ -1,7 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assertLength, concat, equal, fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes.js';
-import { ID_PATTERN, isOneOf, LANGUAGES, THREAD_ID_PATTERN, THREAD_KINDS, TOPICS, URGENCIES, type ThreadKind } from './vocabulary.js';
+import { ID_PATTERN, isOneOf, LANGUAGES, STAFF_ID_PATTERN, THREAD_ID_PATTERN, THREAD_KINDS, TOPICS, URGENCIES, type ThreadKind } from './vocabulary.js';
 
 // The genesis (PROTOCOL.md §7.2): the opener's signed record of what the thread is, who may read
 // it (recipients named with their key fingerprints) and which key it uses (a commitment to K).
@@ -39,7 +39,7 @@ const byId = (a: Recipient, b: Recipient): number => (a.id < b.id ? -1 : a.id > 
 
 /** The genesis bytes; recipients are sorted here, so a caller cannot get the order wrong. */
 export function genesisBytes(g: Genesis): Uint8Array {
-  if (!THREAD_ID_PATTERN.test(g.threadId) || ![g.openerId, ...g.recipients.map((r) => r.id)].every((id) => ID_PATTERN.test(id))) throw new TypeError('genesis: an id is not of the form x_ + 22 base64url characters');
+  if (!THREAD_ID_PATTERN.test(g.threadId) || !ID_PATTERN.test(g.openerId) || !g.recipients.every((r) => STAFF_ID_PATTERN.test(r.id))) throw new TypeError('genesis: an id is not of its form (§1.3; recipients are staff)');
   assertLength(g.openerBoxPublicKey, 32, 'openerBoxPublicKey');
   assertLength(g.openerSignPublicKey, 32, 'openerSignPublicKey');
   assertLength(g.keyCommitment, 32, 'keyCommitment');
@@ -75,7 +75,7 @@ export function parseGenesis(bytes: Uint8Array): Genesis | null {
   for (const line of lines.slice(11)) {
     const [id, fp, extra] = line.split(' ');
     const fingerprint = key32(fp);
-    if (!id || !ID_PATTERN.test(id) || !fingerprint || extra !== undefined || id === openerId) return null;
+    if (!id || !STAFF_ID_PATTERN.test(id) || !fingerprint || extra !== undefined || id === openerId) return null;
     const previous = recipients.at(-1);
     // Strictly ascending: sorted and no duplicates.
     if (previous && !(previous.id < id)) return null;

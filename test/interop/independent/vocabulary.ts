@@ -26,3 +26,5 @@ export const isOneOf = <T extends string>(list: readonly T[], value: string): va
 /** Thread, staff and identity ids (PROTOCOL.md §1.3): a kind letter, `_`, 22 base64url characters. */
 export const ID_PATTERN = /^[ast]_[A-Za-z0-9_-]{22}$/;
 export const THREAD_ID_PATTERN = /^t_[A-Za-z0-9_-]{22}$/;
+/** Recipients are directory entries (§6), so staff ids; §7.2 implies it without saying it. */
+export const STAFF_ID_PATTERN = /^s_[A-Za-z0-9_-]{22}$/;
