@@ -5,15 +5,16 @@ import * as sdkEnvelope from '../../src/protocol/envelope.js';
 import * as sdkGenesis from '../../src/protocol/genesis.js';
 import { encodeBody as sdkEncodeBody } from '../../src/protocol/message-body.js';
 import { pad as sdkPad } from '../../src/protocol/padding.js';
+import * as sdkTranscript from '../../src/protocol/transcript.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { utf8 } from './independent/bytes.js';
-import { directoryEntryBytes } from './independent/directory.js';
-import { genesisBytes, parseGenesis, type Genesis } from './independent/genesis.js';
+import { directoryEntryBytes, keyFingerprint, type DirectoryEntry } from './independent/directory.js';
+import { genesisBytes, genesisHash, parseGenesis, signGenesis, type Genesis } from './independent/genesis.js';
 import { boxKeyPairFromSeed, signKeyPairFromSeed } from './independent/keys.js';
 import { encodeBody, openMessage, sealMessage } from './independent/message.js';
 import { pad } from './independent/padding.js';
 import { openThreadKey, sealThreadKey } from './independent/thread-key.js';
-import { itemSignedBytes, type UnsignedItem } from './independent/transcript.js';
+import { checkItem, initialState, itemSignedBytes, signItem, type UnsignedItem } from './independent/transcript.js';
 import { LANGUAGES, THREAD_KINDS, TOPICS, URGENCIES } from './independent/vocabulary.js';
 
 // Differential tests: the independent implementation and the project's protocol functions (what
@@ -137,5 +138,61 @@ describe('independent implementation = the project\'s protocol functions', () =>
       expect(openMessage(threadId, { ...position, type: 'message', nonce: theirs.nonce, ciphertext: theirs.ciphertext, signature: theirs.signature }, threadKey)).toEqual(body);
       expect(theirs.signature).toEqual(sealMessage(position, body, threadKey, sign.seed, theirs.nonce).signature);
     }), { numRuns: 50 });
+  });
+
+  it('who may speak: any sequence of messages, claims and hand-overs by anyone is judged alike', () => {
+    const person = (id: string, n: number, roles: string[], languages: string[]) => ({ id, roles, languages, box: boxKeyPairFromSeed(new Uint8Array(32).fill(n)), sign: signKeyPairFromSeed(new Uint8Array(32).fill(n + 1)) });
+    const asker = person('a_ASKERASKERASKERASKERAS', 1, [], []);
+    const staff = [
+      person('s_PSYONEPSYONEPSYONEPSYO', 3, ['psychologist'], ['ru']),
+      person('s_PSYTWOPSYTWOPSYTWOPSYT', 5, ['psychologist', 'supervisor'], ['kk', 'ru']),
+      person('s_LATECOMERLATECOMERLATE', 7, ['psychologist'], ['ru']), // in the pool, not in the genesis
+      person('s_ROTATEDROTATEDROTATEDR', 9, ['psychologist'], ['ru']), // named with keys it no longer has
+      person('s_KAZAKHKAZAKHKAZAKHKAZA', 11, ['psychologist'], ['kk']),
+      person('s_MODERATORMODERATORMODE', 13, ['moderator'], ['ru']),
+      person('s_SUPERVISORSUPERVISORSU', 15, ['supervisor'], ['ru']),
+    ];
+    const everyone = [asker, ...staff];
+    const directory = new Map<string, DirectoryEntry>(staff.map((p) => [p.id, { staffId: p.id, displayName: p.id, roles: p.roles, languages: p.languages, boxPublicKey: p.box.publicKey, signPublicKey: p.sign.publicKey }]));
+    const fingerprintOf = (p: (typeof staff)[number]) => keyFingerprint(p.box.publicKey, p.sign.publicKey);
+    const action = fc.record({
+      by: fc.nat(everyone.length - 1),
+      // Mostly signed by its sender; now and then by someone else's key.
+      signer: fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.nat(everyone.length - 1), weight: 1 }),
+      type: fc.constantFrom('message', 'claim', 'handover'),
+      to: fc.nat(staff.length - 1),
+    });
+    fc.assert(fc.property(fc.constantFrom('consultation' as const, 'case' as const), fc.array(action, { minLength: 1, maxLength: 12 }), (kind, actions) => {
+      const threadId = 't_THREADTHREADTHREADTHRE';
+      const genesis: Genesis = {
+        threadId, kind, language: 'ru', topic: 'other', urgency: 'soon', openerId: asker.id, openerBoxPublicKey: asker.box.publicKey, openerSignPublicKey: asker.sign.publicKey,
+        keyCommitment: new Uint8Array(32),
+        recipients: [staff[0]!, staff[1]!, staff[6]!].map((p) => ({ id: p.id, fingerprint: fingerprintOf(p) })).concat({ id: staff[3]!.id, fingerprint: new Uint8Array(32).fill(7) }),
+      };
+      const gBytes = genesisBytes(genesis);
+      const head = genesisHash(gBytes, signGenesis(gBytes, asker.sign.seed));
+      let mine = initialState(head);
+      let theirs = sdkTranscript.startTranscript(sdkGenesis.parseGenesis(gBytes)!, head);
+      const known = (id: string) => { const e = directory.get(id); return e ? { id, roles: e.roles, languages: e.languages, boxPublicKey: e.boxPublicKey, signPublicKey: e.signPublicKey } : null; };
+      for (const a of actions) {
+        const by = everyone[a.by]!;
+        const to = staff[a.to]!;
+        const unsigned: UnsignedItem = {
+          seq: mine.seq + 1, type: a.type, senderId: by.id, prevHash: mine.head,
+          ...(a.type === 'message' ? { nonce: new Uint8Array(24), ciphertext: new Uint8Array(16 + 256) } : {}),
+          ...(a.type === 'handover' ? { toStaffId: to.id, toFingerprint: fingerprintOf(to) } : {}),
+        };
+        const item = signItem(threadId, unsigned, everyone[a.signer ?? a.by]!.sign.seed);
+        const checked = checkItem(genesis, directory, mine, item);
+        const applied = sdkTranscript.applyItem(sodium, theirs, { ...item, ...(item.toStaffId ? { to: { staffId: item.toStaffId, fingerprint: item.toFingerprint! } } : {}) }, known);
+        expect(checked.ok, `${a.type} by ${by.id}${a.signer === null ? '' : ` signed by ${everyone[a.signer]!.id}`} after holder ${mine.holder?.id}`).toBe(applied.ok);
+        if (checked.ok && applied.ok) {
+          expect(checked.hash).toEqual(applied.hash);
+          expect(checked.state.holder?.id).toBe(applied.state.holder?.id);
+          mine = checked.state;
+          theirs = applied.state;
+        }
+      }
+    }), { numRuns: 200 });
   });
 });
