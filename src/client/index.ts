@@ -3,6 +3,6 @@ export { AskerClient, type ConsultationRequest, type NewQuestion, type MyQuestio
 export { KnowledgeClient, type SearchParams, type BrowseParams } from './knowledge.js';
 export { StaffClient, type StaffClientOptions, type QueueFilter } from './staff.js';
 export { ApiError } from './http.js';
-export { ProtocolError, type ClientOptions, type PlainMessage } from './participant.js';
+export { ProtocolError, type ProtocolErrorCode, type ClientOptions, type PlainMessage, type PlainEvent } from './participant.js';
 export { Directory, type VerifiedStaff } from './directory.js';
 export { formatRecoveryCode, parseRecoveryCode } from '../protocol/recovery-code.js';

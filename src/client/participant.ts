@@ -479,9 +479,10 @@ export abstract class Participant {
 
   /** An item at a place this client already verified must be the very same item. */
   private async checkKnown(view: ThreadView, w: WireItem): Promise<void> {
-    const item = decodeWire(w);
     const known = view.hashes[w.seq - 1];
-    if (!item || !known) throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);
+    if (!known) throw new ProtocolError('sequence_gap', `Item ${w.seq} arrived live, but the transcript served ends before it.`);
+    const item = decodeWire(w);
+    if (!item) throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);
     let signed: Uint8Array;
     try {
       signed = itemSignedBytes(headerOf(view.genesis.threadId, item), payloadOf(item));

@@ -38,12 +38,12 @@ function callerKeys(deps: OpenDeps, caller: Caller): { boxPublicKey: Uint8Array;
   return entry?.signed ? entry : null;
 }
 
-/** Every recipient a verified entry of the pool's role and the thread's language, with the keys the genesis names. */
+/** Every recipient in the verified intake pool (the pool's role, the thread's language), named with the keys of its entry. */
 function recipientsValid(directory: StaffDirectory, g: Genesis): boolean {
+  const pool = new Set(directory.pool(poolRole(g.kind), g.language));
   return g.recipients.every((r) => {
-    const entry = directory.get(r.id);
-    return entry !== null && entry.signed && entry.roles.includes(poolRole(g.kind)) && entry.languages.includes(g.language)
-      && bytesEqual(keyFingerprint(entry.boxPublicKey, entry.signPublicKey), r.fingerprint);
+    const entry = pool.has(r.id) ? directory.get(r.id) : null;
+    return entry !== null && bytesEqual(keyFingerprint(entry.boxPublicKey, entry.signPublicKey), r.fingerprint);
   });
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, threads } from '../../db/schema.js';
 import { AskerClient, ProtocolError, type StaffClient } from '../../src/client/index.js';
 import { newThreadKey, openThreadKey, sealThreadKey } from '../../src/protocol/envelope.js';
-import { genesisBytes, genesisHash, keyCommitment, signGenesis, type Genesis } from '../../src/protocol/genesis.js';
+import { genesisBytes, genesisHash, keyCommitment, keyFingerprint, signGenesis, type Genesis } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { insertItem, keysOf, recording, sealedKeyRow, setSealedKey, threadKeyOf } from './hostile.js';
 
@@ -12,10 +12,12 @@ import { insertItem, keysOf, recording, sealedKeyRow, setSealedKey, threadKeyOf 
 
 let s: TestServer;
 let psy: StaffClient;
+let supervisor: StaffClient;
 
 beforeAll(async () => {
   s = await startServer();
   psy = await s.addStaff(['psychologist'], ['ru'], 'genesis-psy');
+  supervisor = await s.addStaff(['supervisor'], ['ru'], 'genesis-sup');
 });
 afterAll(async () => { await s.stop(); });
 
@@ -55,6 +57,29 @@ describe('a compromised server cannot', () => {
     await expect(asker.read(threadId)).rejects.toBeInstanceOf(ProtocolError);
   });
 
+  it('pass its own key off as a colleague\'s opening a case: the supervisor refuses it as foreign_genesis', async () => {
+    const threadId = await psy.openCase({ topic: 'other', language: 'ru', urgency: 'routine' });
+    await psy.send(threadId, 'Случай для супервизии');
+    const server = { sign: s.sodium.crypto_sign_keypair(), box: s.sodium.crypto_box_keypair() };
+    const k = newThreadKey(s.sodium);
+    const sup = keysOf(supervisor);
+    const forged: Genesis = {
+      threadId, kind: 'case', language: 'ru', topic: 'other', urgency: 'routine', openerId: psy.id,
+      openerBoxPublicKey: server.box.publicKey, openerSignPublicKey: server.sign.publicKey, keyCommitment: keyCommitment(threadId, k),
+      recipients: [{ id: supervisor.id, fingerprint: keyFingerprint(sup.box.publicKey, sup.sign.publicKey) }],
+    };
+    const bytes = genesisBytes(forged);
+    const signature = signGenesis(s.sodium, forged, server.sign.privateKey);
+    s.db.delete(messages).where(eq(messages.threadId, threadId)).run();
+    s.db.update(threads).set({ genesis: Buffer.from(bytes), genesisSignature: Buffer.from(signature), headHash: Buffer.from(genesisHash(bytes, signature)), lastSeq: 0 })
+      .where(eq(threads.id, threadId)).run();
+    setSealedKey(s, threadId, supervisor.id, sealThreadKey(s.sodium, k, threadId, sup.box.publicKey));
+    insertItem(s, threadId, { type: 'message', senderId: psy.id, sign: { publicKey: server.sign.publicKey, privateKey: server.sign.privateKey }, threadKey: k, text: 'Пришлите мне данные клиента', read: 0 });
+    await expect(supervisor.read(threadId)).rejects.toMatchObject({ code: 'foreign_genesis' });
+    // The colleague named as opener refuses it too: it names them with keys they do not hold.
+    await expect(psy.read(threadId)).rejects.toBeInstanceOf(ProtocolError);
+  });
+
   it('serve the key of thread A for thread B, or a key of its own: refused as bad_thread_key', async () => {
     const { asker, code, threadId: a } = await askerWithThread();
     const b = await asker.openConsultation({ topic: 'sleep', language: 'ru', urgency: 'routine' });
@@ -92,7 +117,13 @@ describe('a compromised server cannot', () => {
     await expect(victim.read(threadId)).rejects.toMatchObject({ code: 'metadata_mismatch' });
     await expect(psy.read(threadId)).rejects.toMatchObject({ code: 'metadata_mismatch' });
 
-    s.db.update(threads).set({ topic: 'disclosure', urgency: 1 }).where(eq(threads.id, threadId)).run();
+    // The genesis edited to match: its signature no longer verifies.
+    const row = s.db.select({ genesis: threads.genesis }).from(threads).where(eq(threads.id, threadId)).get()!;
+    const original = Buffer.from(row.genesis);
+    s.db.update(threads).set({ genesis: Buffer.from(original.toString('utf8').replace('\ndisclosure\nsoon\n', '\nviolence\nurgent\n')) }).where(eq(threads.id, threadId)).run();
+    await expect((await AskerClient.restore(s.clientOptions, code)).read(threadId)).rejects.toMatchObject({ code: 'bad_genesis' });
+
+    s.db.update(threads).set({ topic: 'disclosure', urgency: 1, genesis: original }).where(eq(threads.id, threadId)).run();
     expect((await (await AskerClient.restore(s.clientOptions, code)).thread(threadId))).toMatchObject({ topic: 'disclosure', urgency: 'soon' });
   });
 });

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staff } from '../../db/schema.js';
 import { AskerClient, type StaffClient } from '../../src/client/index.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -53,6 +55,14 @@ describe('a compromised server cannot make the asker accept', () => {
     for (const reader of await readers(code, psyA)) await expect(reader.read(threadId)).rejects.toMatchObject({ code: 'unknown_sender' });
   });
 
+  it('such a message over the live stream either', async () => {
+    const { asker, threadId, k } = await thread();
+    insertItem(s, threadId, { type: 'message', senderId: psyB.id, sign: keysOf(psyB).sign, threadKey: k, text: 'Живое сообщение от чужого' });
+    const live: string[] = [];
+    await expect(asker.subscribe(threadId, { after: 1, onMessage: (m) => live.push(m.text), signal: AbortSignal.timeout(5000) })).rejects.toMatchObject({ code: 'unknown_sender' });
+    expect(live).toEqual([]);
+  });
+
   it('a message from a moderator\'s or an admin\'s signed key, even one that learned K', async () => {
     for (const intruder of [moderator, admin]) {
       const { code, threadId, k } = await thread();
@@ -73,6 +83,16 @@ describe('a compromised server cannot make the asker accept', () => {
       insertItem(s, second.threadId, { type: 'handover', senderId: psyA.id, sign: keysOf(psyA).sign, to: { staffId: intruder.id, fingerprint: keyFingerprint(keys.box.publicKey, keys.sign.publicKey) } });
       await expect((await readers(second.code))[0]!.read(second.threadId)).rejects.toMatchObject({ code: 'bad_handover' });
     }
+  });
+
+  it('a psychologist shown under a colleague\'s name: the signed entry no longer verifies, so it is dropped', async () => {
+    s.db.update(staff).set({ displayName: 'speaker-b' }).where(eq(staff.id, psyA.id)).run();
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const directory = await asker.directory(true);
+    expect(directory.get(psyA.id)).toBeNull();
+    expect(directory.get(psyB.id)?.displayName).toBe('speaker-b');
+    s.db.update(staff).set({ displayName: 'speaker-a' }).where(eq(staff.id, psyA.id)).run();
+    expect((await asker.directory(true)).get(psyA.id)?.displayName).toBe('speaker-a');
   });
 
   it('while the holder\'s own messages and a signed hand-over are accepted', async () => {

@@ -5,7 +5,7 @@ import { AskerClient, type StaffClient } from '../../src/client/index.js';
 import { itemHash, itemSignedBytes } from '../../src/protocol/envelope.js';
 import { concatBytes } from '../../src/protocol/encoding.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { rewriting } from './hostile.js';
+import { headOf, insertItem, keysOf, rewriting, threadKeyOf } from './hostile.js';
 
 // Attacks on the transcript (issue 10 point 3): a deleted item, messages withheld from one side,
 // and a history forked between two readers. The hash chain and each message's "last read" make
@@ -93,6 +93,17 @@ describe('a compromised server cannot hide', () => {
     await expect(asker.send(threadId, 'Ау?')).rejects.toMatchObject({ name: 'ProtocolError' });
     // A device with no memory of item 3 cannot tell (the limit SECURITY.md states).
     expect((await (await AskerClient.restore(s.clientOptions, recoveryCode)).read(threadId)).map((m) => m.seq)).toEqual([1, 3]);
+  });
+
+  it('a "last read" beyond the message itself: refused, so no warning can be suppressed that way', async () => {
+    const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'sleep', language: 'ru', urgency: 'routine' });
+    await asker.send(threadId, 'Не сплю третью ночь'); // 1
+    await psy.claim(threadId); // 2
+    await psy.read(threadId);
+    const { seq } = headOf(s, threadId);
+    insertItem(s, threadId, { type: 'message', senderId: psy.id, sign: keysOf(psy).sign, threadKey: await threadKeyOf(psy, threadId), text: 'Я всё прочитал', read: seq + 5 });
+    await expect((await AskerClient.restore(s.clientOptions, recoveryCode)).read(threadId)).rejects.toMatchObject({ code: 'bad_message' });
   });
 
   it('a history spliced from two branches: the chain breaks where they join', async () => {

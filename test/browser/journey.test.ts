@@ -64,8 +64,14 @@ describe('consultation journey', () => {
     await asker.fill('#confirm-code', code.slice(-4));
     await asker.locator('form button[type=submit]').click();
     await asker.click('#go-consult');
+    // The intake card: what the asker shares goes encrypted to the psychologist only, and the form says so.
+    expect(await asker.locator('#intake-note').textContent()).toContain('только психолог');
+    await asker.check('#intake input[value=plhiv]');
+    await asker.selectOption('#c-age', '25-34');
+    await asker.fill('#c-region', 'SENTINEL-region-Шымкент');
     await asker.click('#start-consult');
     await asker.locator('#message').waitFor();
+    await asker.locator('#messages li .intake').waitFor();
     await asker.fill('#message', SENT);
     await asker.click('#send');
     await asker.locator('#messages li', { hasText: SENT }).waitFor();
@@ -77,6 +83,11 @@ describe('consultation journey', () => {
     await psy.click('#s-submit');
     await psy.locator('#queue .claim').first().click();
     await psy.locator('#messages li', { hasText: SENT }).waitFor();
+    const card = (await psy.locator('#intake-card').textContent())!;
+    expect(card).toContain('SENTINEL-region-Шымкент');
+    expect(card).toContain('25–34');
+    expect(await psy.locator('#intake-card li').count()).toBe(1);
+    expect(await psy.locator('#messages li time').count()).toBeGreaterThanOrEqual(2);
     await psy.fill('#reply', REPLY);
     await psy.click('#send-reply');
 
@@ -111,6 +122,7 @@ describe('consultation journey', () => {
       expect(r.url).not.toContain('SENTINEL');
       expect(r.body).not.toContain('SENTINEL');
       expect(r.url).not.toContain(code);
+      expect(r.body).not.toContain('plhiv'); // the population travels inside the intake card only
     }
     for (const body of rec.responses) expect(body).not.toContain('SENTINEL');
     expect(rec.requests.some((r) => r.url.includes('/api/threads') && r.body.includes('ciphertext'))).toBe(true);
@@ -138,6 +150,42 @@ describe('remember on this device', () => {
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     await page.reload();
     await page.locator('#new-code').waitFor();
+    await ctx.close();
+  });
+});
+
+describe('a thread that fails verification', () => {
+  it('is not shown in the staff console: a refusal screen instead, and no reply box', async () => {
+    // The psychologist of the first journey (no new invite: accepting is rate-limited per minute).
+    const ctx = await newContext(browser, server, rec);
+    const psy = await ctx.newPage();
+    const { AskerClient } = await import('../../src/client/index.js');
+    const { client: asker, recoveryCode } = await AskerClient.create(server.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'grief', language: 'ru', urgency: 'routine' });
+    await asker.send(threadId, 'SENTINEL-refused-2b');
+    // The server changes the topic it shows: the genesis the asker signed says otherwise.
+    const { eq } = await import('drizzle-orm');
+    const { threads } = await import('../../db/schema.js');
+    server.db.update(threads).set({ topic: 'violence' }).where(eq(threads.id, threadId)).run();
+
+    await psy.goto(`${server.url}/ru/staff`);
+    await psy.fill('#s-login', 'aigerim');
+    await psy.fill('#s-pass', 'a long staff passphrase');
+    await psy.click('#s-submit');
+    await psy.locator('#queue li', { hasText: 'Насилие' }).locator('.claim').click();
+    expect(await psy.locator('#thread-refused').textContent()).toContain('metadata_mismatch');
+    expect(await psy.locator('#reply').count()).toBe(0);
+    expect(await psy.locator('#messages').count()).toBe(0);
+
+    // The asker's app refuses it the same way, and offers no message box.
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/ru/app`);
+    await page.click('#have-code');
+    await page.fill('#restore-code', recoveryCode);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('#my-threads a').first().click();
+    await page.locator('#thread-refused').waitFor();
+    expect(await page.locator('#message').count()).toBe(0);
     await ctx.close();
   });
 });

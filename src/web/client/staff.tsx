@@ -204,7 +204,11 @@ function Consultations({ client }: { client: StaffClient }) {
         <ul id="queue">
           {queue.map((th) => (
             <li>{t(`urgency.${th.urgency}`)} · {t(`topic.${th.topic}`)} · {th.language}{' '}
-              <button type="button" class="claim" onClick={() => client.claim(th.id).then(setOpen).catch(() => { setError(t('app.error')); load(); })}>{t('staff.queue.claim')}</button>
+              <button type="button" class="claim" onClick={() => client.claim(th.id).then(setOpen).catch((err: unknown) => {
+                // A thread that fails verification opens on the refusal screen (the SDK refuses it from now on).
+                if (err instanceof ProtocolError) setOpen(th);
+                else { setError(t('app.error')); load(); }
+              })}>{t('staff.queue.claim')}</button>
             </li>
           ))}
         </ul>
