@@ -32,6 +32,14 @@ export default tseslint.config(
     },
   },
   {
+    // The independent implementation (issue 10 point 9) is written from PROTOCOL.md alone: a
+    // shared helper or libsodium would let it share a mistake with the SDK it checks.
+    files: ['test/interop/independent/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', 'libsodium*', '../*'], message: 'The independent implementation imports only @noble/* and its own files.' }] }],
+    },
+  },
+  {
     files: ['scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
