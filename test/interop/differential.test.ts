@@ -41,7 +41,7 @@ const genesisArb: fc.Arbitrary<Genesis> = fc.record({
   openerBoxPublicKey: bytes(32),
   openerSignPublicKey: bytes(32),
   keyCommitment: bytes(32),
-  recipients: fc.uniqueArray(fc.record({ id: id('s'), fingerprint: bytes(32) }), { maxLength: 6, selector: (r) => r.id }),
+  recipients: fc.uniqueArray(fc.record({ id: id('s'), fingerprint: bytes(32) }), { minLength: 1, maxLength: 6, selector: (r) => r.id }),
 }).filter((g) => g.recipients.every((r) => r.id !== g.openerId));
 
 /** The same genesis in the SDK's type, recipients in the order it requires of its caller. */

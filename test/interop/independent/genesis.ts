@@ -44,6 +44,7 @@ export function genesisBytes(g: Genesis): Uint8Array {
   assertLength(g.openerSignPublicKey, 32, 'openerSignPublicKey');
   assertLength(g.keyCommitment, 32, 'keyCommitment');
   const recipients = [...g.recipients].sort(byId);
+  if (recipients.length < 1 || recipients.length > MAX_RECIPIENTS) throw new RangeError(`genesis: 1-${MAX_RECIPIENTS} recipients (§7.2)`);
   for (const r of recipients) assertLength(r.fingerprint, 32, `fingerprint of ${r.id}`);
   return utf8([
     'tynys.genesis.v2', g.threadId, g.kind, g.language, g.topic, g.urgency, g.openerId,
@@ -66,7 +67,7 @@ export function parseGenesis(bytes: Uint8Array): Genesis | null {
   if (label !== 'tynys.genesis.v2' || !threadId || !THREAD_ID_PATTERN.test(threadId) || !openerId || !ID_PATTERN.test(openerId)) return null;
   if (!kind || !isOneOf(THREAD_KINDS, kind) || !language || !isOneOf(LANGUAGES, language)) return null;
   if (!topic || !isOneOf(TOPICS, topic) || !urgency || !isOneOf(URGENCIES, urgency)) return null;
-  if (!count || !/^(0|[1-9][0-9]{0,2})$/.test(count) || Number(count) > MAX_RECIPIENTS || lines.length !== 11 + Number(count)) return null;
+  if (!count || !/^[1-9][0-9]{0,2}$/.test(count) || Number(count) > MAX_RECIPIENTS || lines.length !== 11 + Number(count)) return null;
   const openerBoxPublicKey = key32(boxPk);
   const openerSignPublicKey = key32(signPk);
   const keyCommitmentBytes = key32(commitment);
