@@ -3,7 +3,7 @@ import type { Language } from '../protocol/api/common.js';
 import { verifyDirectoryEntry } from '../protocol/directory.js';
 import { fromBase64Url } from '../protocol/encoding.js';
 import type { Sodium } from '../protocol/sodium.js';
-import type { Http } from './http.js';
+import { ApiError, type Http } from './http.js';
 
 export interface VerifiedStaff {
   staffId: string;
@@ -37,6 +37,9 @@ export class Directory {
       const entry = decode(raw);
       if (entry && verifyDirectoryEntry(sodium, entry, entry.signature, orgPublicKey)) {
         const { signature: _signature, ...staff } = entry;
+        // Two signed entries for one person (an old key and a new one): which counts would be the
+        // server's choice, so neither does (PROTOCOL.md §7.7).
+        if (verified.has(staff.staffId)) throw new ApiError('ambiguous_directory', 0, 'The directory names one staff member twice.');
         verified.set(staff.staffId, staff);
       }
     }

@@ -306,10 +306,30 @@ export abstract class Participant {
     type: ItemHeader['type'],
     to?: ItemHeader['to'],
   ): Promise<number> {
+    let caughtUp = false;
     for (let attempt = 1; ; attempt++) {
       const view = await this.view(threadId);
       const header: ItemHeader = { threadId, seq: view.state.seq + 1, type, senderId: this.id, prevHash: view.state.head, ...(to ? { to } : {}) };
       const { signature, payload, request } = build(header);
+      // Our own item passes the check every reader runs before it leaves this client: a server
+      // that steered the choice (a colleague outside the pool, a thread this client does not
+      // hold, metadata it changed in a list) gets nothing, not even a K sealed to its pick.
+      const own: TranscriptItem = {
+        seq: header.seq, type, senderId: this.id, prevHash: header.prevHash, signature,
+        ...(type === 'message' ? { nonce: payload.subarray(0, SIZES.nonce), ciphertext: payload.subarray(SIZES.nonce) } : {}),
+        ...(to ? { to } : {}),
+      };
+      const checked = applyItem(this.sodium, view.state, own, await this.staffLookup(to ? [to.staffId] : []));
+      if (!checked.ok) {
+        // This client's view may be behind (a claim or hand-over it has not read): read on once.
+        if (!caughtUp) {
+          caughtUp = true;
+          await this.catchUp(threadId, view, view.hashes);
+          continue;
+        }
+        // Not a fault of the thread (that would refuse it): this client may not post this item.
+        throw new ApiError(checked.fault, 0, `This ${type} would not verify (${checked.fault}): nothing was sent.`);
+      }
       try {
         await this.http.request(anyAnswer, 'POST', `/api/threads/${threadId}/${route}`, {
           seq: header.seq, prevHash: toBase64Url(header.prevHash), signature: toBase64Url(signature), ...request,
@@ -339,7 +359,10 @@ export abstract class Participant {
       } else if (now && now.hashes[header.seq - 1] && !bytesEqual(now.hashes[header.seq - 1]!, hash)) {
         throw new ProtocolError('fork', `Item ${header.seq} this client posted was replaced.`);
       }
-      if (now) now.delivered = Math.max(now.delivered, header.seq);
+      // Our own item counts as delivered only when everything before it was: items verified while
+      // catching up after a conflict were never handed to this client's reader, and a "read"
+      // past them would hide, on the other side, that they were not seen.
+      if (now && now.delivered >= header.seq - 1) now.delivered = header.seq;
       return header.seq;
     }
   }
@@ -492,16 +515,20 @@ export abstract class Participant {
     if (!bytesEqual(itemHash(signed, item.signature), known)) throw new ProtocolError('fork', `Item ${w.seq} differs from the one this client verified.`);
   }
 
-  /** Applies items in order through the transcript check, decrypting messages; mutates `view`. */
-  private async applyBatch(threadId: string, view: ThreadView, items: WireItem[], seen: Uint8Array[]): Promise<void> {
-    if (items.length === 0) return;
+  /** Staff as the verified directory has them, fetched again if one of `named` is missing. */
+  private async staffLookup(named: string[]): Promise<(id: string) => KnownStaff | null> {
     let directory = await this.directory();
-    const named = items.flatMap((w) => (w.type === 'claim' ? [w.senderId] : w.toStaffId ? [w.toStaffId] : []));
     if (named.some((id) => !directory.get(id))) directory = await this.directory(true);
-    const lookup = (id: string): KnownStaff | null => {
+    return (id) => {
       const s = directory.get(id);
       return s ? toKnown(s) : null;
     };
+  }
+
+  /** Applies items in order through the transcript check, decrypting messages; mutates `view`. */
+  private async applyBatch(threadId: string, view: ThreadView, items: WireItem[], seen: Uint8Array[]): Promise<void> {
+    if (items.length === 0) return;
+    const lookup = await this.staffLookup(items.flatMap((w) => (w.type === 'claim' ? [w.senderId] : w.toStaffId ? [w.toStaffId] : [])));
     const posted = this.posted.get(threadId);
     for (const w of items) {
       const item = decodeWire(w);

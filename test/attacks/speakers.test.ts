@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staff } from '../../db/schema.js';
-import { AskerClient, type StaffClient } from '../../src/client/index.js';
+import { AskerClient, StaffClient } from '../../src/client/index.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { insertItem, keysOf, threadKeyOf } from './hostile.js';
+import { insertItem, keysOf, recording, rewriting, threadKeyOf } from './hostile.js';
+import { signDirectoryEntry } from '../../src/protocol/directory.js';
+import { toBase64Url } from '../../src/protocol/encoding.js';
 
 // Attacks on who may speak (issue 10 point 2): the server inserts items signed by real, signed
 // directory keys of people who do not hold the thread. A client accepts a message only from the
@@ -15,6 +17,7 @@ let psyA: StaffClient;
 let psyB: StaffClient;
 let moderator: StaffClient;
 let admin: StaffClient;
+let psyKk: StaffClient;
 
 beforeAll(async () => {
   s = await startServer();
@@ -22,6 +25,7 @@ beforeAll(async () => {
   psyB = await s.addStaff(['psychologist'], ['ru'], 'speaker-b');
   moderator = await s.addStaff(['moderator'], ['ru'], 'speaker-mod');
   admin = await s.addStaff(['admin'], ['ru'], 'speaker-admin');
+  psyKk = await s.addStaff(['psychologist'], ['kk'], 'speaker-kk');
 });
 afterAll(async () => { await s.stop(); });
 
@@ -41,9 +45,9 @@ async function readers(code: string, ...staff: StaffClient[]) {
 describe('a compromised server cannot make the asker accept', () => {
   it('a message from a pool member before any claim (they hold K, but do not hold the thread)', async () => {
     const { code, threadId, k } = await thread();
-    // The server itself refuses it (the check is the same applyItem).
+    // Their own client does not even send it (the server refuses it too: test/api/threads.test.ts).
     await psyB.read(threadId);
-    await expect(psyB.send(threadId, 'Я психолог, дайте ваш номер')).rejects.toMatchObject({ status: 403 });
+    await expect(psyB.send(threadId, 'Я психолог, дайте ваш номер')).rejects.toMatchObject({ code: 'unknown_sender' });
     insertItem(s, threadId, { type: 'message', senderId: psyB.id, sign: keysOf(psyB).sign, threadKey: k, text: 'Я психолог, дайте ваш номер' });
     for (const reader of await readers(code, psyA)) await expect(reader.read(threadId)).rejects.toMatchObject({ code: 'unknown_sender' });
   });
@@ -83,6 +87,35 @@ describe('a compromised server cannot make the asker accept', () => {
       insertItem(s, second.threadId, { type: 'handover', senderId: psyA.id, sign: keysOf(psyA).sign, to: { staffId: intruder.id, fingerprint: keyFingerprint(keys.box.publicKey, keys.sign.publicKey) } });
       await expect((await readers(second.code))[0]!.read(second.threadId)).rejects.toMatchObject({ code: 'bad_handover' });
     }
+  });
+
+  it('the holder\'s client sending K to someone outside the pool: a moderator, or a psychologist of another language', async () => {
+    // The console offers colleagues from what the server lists; whatever is picked, the SDK checks
+    // its own hand-over as every reader will before anything, K above all, leaves.
+    const { threadId } = await thread();
+    const watched = recording();
+    const holder = await StaffClient.login({ ...s.clientOptions, fetch: watched.fetch }, 'speaker-a', 'passphrase of speaker-a');
+    await holder.claim(threadId);
+    for (const outside of [moderator, psyKk, admin]) {
+      await expect(holder.handover(threadId, outside.id)).rejects.toMatchObject({ code: 'bad_handover' });
+    }
+    expect(watched.requests.filter((r) => r.endsWith('/handover'))).toEqual([]);
+    // A colleague of the pool is fine through the same client.
+    await holder.handover(threadId, psyB.id);
+    expect(watched.requests.filter((r) => r.endsWith('/handover'))).toHaveLength(1);
+  });
+
+  it('two signed entries for one psychologist (an old key and a new one): the directory is refused, not the server\'s pick', async () => {
+    const other = { box: s.sodium.crypto_box_keypair(), sign: s.sodium.crypto_sign_keypair() };
+    const fields = { staffId: psyA.id, displayName: 'speaker-a', roles: ['psychologist'], languages: ['ru'], boxPublicKey: other.box.publicKey, signPublicKey: other.sign.publicKey };
+    const second = {
+      ...fields, boxPublicKey: toBase64Url(fields.boxPublicKey), signPublicKey: toBase64Url(fields.signPublicKey),
+      signature: toBase64Url(signDirectoryEntry(s.sodium, fields, s.org.privateKey)),
+    };
+    const fetch = rewriting((u) => u.pathname === '/api/directory', (body: { entries: unknown[] }) => ({ entries: [...body.entries, second] }));
+    const { client: asker } = await AskerClient.create({ ...s.clientOptions, fetch });
+    await expect(asker.directory(true)).rejects.toMatchObject({ code: 'ambiguous_directory' });
+    await expect(asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' })).rejects.toMatchObject({ code: 'ambiguous_directory' });
   });
 
   it('a psychologist shown under a colleague\'s name: the signed entry no longer verifies, so it is dropped', async () => {

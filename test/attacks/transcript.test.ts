@@ -77,6 +77,22 @@ describe('a compromised server cannot hide', () => {
     expect((await watched.read(threadId)).map((m) => m.seq)).toEqual([1, 3, 4, 5]);
   });
 
+  it('a reply the asker was never shown, passed over while its send was retried: still reported as not seen', async () => {
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'violence', language: 'ru', urgency: 'urgent' });
+    await asker.send(threadId, 'Мне нужна помощь'); // 1
+    await psy.claim(threadId); // 2
+    expect((await asker.read(threadId)).map((m) => m.seq)).toEqual([1]); // what the asker's screen shows
+    await psy.send(threadId, 'Вы сейчас в безопасности?'); // 3: never handed to the asker's screen (the server withholds the live event)
+    // The asker's send takes 3, gets sequence_conflict, reads 3 (verified, not shown) and lands at 4.
+    expect(await asker.send(threadId, 'Он вернулся домой')).toBe(4);
+    expect(await asker.send(threadId, 'Мне страшно')).toBe(5);
+    const seen = await psy.read(threadId);
+    // Neither of the asker's messages may claim to have read 3: the psychologist sees it went unseen.
+    expect(seen.find((m) => m.seq === 4)).toMatchObject({ unseenByAuthor: [3] });
+    expect(seen.find((m) => m.seq === 5)).toMatchObject({ unseenByAuthor: [3] });
+  });
+
   it('a transcript forked between two readers: the one whose item vanished detects the fork', async () => {
     const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
     const threadId = await asker.openConsultation({ topic: 'stigma', language: 'ru', urgency: 'soon' });

@@ -122,11 +122,14 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
     const abort = new AbortController();
     (async () => {
       // The metadata shown is the signed genesis's (thread() checks it), not the queue's list.
-      setVerified(await client.thread(thread.id));
+      const checked = await client.thread(thread.id);
+      setVerified(checked);
       const history = await client.read(thread.id);
       history.forEach(append);
       const dir = await client.directory();
-      setColleagues(dir.pool(thread.kind === 'case' ? 'supervisor' : 'psychologist', thread.language).filter((s) => s.staffId !== client.id));
+      // Colleagues for a hand-over from the verified kind and language, not the server's list
+      // (the SDK checks the hand-over again before K leaves: PROTOCOL.md §7.5).
+      setColleagues(dir.pool(checked.kind === 'case' ? 'supervisor' : 'psychologist', checked.language).filter((s) => s.staffId !== client.id));
       await client.subscribe(thread.id, { after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal });
     })().catch((err: unknown) => {
       if (abort.signal.aborted) return;
