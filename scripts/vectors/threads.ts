@@ -28,7 +28,7 @@ export function threadVectors(sodium: Sodium) {
   const genesis: Genesis = {
     threadId, kind: 'consultation', language: 'ru', topic: 'sleep', urgency: 'soon', openerId: opener.id,
     openerBoxPublicKey: opener.box.publicKey, openerSignPublicKey: opener.sign.publicKey,
-    keyCommitment: keyCommitment(threadId, K),
+    keyCommitment: keyCommitment(threadId, opener.sign.publicKey, K),
     recipients: [p1, p2].map((p) => ({ id: p.id, fingerprint: fp(p) })),
   };
   const gBytes = genesisBytes(genesis);
@@ -79,7 +79,7 @@ export function threadVectors(sodium: Sodium) {
   return {
     threadParties: { opener: publicParty(opener), p1: publicParty(p1), p2: publicParty(p2) },
     fingerprint: [{ boxPublicKey: b(p1.box.publicKey), signPublicKey: b(p1.sign.publicKey), fingerprint: b(fp(p1)) }],
-    keyCommitment: [{ threadId, key: b(K), commitment: b(genesis.keyCommitment) }],
+    keyCommitment: [{ threadId, openerSignPublicKey: b(opener.sign.publicKey), key: b(K), commitment: b(genesis.keyCommitment) }],
     padding: [0, 1, 255, 256, 300].map((n) => { const plain = fixed(0x61, n); return { plain: b(plain), padded: b(pad(plain)) }; }),
     genesis: [{ text: new TextDecoder().decode(gBytes), bytes: b(gBytes), signature: b(gSig), hash: b(genesisHash(gBytes, gSig)) }],
     sealedKey: [{ threadId, recipient: 'p1', ephemeralSeed: b(fixed(0x50)), nonce: b(sealNonce), sealed: b(sealed), opensTo: b(concatBytes(K, utf8(threadId))), key: b(K) }],

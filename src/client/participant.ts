@@ -408,7 +408,7 @@ export abstract class Participant {
     const key = newThreadKey(this.sodium);
     const genesis: Genesis = {
       threadId, ...input, openerId: this.id, openerBoxPublicKey: this.box.publicKey, openerSignPublicKey: this.sign.publicKey,
-      keyCommitment: keyCommitment(threadId, key),
+      keyCommitment: keyCommitment(threadId, this.sign.publicKey, key),
       recipients: pool.map((s) => ({ id: s.staffId, fingerprint: keyFingerprint(s.boxPublicKey, s.signPublicKey) })),
     };
     const bytes = genesisBytes(genesis);
@@ -474,7 +474,7 @@ export abstract class Participant {
     this.checkMetadata(threadId, genesis, summary);
     const sealed = fromBase64Url(sealedKey);
     const key = sealed && openThreadKey(this.sodium, sealed, threadId, this.box);
-    if (!key || !bytesEqual(keyCommitment(threadId, key), genesis.keyCommitment)) {
+    if (!key || !bytesEqual(keyCommitment(threadId, genesis.openerSignPublicKey, key), genesis.keyCommitment)) {
       throw new ProtocolError('bad_thread_key', 'The thread key is not the one its opener committed to for this thread.');
     }
     const hash = genesisHash(bytes, signature);

@@ -42,10 +42,15 @@ export function keyFingerprint(boxPublicKey: Uint8Array, signPublicKey: Uint8Arr
   return sha256(concatBytes(utf8(`${THREAD_LABELS.fingerprint}\n`), boxPublicKey, signPublicKey));
 }
 
-/** Binds K to its thread: a client that opens a sealed key checks it against the signed genesis. */
-export function keyCommitment(threadId: string, threadKey: Uint8Array): Uint8Array {
+/**
+ * Binds K to its thread and its opener: a client that opens a sealed key checks it against the
+ * signed genesis. The opener's sign key is inside, so a server cannot copy the commitment into a
+ * genesis it signs itself (with other metadata) and pass the real sealed K along with it.
+ */
+export function keyCommitment(threadId: string, openerSignPublicKey: Uint8Array, threadKey: Uint8Array): Uint8Array {
+  assertBytes(openerSignPublicKey, SIZES.publicKey, 'openerSignPublicKey');
   assertBytes(threadKey, SIZES.threadKey, 'threadKey');
-  return sha256(concatBytes(utf8(`${THREAD_LABELS.keyCommitment}\n${threadId}\n`), threadKey));
+  return sha256(concatBytes(utf8(`${THREAD_LABELS.keyCommitment}\n${threadId}\n`), openerSignPublicKey, threadKey));
 }
 
 /** A pool larger than this does not fit one request's sealed keys (protocol/api/threads.ts MAX_RECIPIENTS). */

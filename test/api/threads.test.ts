@@ -78,7 +78,7 @@ describe('opening a thread', () => {
     expect(g).toMatchObject({ topic: 'sleep', urgency: 'urgent', openerId: asker.identityId });
     expect(detail.body.genesis).toBe(draft.body.genesis);
     const k = openThreadKey(t.sodium, fromBase64Url(detail.body.sealedKey)!, id, psyB.box)!;
-    expect(keyCommitment(id, k)).toEqual(g!.keyCommitment);
+    expect(keyCommitment(id, g!.openerSignPublicKey, k)).toEqual(g!.keyCommitment);
     expect(detail.body).not.toHaveProperty('opener');
   });
 

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, threads } from '../../db/schema.js';
-import { AskerClient, ProtocolError, type StaffClient } from '../../src/client/index.js';
+import { AskerClient, ProtocolError, StaffClient } from '../../src/client/index.js';
+import { fromBase64Url, toBase64Url } from '../../src/protocol/encoding.js';
 import { newThreadKey, openThreadKey, sealThreadKey } from '../../src/protocol/envelope.js';
-import { genesisBytes, genesisHash, keyCommitment, keyFingerprint, signGenesis, type Genesis } from '../../src/protocol/genesis.js';
+import { genesisBytes, genesisHash, keyCommitment, keyFingerprint, parseGenesis, signGenesis, type Genesis } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { insertItem, keysOf, recording, sealedKeyRow, setSealedKey, threadKeyOf } from './hostile.js';
+import { insertItem, keysOf, recording, rewriting, sealedKeyRow, setSealedKey, threadKeyOf } from './hostile.js';
 
 // Attacks on what a thread IS: who opened it, its key, its metadata (issue 10 points 1 and 10).
 // The server owns the rows; the SDK must refuse every one of these threads.
@@ -37,7 +38,7 @@ describe('a compromised server cannot', () => {
     const k = newThreadKey(s.sodium);
     const forged: Genesis = {
       threadId, kind: 'consultation', language: 'ru', topic: 'disclosure', urgency: 'soon', openerId: psy.id,
-      openerBoxPublicKey: server.box.publicKey, openerSignPublicKey: server.sign.publicKey, keyCommitment: keyCommitment(threadId, k), recipients: [{ id: `s_${'S'.repeat(22)}`, fingerprint: new Uint8Array(32) }],
+      openerBoxPublicKey: server.box.publicKey, openerSignPublicKey: server.sign.publicKey, keyCommitment: keyCommitment(threadId, server.sign.publicKey, k), recipients: [{ id: `s_${'S'.repeat(22)}`, fingerprint: new Uint8Array(32) }],
     };
     const bytes = genesisBytes(forged);
     const signature = signGenesis(s.sodium, forged, server.sign.privateKey);
@@ -65,7 +66,7 @@ describe('a compromised server cannot', () => {
     const sup = keysOf(supervisor);
     const forged: Genesis = {
       threadId, kind: 'case', language: 'ru', topic: 'other', urgency: 'routine', openerId: psy.id,
-      openerBoxPublicKey: server.box.publicKey, openerSignPublicKey: server.sign.publicKey, keyCommitment: keyCommitment(threadId, k),
+      openerBoxPublicKey: server.box.publicKey, openerSignPublicKey: server.sign.publicKey, keyCommitment: keyCommitment(threadId, server.sign.publicKey, k),
       recipients: [{ id: supervisor.id, fingerprint: keyFingerprint(sup.box.publicKey, sup.sign.publicKey) }],
     };
     const bytes = genesisBytes(forged);
@@ -78,6 +79,21 @@ describe('a compromised server cannot', () => {
     await expect(supervisor.read(threadId)).rejects.toMatchObject({ code: 'foreign_genesis' });
     // The colleague named as opener refuses it too: it names them with keys they do not hold.
     await expect(psy.read(threadId)).rejects.toBeInstanceOf(ProtocolError);
+  });
+
+  it('re-sign a thread\'s genesis with a key of its own and other metadata, keeping the real commitment and sealed K', async () => {
+    // Before the first item there is no chain to break: the commitment, which names the opener's
+    // sign key, is what refuses it (review finding: K alone in the commitment let this through).
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'routine' });
+    const evil = s.sodium.crypto_sign_keypair();
+    const fetch = rewriting((u) => u.pathname === `/api/threads/${threadId}`, (body: { genesis: string; genesisSignature: string; topic: string; urgency: string }) => {
+      const g = parseGenesis(fromBase64Url(body.genesis)!)!;
+      const forged: Genesis = { ...g, topic: 'violence', urgency: 'urgent', openerSignPublicKey: evil.publicKey };
+      return { ...body, topic: 'violence', urgency: 'urgent', genesis: toBase64Url(genesisBytes(forged)), genesisSignature: toBase64Url(signGenesis(s.sodium, forged, evil.privateKey)) };
+    });
+    const reader = await StaffClient.login({ ...s.clientOptions, fetch }, 'genesis-psy', 'passphrase of genesis-psy');
+    await expect(reader.thread(threadId)).rejects.toMatchObject({ name: 'ProtocolError', code: 'bad_thread_key' });
   });
 
   it('serve the key of thread A for thread B, or a key of its own: refused as bad_thread_key', async () => {

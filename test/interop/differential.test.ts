@@ -124,11 +124,11 @@ describe('independent implementation = the project\'s protocol functions', () =>
     fc.assert(fc.property(id('t'), bytes(32), bytes(32), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 600 }), (threadId, threadKey, seed, text) => {
       const box = boxKeyPairFromSeed(seed);
       const sdkBox = sodium.crypto_box_seed_keypair(seed);
-      const commitment = sdkGenesis.keyCommitment(threadId, threadKey);
-      expect(sdkEnvelope.openThreadKey(sodium, sealThreadKey(threadKey, threadId, box.publicKey), threadId, sdkBox)).toEqual(threadKey);
-      expect(openThreadKey(sdkEnvelope.sealThreadKey(sodium, threadKey, threadId, sdkBox.publicKey), box, threadId, commitment)).toEqual(threadKey);
-
       const sign = signKeyPairFromSeed(seed);
+      const commitment = sdkGenesis.keyCommitment(threadId, sign.publicKey, threadKey);
+      expect(sdkEnvelope.openThreadKey(sodium, sealThreadKey(threadKey, threadId, box.publicKey), threadId, sdkBox)).toEqual(threadKey);
+      expect(openThreadKey(sdkEnvelope.sealThreadKey(sodium, threadKey, threadId, sdkBox.publicKey), box, threadId, sign.publicKey, commitment)).toEqual(threadKey);
+
       const position = { threadId, seq: 7, senderId: 'a_AAAAAAAAAAAAAAAAAAAAAA', prevHash: commitment };
       const header: sdkEnvelope.ItemHeader = { ...position, type: 'message' };
       const body = { type: 'text' as const, at: 1, read: 6, text };

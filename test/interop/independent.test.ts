@@ -117,7 +117,7 @@ function world() {
   const threadKey = randomBytes(32);
   const genesis: Genesis = {
     threadId, kind: 'consultation', language: 'ru', topic: 'sleep', urgency: 'soon', openerId: asker.id,
-    openerBoxPublicKey: asker.box.publicKey, openerSignPublicKey: asker.sign.publicKey, keyCommitment: keyCommitment(threadId, threadKey),
+    openerBoxPublicKey: asker.box.publicKey, openerSignPublicKey: asker.sign.publicKey, keyCommitment: keyCommitment(threadId, asker.sign.publicKey, threadKey),
     recipients: [p2, p1].map((p) => ({ id: p.id, fingerprint: keyFingerprint(p.box.publicKey, p.sign.publicKey) })),
   };
   const gBytes = genesisBytes(genesis);
@@ -187,9 +187,12 @@ describe('sealed thread key (§7.3)', () => {
     const w = world();
     const sealed = sealThreadKey(w.threadKey, w.threadId, w.p1.box.publicKey);
     expect(sealed.length).toBe(104);
-    expect(openThreadKey(sealed, w.p1.box, w.threadId, w.genesis.keyCommitment)).toEqual(w.threadKey);
-    expect(openThreadKey(sealed, w.p1.box, 't_OTHEROTHEROTHEROTHEROT', keyCommitment('t_OTHEROTHEROTHEROTHEROT', w.threadKey))).toBeNull();
-    expect(openThreadKey(sealed, w.p1.box, w.threadId, keyCommitment(w.threadId, randomBytes(32)))).toBeNull();
+    const opener = w.genesis.openerSignPublicKey;
+    expect(openThreadKey(sealed, w.p1.box, w.threadId, opener, w.genesis.keyCommitment)).toEqual(w.threadKey);
+    expect(openThreadKey(sealed, w.p1.box, 't_OTHEROTHEROTHEROTHEROT', opener, keyCommitment('t_OTHEROTHEROTHEROTHEROT', opener, w.threadKey))).toBeNull();
+    expect(openThreadKey(sealed, w.p1.box, w.threadId, opener, keyCommitment(w.threadId, opener, randomBytes(32)))).toBeNull();
+    // The same K and commitment under another opener key (a server re-signing the genesis as its own): refused.
+    expect(openThreadKey(sealed, w.p1.box, w.threadId, randomBytes(32), w.genesis.keyCommitment)).toBeNull();
   });
 });
 
@@ -329,7 +332,7 @@ describe('reading a thread (§7.7)', () => {
     const directory = new Map([...w.directory, [supervisor.id, entry]]);
     const caseOf = (opener: { id: string; box: typeof w.p1.box; sign: typeof w.p1.sign }) => {
       const bytes = genesisBytes({ ...w.genesis, kind: 'case', openerId: opener.id, openerBoxPublicKey: opener.box.publicKey, openerSignPublicKey: opener.sign.publicKey,
-        recipients: [{ id: supervisor.id, fingerprint: keyFingerprint(supervisor.box.publicKey, supervisor.sign.publicKey) }] });
+        keyCommitment: keyCommitment(w.threadId, opener.sign.publicKey, w.threadKey), recipients: [{ id: supervisor.id, fingerprint: keyFingerprint(supervisor.box.publicKey, supervisor.sign.publicKey) }] });
       return w.detailFor(supervisor, { kind: 'case', genesis: toBase64Url(bytes), genesisSignature: toBase64Url(signGenesis(bytes, opener.sign.seed)) });
     };
     const asSupervisor: ReaderIdentity = { role: 'staff', ...supervisor };

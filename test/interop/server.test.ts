@@ -148,6 +148,7 @@ describe('independent implementation ↔ server and SDK', () => {
     const asker = new Participant(s.url, await mintIdentity(s.url, randomBytes(16)), directory);
     const threadId = await asker.open({ kind: 'consultation', language: 'ru', topic: 'grief', urgency: 'urgent' });
     await asker.send(threadId, { text: 'Умерла мама' });
+    await psyA.read(threadId); // the psychologist reads the request before claiming it
     await psyA.claim(threadId);
 
     const live: ReadItem[] = [];

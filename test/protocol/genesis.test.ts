@@ -61,8 +61,10 @@ describe('genesis', () => {
 
   it('commits to K for one thread, and fingerprints both keys', () => {
     const f = threadFixture(sodium);
-    expect(keyCommitment(f.threadId, f.key)).toEqual(f.genesis.keyCommitment);
-    expect(keyCommitment('t_OTHEROTHEROTHEROTHEROT', f.key)).not.toEqual(f.genesis.keyCommitment);
+    expect(keyCommitment(f.threadId, f.opener.sign.publicKey, f.key)).toEqual(f.genesis.keyCommitment);
+    expect(keyCommitment('t_OTHEROTHEROTHEROTHEROT', f.opener.sign.publicKey, f.key)).not.toEqual(f.genesis.keyCommitment);
+    // Another opener key (a server re-signing the genesis as its own): another commitment.
+    expect(keyCommitment(f.threadId, f.p1.sign.publicKey, f.key)).not.toEqual(f.genesis.keyCommitment);
     const fp = keyFingerprint(f.p1.box.publicKey, f.p1.sign.publicKey);
     expect(fp).toHaveLength(32);
     expect(keyFingerprint(f.p1.box.publicKey, f.p2.sign.publicKey)).not.toEqual(fp);

@@ -24,7 +24,7 @@ export function threadFixture(sodium: Sodium) {
   const recipients = [p1, p2].map((s) => ({ id: s.id, fingerprint: keyFingerprint(s.box.publicKey, s.sign.publicKey) })).sort((a, b) => (a.id < b.id ? -1 : 1));
   const genesis: Genesis = {
     threadId, kind: 'consultation', language: 'ru', topic: 'sleep', urgency: 'soon', openerId: opener.id,
-    openerBoxPublicKey: opener.box.publicKey, openerSignPublicKey: opener.sign.publicKey, keyCommitment: keyCommitment(threadId, key), recipients,
+    openerBoxPublicKey: opener.box.publicKey, openerSignPublicKey: opener.sign.publicKey, keyCommitment: keyCommitment(threadId, opener.sign.publicKey, key), recipients,
   };
   const bytes = genesisBytes(genesis);
   const signature = signGenesis(sodium, genesis, opener.sign.privateKey);

@@ -19,7 +19,7 @@ interface Party { id: string; boxSeed: Hex; signSeed: Hex; boxPublicKey: Hex; si
 interface Vectors {
   threadParties: Record<'opener' | 'p1' | 'p2', Party>;
   fingerprint: { boxPublicKey: Hex; signPublicKey: Hex; fingerprint: Hex }[];
-  keyCommitment: { threadId: string; key: Hex; commitment: Hex }[];
+  keyCommitment: { threadId: string; openerSignPublicKey: Hex; key: Hex; commitment: Hex }[];
   padding: { plain: Hex; padded: Hex }[];
   genesis: { text: string; bytes: Hex; signature: Hex; hash: Hex }[];
   sealedKey: { threadId: string; recipient: 'p1'; sealed: Hex; opensTo: Hex; key: Hex }[];
@@ -33,7 +33,7 @@ const v = file.vectors;
 describe('thread vectors (PROTOCOL.md §6–7)', () => {
   it('fingerprints, commitments and padding', () => {
     for (const x of v.fingerprint) expect(keyFingerprint(hex(x.boxPublicKey), hex(x.signPublicKey))).toEqual(hex(x.fingerprint));
-    for (const x of v.keyCommitment) expect(keyCommitment(x.threadId, hex(x.key))).toEqual(hex(x.commitment));
+    for (const x of v.keyCommitment) expect(keyCommitment(x.threadId, hex(x.openerSignPublicKey), hex(x.key))).toEqual(hex(x.commitment));
     for (const x of v.padding) expect(pad(hex(x.plain))).toEqual(hex(x.padded));
     expect(v.padding.length).toBeGreaterThan(3);
   });

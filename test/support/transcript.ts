@@ -58,7 +58,7 @@ export function draftThread(sodium: Sodium, opener: Signer, recipients: Recipien
   const genesis: Genesis = {
     threadId, kind: options.kind ?? 'consultation', language: options.language ?? 'ru', topic: options.topic ?? 'anxiety', urgency: options.urgency ?? 'routine',
     openerId: opener.id, openerBoxPublicKey: opener.box.publicKey, openerSignPublicKey: opener.sign.publicKey,
-    keyCommitment: keyCommitment(threadId, key),
+    keyCommitment: keyCommitment(threadId, opener.sign.publicKey, key),
     recipients: sorted.map((r) => ({ id: r.id, fingerprint: keyFingerprint(r.boxPublicKey, r.signPublicKey) })),
   };
   const bytes = genesisBytes(genesis);

@@ -28,10 +28,10 @@ export interface Genesis {
 
 const MAX_RECIPIENTS = 200;
 
-/** SHA-256("tynys.thread-key.v2\n" ‖ threadId ‖ "\n" ‖ K): binds K to one thread. */
-export function keyCommitment(threadId: string, threadKey: Uint8Array): Uint8Array {
+/** SHA-256("tynys.thread-key.v2\n" ‖ threadId ‖ "\n" ‖ openerSignPublicKey ‖ K): binds K to one thread and its opener. */
+export function keyCommitment(threadId: string, openerSignPublicKey: Uint8Array, threadKey: Uint8Array): Uint8Array {
   assertLength(threadKey, 32, 'threadKey');
-  return sha256(concat(utf8(`tynys.thread-key.v2\n${threadId}\n`), threadKey));
+  return sha256(concat(utf8(`tynys.thread-key.v2\n${threadId}\n`), openerSignPublicKey, threadKey));
 }
 
 // Ids are ASCII, so UTF-16 order is byte order.

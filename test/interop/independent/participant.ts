@@ -103,7 +103,7 @@ export class Participant {
     const pool = [...this.directory.values()].filter((e) => e.staffId !== this.me.id && e.roles.includes(poolRole(meta.kind)) && e.languages.includes(meta.language));
     const genesis: Genesis = {
       threadId, ...meta, openerId: this.me.id, openerBoxPublicKey: this.me.box.publicKey, openerSignPublicKey: this.me.sign.publicKey,
-      keyCommitment: keyCommitment(threadId, threadKey),
+      keyCommitment: keyCommitment(threadId, this.me.sign.publicKey, threadKey),
       recipients: pool.map((e) => ({ id: e.staffId, fingerprint: keyFingerprint(e.boxPublicKey, e.signPublicKey) })),
     };
     const bytes = genesisBytes(genesis);

@@ -118,7 +118,7 @@ export function readThread(input: ReadInput): ReadResult {
 
   // 4. The sealed key: to me, for this thread, the committed K.
   const sealed = fromBase64Url(detail.sealedKey);
-  const threadKey = sealed && openThreadKey(sealed, reader.box, threadId, genesis.keyCommitment);
+  const threadKey = sealed && openThreadKey(sealed, reader.box, threadId, genesis.openerSignPublicKey, genesis.keyCommitment);
   if (!threadKey) return refuse('sealed_key_invalid');
 
   // 5–6. Every item in order; messages decrypt and parse; nothing differs from what I posted.

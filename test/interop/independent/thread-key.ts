@@ -12,10 +12,10 @@ export function sealThreadKey(threadKey: Uint8Array, threadId: string, recipient
 }
 
 /** K, if the sealed key opens to 56 bytes naming this thread and matches the genesis's commitment. */
-export function openThreadKey(sealed: Uint8Array, recipient: BoxKeyPair, threadId: string, commitment: Uint8Array): Uint8Array | null {
+export function openThreadKey(sealed: Uint8Array, recipient: BoxKeyPair, threadId: string, opener: Uint8Array, commitment: Uint8Array): Uint8Array | null {
   if (sealed.length !== 104) return null;
   const plain = sealOpen(sealed, recipient);
   if (plain?.length !== 56 || !equal(plain.subarray(32), utf8(threadId))) return null;
   const threadKey = plain.slice(0, 32);
-  return equal(keyCommitment(threadId, threadKey), commitment) ? threadKey : null;
+  return equal(keyCommitment(threadId, opener, threadKey), commitment) ? threadKey : null;
 }
