@@ -2,11 +2,12 @@ import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { messages, threadKeys, threads } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
+import { storedTime } from '../db/time-granularity.js';
 import type { WireItem } from '../protocol/api/threads.js';
 import { bytesEqual } from '../protocol/encoding.js';
 import type { Sodium } from '../protocol/sodium.js';
 import { applyItem, type KnownStaff, type TranscriptFault, type TranscriptItem } from '../protocol/transcript.js';
-import { getThread, toMinute, transcriptStateOf, wireOf, type ThreadRow } from './service.js';
+import { getThread, transcriptStateOf, wireOf, type ThreadRow } from './service.js';
 
 // Posting to a thread's transcript: a message, a claim or a hand-over (DESIGN.md §5). Each is
 // checked by applyItem, the same function every client runs over the transcript it reads, from
@@ -91,7 +92,7 @@ function storeItem(db: Db, input: CheckedItem): PostResult {
   const stored = {
     threadId: input.threadId, seq: item.seq, type: item.type, senderId: item.senderId, prevHash: Buffer.from(item.prevHash),
     nonce: buffer(item.nonce), ciphertext: buffer(item.ciphertext), signature: Buffer.from(item.signature),
-    toStaffId: item.to?.staffId ?? null, toFingerprint: buffer(item.to?.fingerprint), createdAt: toMinute(input.now),
+    toStaffId: item.to?.staffId ?? null, toFingerprint: buffer(item.to?.fingerprint), createdAt: storedTime('messages.created_at', input.now),
   };
   insertItem(db).run(stored);
   advanceHead(db).run({ seq: item.seq, head: Buffer.from(input.hash), threadId: input.threadId });

@@ -1,13 +1,14 @@
 import { and, count, eq, ne } from 'drizzle-orm';
 import { threadKeys, threads } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { storedTime } from '../db/time-granularity.js';
 import { URGENCIES } from '../protocol/api/threads.js';
 import type { StaffDirectory } from '../protocol/directory.js';
 import { bytesEqual } from '../protocol/encoding.js';
 import { genesisHash, keyFingerprint, parseGenesis, verifyGenesis, type Genesis } from '../protocol/genesis.js';
 import type { Sodium } from '../protocol/sodium.js';
 import { poolRole } from '../protocol/thread-metadata.js';
-import { mayOpen, toMinute, type Caller, type IdentityKeys, type ThreadRow } from './service.js';
+import { mayOpen, type Caller, type IdentityKeys, type ThreadRow } from './service.js';
 
 // Opening a thread from its signed genesis (DESIGN.md §5, PROTOCOL.md §7.2). The opener's client
 // chose the thread id and K and signed what the thread is; the server reads the routing metadata
@@ -88,7 +89,7 @@ export function openThread(db: Db, deps: OpenDeps, caller: Caller, input: OpenIn
       genesis: Buffer.from(input.genesis),
       genesisSignature: Buffer.from(input.genesisSignature),
       headHash: Buffer.from(genesisHash(input.genesis, input.genesisSignature)),
-      createdAt: toMinute(options.now),
+      createdAt: storedTime('threads.created_at', options.now),
       closedAt: null,
     };
     tx.insert(threads).values(row).run();

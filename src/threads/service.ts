@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { messages, threadKeys, threads } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
+import { storedTime } from '../db/time-granularity.js';
 import { preparedFor } from '../db/prepared.js';
 import type { Language } from '../protocol/api/common.js';
 import { URGENCIES, type ThreadSummary, type WireItem } from '../protocol/api/threads.js';
@@ -27,9 +28,6 @@ export type Caller = { kind: 'asker'; id: string } | { kind: 'staff'; id: string
 /** How the caller stands in a thread; null means "not a participant", answered as "no such thread". */
 export type Standing = 'opener' | 'assigned' | 'pool';
 
-const MINUTE = 60_000;
-/** Coarse times: the minute is enough to order a queue and too coarse to match network logs. */
-export const toMinute = (ms: number): number => ms - (ms % MINUTE);
 
 export function summaryOf(row: ThreadRow): ThreadSummary {
   return {
@@ -161,7 +159,7 @@ export function listItems(db: Db, threadId: string, after: number, limit: number
 }
 
 export function closeThread(db: Db, threadId: string, now: number): ThreadRow {
-  db.update(threads).set({ status: 'closed', closedAt: toMinute(now) }).where(and(eq(threads.id, threadId), ne(threads.status, 'closed'))).run();
+  db.update(threads).set({ status: 'closed', closedAt: storedTime('threads.closed_at', now) }).where(and(eq(threads.id, threadId), ne(threads.status, 'closed'))).run();
   return getThread(db, threadId)!;
 }
 
