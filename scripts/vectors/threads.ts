@@ -1,3 +1,4 @@
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { concatBytes, utf8 } from '../../src/protocol/encoding.js';
 import { itemHash, itemHeaderBytes, itemSignedBytes, sealMessage, sealThreadKey, signItem, type ItemHeader } from '../../src/protocol/envelope.js';
 import { genesisBytes, genesisHash, keyCommitment, keyFingerprint, signGenesis, type Genesis } from '../../src/protocol/genesis.js';
@@ -10,7 +11,7 @@ import type { Sodium } from '../../src/protocol/sodium.js';
 // ephemeral key) is reproducible; the sealed key's vector gives what opening it must yield.
 // Bytes in lower-case hex, like the other vectors (scripts/protocol-vectors.ts); text stays text.
 
-const b = (bytes: Uint8Array): string => Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('');
+const b = bytesToHex;
 const fixed = (byte: number, n = 32): Uint8Array => new Uint8Array(n).fill(byte);
 
 export function threadVectors(sodium: Sodium) {
