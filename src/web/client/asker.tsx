@@ -1,4 +1,5 @@
 import './no-eval.js';
+import { MessageList } from './message-list.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import { AskerClient, ProtocolError, type MyQuestion, type PlainMessage } from '../../client/index.js';
@@ -224,10 +225,6 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
   );
 }
 
-const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
-/** The author's own time, signed inside the message (the server's is only to the minute). */
-const when = (at: number): string => timeFormat.format(new Date(at));
-
 /** What the asker shared in the intake card, as they see it in their own thread. */
 function IntakeSummary({ intake }: { intake: NonNullable<PlainMessage['intake']> }) {
   const parts = [
@@ -276,16 +273,8 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
     <div>
       <p class="small" id="thread-status">{t(`app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
       {messages.length === 0 ? <p>{t('app.thread.empty')}</p> : null}
-      <ol class="messages" id="messages" aria-live="polite">
-        {messages.map((m) => (
-          <li class={m.mine ? 'mine' : ''}>
-            <span class="who">{m.mine ? t('app.thread.you') : t('app.thread.psychologist')}</span>{' '}
-            <time class="small" datetime={new Date(m.at).toISOString()}>{when(m.at)}</time>{' '}
-            {m.intake ? <IntakeSummary intake={m.intake} /> : m.text}
-            {m.unseenByAuthor.length > 0 ? <p class="small warning">{t('app.thread.unseen', { seqs: m.unseenByAuthor.join(', ') })}</p> : null}
-          </li>
-        ))}
-      </ol>
+      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('app.thread.psychologist')}
+        intake={(card) => <IntakeSummary intake={card} />} unseen={(seqs) => t('app.thread.unseen', { seqs })} />
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();

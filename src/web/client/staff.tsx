@@ -1,4 +1,5 @@
 import './no-eval.js';
+import { MessageList } from './message-list.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import { ProtocolError, StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
@@ -87,10 +88,6 @@ function Login({ onIn }: { onIn: (c: StaffClient) => void }) {
   );
 }
 
-const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
-/** The author's own time, signed inside the message (the server stores its own only to the minute). */
-const when = (at: number): string => timeFormat.format(new Date(at));
-
 /** The asker's intake card: what they chose to share, encrypted to the psychologist alone. */
 function IntakeCardView({ intake }: { intake: NonNullable<PlainMessage['intake']> }) {
   return (
@@ -149,16 +146,8 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
   return (
     <div>
       <p class="small">{t(`topic.${verified.topic}`)} · {t(`urgency.${verified.urgency}`)} · {verified.language}</p>
-      <ol class="messages" id="messages" aria-live="polite">
-        {messages.map((m) => (
-          <li class={m.mine ? 'mine' : ''}>
-            <span class="who">{m.mine ? t('app.thread.you') : t('staff.thread.other')}</span>{' '}
-            <time class="small" datetime={new Date(m.at).toISOString()}>{when(m.at)}</time>{' '}
-            {m.intake ? <IntakeCardView intake={m.intake} /> : m.text}
-            {m.unseenByAuthor.length > 0 ? <p class="small warning unseen">{t('staff.thread.unseen', { seqs: m.unseenByAuthor.join(', ') })}</p> : null}
-          </li>
-        ))}
-      </ol>
+      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('staff.thread.other')}
+        intake={(card) => <IntakeCardView intake={card} />} unseen={(seqs) => t('staff.thread.unseen', { seqs })} />
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();

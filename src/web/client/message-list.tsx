@@ -1,0 +1,31 @@
+import type { Child } from 'hono/jsx';
+import type { PlainMessage } from '../../client/index.js';
+
+// A thread's messages as both apps show them: who wrote, the author's own time (signed inside the
+// message; the server stores its own only to the minute), the text or the intake card, and the
+// warning that the author had not seen some of the reader's messages when writing.
+
+type IntakeCard = NonNullable<PlainMessage['intake']>;
+
+export function MessageList(props: {
+  messages: PlainMessage[];
+  lang: string;
+  you: string;
+  other: string;
+  intake: (card: IntakeCard) => Child;
+  unseen: (seqs: string) => string;
+}) {
+  const format = new Intl.DateTimeFormat(props.lang, { dateStyle: 'short', timeStyle: 'short' });
+  return (
+    <ol class="messages" id="messages" aria-live="polite">
+      {props.messages.map((m) => (
+        <li class={m.mine ? 'mine' : ''}>
+          <span class="who">{m.mine ? props.you : props.other}</span>{' '}
+          <time class="small" datetime={new Date(m.at).toISOString()}>{format.format(new Date(m.at))}</time>{' '}
+          {m.intake ? props.intake(m.intake) : m.text}
+          {m.unseenByAuthor.length > 0 ? <p class="small warning unseen">{props.unseen(m.unseenByAuthor.join(', '))}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
