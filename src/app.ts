@@ -24,6 +24,7 @@ import { powRoutes } from './pow/routes.js';
 import { ProofOfWork } from './pow/service.js';
 import { fromBase64Url } from './protocol/encoding.js';
 import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol/errors.js';
+import { type SignaturePool } from './threads/signature-pool.js';
 import type { Sodium } from './protocol/sodium.js';
 import { staffRoutes } from './staff/routes.js';
 import { staffDirectory } from './staff/service.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   pepper: Pepper;
   logger: Logger;
   sodium: Sodium;
+  /** Ed25519 checks of posted items on worker threads (compose.ts starts and stops them). */
+  signatures: SignaturePool;
   clock?: () => number;
   /** The browser's files (web/assets.ts). */
   assets: Assets;
@@ -159,7 +162,7 @@ export function buildApp(deps: AppDeps) {
   api.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
   api.route('/', threadRoutes({
     onStreamError: (err) => logger.error({ err: errorForLog(err) }, 'thread stream failed'),
-    db, sodium: deps.sodium, clock,
+    db, sodium: deps.sodium, signatures: deps.signatures, clock,
     directory: staffDirectory(db, { sodium: deps.sodium, orgPublicKey: config.ORG_PUBLIC_KEY ? fromBase64Url(config.ORG_PUBLIC_KEY) : null }),
     identities: (id) => getIdentity(db, id),
     events: deps.events ?? new ThreadEvents(),

@@ -5,6 +5,8 @@ import { databaseFile, openDatabase, type Db } from './db/connection.js';
 import { knowledgeBaseIsEmpty, seedDemoContent } from './knowledge/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadPepper, type Pepper } from './pepper.js';
+import { closeLog } from './db/wal-sync.js';
+import { startSignaturePool } from './threads/signature-pool.js';
 import { loadSodium, type Sodium } from './protocol/sodium.js';
 import { ThreadEvents } from './threads/events.js';
 import { buildAssets, type Assets } from './web/assets.js';
@@ -66,8 +68,14 @@ export async function composeService(config: Config, options: ComposeOptions = {
     }
     const assets = await assetsFor(config);
     const events = new ThreadEvents();
-    const app = buildApp({ config, db, pepper, logger, sodium, assets, clock, events });
-    return { app, config, db, pepper, sodium, assets, logger, endStreams: () => events.close(), close: () => db.$client.close() };
+    const signatures = startSignaturePool(sodium);
+    const app = buildApp({ config, db, pepper, logger, sodium, signatures, assets, clock, events });
+    const close = (): void => {
+      void signatures.close();
+      closeLog(db);
+      db.$client.close();
+    };
+    return { app, config, db, pepper, sodium, assets, logger, endStreams: () => events.close(), close };
   } catch (err) {
     db.$client.close();
     throw err;

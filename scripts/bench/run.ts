@@ -36,6 +36,7 @@ const ROUNDS = Number(values.rounds);
 const POW_BITS = 8;
 const POSTERS = 32;
 const POSTS_PER_POSTER = 150;
+const WARM_UP_POSTS = 50;
 // Every limit raised far past the load: the figures are the service's, not the limiter's 429s.
 const RATE_LIMITS = ['network', 'principal', 'mint', 'pow', 'search', 'login'].map((n) => `${n}=999999999/1m`).join(',');
 const BENCH_LOG_LEVEL = 'info';
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   try {
     log('preparing the data directory');
     const fixture: Fixture = await prepareFixture({
-      dir, entries: Number(values.entries), powBits: POW_BITS, mints: 3000, posters: POSTERS, postsPerPoster: POSTS_PER_POSTER, streamedThreads: 32,
+      dir, entries: Number(values.entries), powBits: POW_BITS, mints: 3000, posters: POSTERS, postsPerPoster: POSTS_PER_POSTER * ROUNDS + WARM_UP_POSTS, streamedThreads: 32,
     }, log);
     log('starting node dist/src/server.js');
     server = await startChild(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []), join(ROOT, 'dist/src/server.js')], {
@@ -187,34 +188,53 @@ async function main(): Promise<void> {
       mintRow = { name: `identity mint (POST /api/identities, proofs solved beforehand, POW_BITS=${POW_BITS})`, result, rssMiB, bare: bareResult };
     }
 
-    let posts: { result: Result; rssMiB: number; perSecond: number; raw: { rows: number; perSecond: number } } | null = null;
+    type PostRound = { result: Result; rssMiB: number; perSecond: number; cpuUs: number; raw: { rows: number; perSecond: number }; ratio: number };
+    let posts: { mid: PostRound; rounds: PostRound[] } | null = null;
     if (!values.only || 'message post'.includes(values.only)) {
       log('durable message posts');
       const posters = fixture.posters;
-      // One request in flight per thread, each thread's messages in sequence: a thread is taken
-      // from the free list as a request is built and put back when its answer arrives.
-      const free = posters.map((_, i) => i);
       const sent = posters.map(() => 0);
-      // Timed from the first request to the last answer: autocannon's own duration in `amount`
-      // mode counts whole one-second ticks, which turned 2.4 s of posting into 3.01 s.
-      const started = performance.now();
-      let lastAnswer = started;
-      const { result, rssMiB } = await peakRss(server, () => load({
-        url: base, connections: POSTERS, amount: POSTERS * POSTS_PER_POSTER,
-        requests: [{
-          method: 'POST',
-          setupRequest: (req, context) => {
-            const t = free.shift()!;
-            context.thread = t;
-            const p = posters[t]!;
-            const body = p.bodies[Math.min(sent[t]!++, p.bodies.length - 1)]!;
-            return { ...req, path: `/api/threads/${p.threadId}/messages`, headers: { 'content-type': 'application/json', authorization: `Bearer ${p.token}` }, body };
-          },
-          onResponse: (_status, _body, context) => { lastAnswer = performance.now(); free.push(context.thread as number); },
-        }],
-      }));
-      log('raw better-sqlite3 inserts of the same rows');
-      posts = { result, rssMiB, perSecond: result['2xx'] / ((lastAnswer - started) / 1000), raw: rawInserts(tmpdir(), posters.map((p, t) => ({ ...p, bodies: p.bodies.slice(0, sent[t]) }))) };
+      // One round: POSTS_PER_POSTER messages per thread, one request in flight per thread, each
+      // thread's messages in sequence (a thread is taken from the free list as a request is built
+      // and put back when its answer arrives). Timed from the first request to the last answer:
+      // autocannon's own duration in `amount` mode counts whole one-second ticks, which turned
+      // 2.4 s of posting into 3.01 s.
+      const postRound = async (perPoster: number) => {
+        const free = posters.map((_, i) => i);
+        const from = [...sent];
+        const cpuBefore = cpuSeconds(server!.pid);
+        const started = performance.now();
+        let lastAnswer = started;
+        const { result, rssMiB } = await peakRss(server!, () => load({
+          url: base, connections: POSTERS, amount: POSTERS * perPoster,
+          requests: [{
+            method: 'POST',
+            setupRequest: (req, context) => {
+              const t = free.shift()!;
+              context.thread = t;
+              const p = posters[t]!;
+              const body = p.bodies[Math.min(sent[t]!++, p.bodies.length - 1)]!;
+              return { ...req, path: `/api/threads/${p.threadId}/messages`, headers: { 'content-type': 'application/json', authorization: `Bearer ${p.token}` }, body };
+            },
+            onResponse: (_status, _body, context) => { lastAnswer = performance.now(); free.push(context.thread as number); },
+          }],
+        }));
+        const cpuUs = ((cpuSeconds(server!.pid) - cpuBefore) * 1e6) / Math.max(1, result['2xx']);
+        return { result, rssMiB, cpuUs, perSecond: result['2xx'] / ((lastAnswer - started) / 1000), bodies: posters.map((p, t) => ({ ...p, bodies: p.bodies.slice(from[t], sent[t]) })) };
+      };
+      // Service and raw inserts take turns, as the GET cases do: the raw inserts of a round are the
+      // rows its posts stored. The disk's speed drifts more than the service's from run to run.
+      await postRound(WARM_UP_POSTS); // the post path compiled by the JIT, as the GET cases' 1 s warm-up does
+      const rounds: PostRound[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        let raw: { rows: number; perSecond: number } | null = null;
+        if (r % 2 === 1) raw = rawInserts(tmpdir(), posters.map((p, t) => ({ ...p, bodies: p.bodies.slice(sent[t], sent[t]! + POSTS_PER_POSTER) })));
+        const service = await postRound(POSTS_PER_POSTER);
+        raw ??= rawInserts(tmpdir(), service.bodies);
+        rounds.push({ ...service, raw, ratio: service.perSecond / raw.perSecond });
+      }
+      const ratios = rounds.map((x) => x.ratio);
+      posts = { mid: rounds.find((x) => x.ratio === median(ratios))!, rounds };
     }
 
     let streams: Awaited<ReturnType<typeof liveStreams>> & { rssMiB: number } | null = null;
@@ -236,7 +256,7 @@ async function main(): Promise<void> {
       return `| ${r.name} | ${f(rate(r.result))} | ${f(r.result.latency.p50, 1)} | ${f(r.result.latency.p99, 1)} | ${r.bare ? f(rate(r.bare)) : '–'} | ${ratio} | ${cpu} | ${f(r.rssMiB)} | ${errors} |`;
     };
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
-    const postErrors = posts ? [...Object.entries(posts.result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${v.count}×${code}`), ...(posts.result.errors ? [`${posts.result.errors} errors`] : [])].join(', ') || '0' : '0';
+    const postErrors = posts ? posts.rounds.flatMap((x) => [...Object.entries(x.result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${v.count}×${code}`), ...(x.result.errors ? [`${x.result.errors} errors`] : [])]).join(', ') || '0' : '0';
     const section = `## Service (issue 9)
 
 Command: \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`nproc\` ${availableParallelism()}, ${cpu}).
@@ -254,10 +274,14 @@ Latency in ms; RSS is the server's peak during the case (${f(startRss)} MiB afte
 ${[...rows, ...(mintRow ? [mintRow] : [])].map(line).join('\n')}
 ${posts ? `
 Durable message posts (POST /api/threads/{id}/messages, each padded, encrypted, signed and hash-chained beforehand with the protocol's functions; the server checks each with applyItem,
-one sender per thread, ${POSTERS} threads on ${POSTERS} connections, ${f(POSTERS * POSTS_PER_POSTER)} messages; timed from the first request to the last answer): ${f(posts.perSecond)} messages/s,
-p50 ${f(posts.result.latency.p50, 1)} ms, p99 ${f(posts.result.latency.p99, 1)} ms, peak RSS ${f(posts.rssMiB)} MiB, ${postErrors} non-2xx/errors.
-Raw better-sqlite3 autocommit inserts of the same ${f(posts.raw.rows)} rows (WAL, \`synchronous=FULL\`, same schema, same disk): ${f(posts.raw.perSecond)} rows/s.
-Ratio: **${f(posts.perSecond / posts.raw.perSecond, 2)}**.
+one sender per thread, ${POSTERS} threads on ${POSTERS} connections, ${f(POSTERS * POSTS_PER_POSTER)} messages per round after ${f(POSTERS * WARM_UP_POSTS)} to warm up; timed from the first request to the last answer),
+against raw better-sqlite3 autocommit inserts of the same rows (WAL, \`synchronous=FULL\`, same schema, same disk), taking turns ${ROUNDS} times (order swapped each round):
+
+| round | messages/s | p50 ms | p99 ms | server CPU µs/post | raw inserts/s | ratio |
+|---|---|---|---|---|---|---|
+${posts.rounds.map((x, i) => `| ${i + 1} | ${f(x.perSecond)} | ${f(x.result.latency.p50, 1)} | ${f(x.result.latency.p99, 1)} | ${f(x.cpuUs)} | ${f(x.raw.perSecond)} | ${f(x.ratio, 2)} |`).join('\n')}
+
+Ratio (median round): **${f(posts.mid.ratio, 2)}** (range ${f(Math.min(...posts.rounds.map((x) => x.ratio)), 2)}–${f(Math.max(...posts.rounds.map((x) => x.ratio)), 2)}); peak RSS ${f(Math.max(...posts.rounds.map((x) => x.rssMiB)))} MiB, ${postErrors} non-2xx/errors.
 ` : ''}${streams ? `
 Live streams: ${f(streams.streams)} Server-Sent-Event streams on ${fixture.streamed.length} threads (opened in ${f(streams.openMs)} ms), one message posted
 to each thread: ${f(streams.delivered)} of ${f(streams.streams)} delivered; from the post to receipt p50 ${f(streams.p50, 1)} ms, p99 ${f(streams.p99, 1)} ms,

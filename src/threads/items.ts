@@ -3,10 +3,12 @@ import { messages, threadKeys, threads } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
 import { storedTime } from '../db/time-granularity.js';
+import { commitThenSync } from '../db/wal-sync.js';
 import type { WireItem } from '../protocol/api/threads.js';
 import { bytesEqual } from '../protocol/encoding.js';
 import type { Sodium } from '../protocol/sodium.js';
 import { applyItem, type KnownStaff, type TranscriptFault, type TranscriptItem } from '../protocol/transcript.js';
+import type { SignatureCheck, SignaturePool } from './signature-pool.js';
 import { getThread, transcriptStateOf, wireOf, type ThreadRow } from './service.js';
 
 // Posting to a thread's transcript: a message, a claim or a hand-over (DESIGN.md §5). Each is
@@ -50,21 +52,38 @@ export interface CheckedItem {
  * Checks `item` (its senderId is the caller) as the next one of the thread in `row`, and stores it
  * if it is; resolves once it is committed.
  */
-export function postItem(
+export async function postItem(
   db: Db,
-  sodium: Sodium,
-  staff: (id: string) => KnownStaff | null,
+  deps: { sodium: Sodium; signatures: SignaturePool; staff: (id: string) => KnownStaff | null },
   input: { row: ThreadRow; item: TranscriptItem; sealedKey?: Uint8Array; now: number },
 ): Promise<PostResult> {
   const { row, item } = input;
-  if (row.status === 'closed') return Promise.resolve({ ok: false, reason: 'thread_closed' });
-  if (item.type === 'claim' && row.status !== 'open') return Promise.resolve({ ok: false, reason: 'thread_not_open' });
+  const { sodium, staff } = deps;
+  if (row.status === 'closed') return { ok: false, reason: 'thread_closed' };
+  if (item.type === 'claim' && row.status !== 'open') return { ok: false, reason: 'thread_not_open' };
   // The holder's entry no longer verifies (re-signed without them, or the organisation key changed):
   // they keep the thread, but the server cannot check their signature, so they cannot post.
-  if (row.assignedStaffId === item.senderId && !staff(item.senderId)) return Promise.resolve({ ok: false, reason: 'not_holder' });
-  const applied = applyItem(sodium, transcriptStateOf(row, staff), item, staff);
-  if (!applied.ok) return Promise.resolve({ ok: false, reason: FAULT_REASON[applied.fault] });
+  if (row.assignedStaffId === item.senderId && !staff(item.senderId)) return { ok: false, reason: 'not_holder' };
+  // applyItem runs first as if every signature it checks were good, noting each; the signatures
+  // are then checked on a worker (signature-pool.ts). Its outcome is applyItem's whenever they all
+  // verify (the check is deterministic, and the signatures are its only oracle); if one does not,
+  // applyItem runs again with libsodium here, and its fault is the answer.
+  const checks: SignatureCheck[] = [];
+  let applied = applyItem(noting(sodium, checks), transcriptStateOf(row, staff), item, staff);
+  if (checks.length > 0 && !(await deps.signatures.verify(checks)).every(Boolean)) {
+    applied = applyItem(sodium, transcriptStateOf(row, staff), item, staff);
+  }
+  if (!applied.ok) return { ok: false, reason: FAULT_REASON[applied.fault] };
   return commitItem(db, { threadId: row.id, item, hash: applied.hash, now: input.now, ...(input.sealedKey ? { sealedKey: input.sealedKey } : {}) });
+}
+
+/** libsodium with a signature check that notes what it was asked and says yes. */
+function noting(sodium: Sodium, checks: SignatureCheck[]): Sodium {
+  const verify: Sodium['crypto_sign_verify_detached'] = (signature, message, publicKey) => {
+    checks.push({ signature, message: typeof message === 'string' ? new TextEncoder().encode(message) : message, publicKey });
+    return true;
+  };
+  return Object.create(sodium, { crypto_sign_verify_detached: { value: verify } }) as Sodium;
 }
 
 const threadHead = preparedFor((db) => db.select({
@@ -121,58 +140,79 @@ interface Pending {
 }
 
 // Group commit. With synchronous=FULL every commit waits for the disk (fsync), and that wait,
-// not the work, bounds how many items one connection stores per second. Items that arrive in the
-// same turn of the event loop are written in one transaction and acknowledged together after its
-// commit, never before: an item answered 201 is on disk. Each keeps its own savepoint, so one that
-// fails (a constraint, a bug) is rolled back and answered alone while its neighbours are stored;
-// items are applied in arrival order, so the sequence and head check sees every earlier item of
-// the batch exactly as if each had committed alone.
-const queues = new WeakMap<Db, Pending[]>();
+// not the work, bounds how many items one connection stores per second. Items are written in one
+// transaction per batch and acknowledged together once it is on disk, never before: an item
+// answered 201 is durable. The log is synced off the event loop (db/wal-sync.ts), so the next
+// requests are checked meanwhile; while a sync is under way the next batch waits and grows, and is
+// committed when the sync ends (at most one sync in flight: under load one sync covers many items,
+// when idle an item is committed in the turn of the event loop it arrived in). Each item keeps its
+// own savepoint, so one that fails (a constraint, a bug) is rolled back and answered alone while
+// its neighbours are stored; items are applied in arrival order, so the sequence and head check
+// sees every earlier item of the batch exactly as if each had committed alone.
+interface Group {
+  queue: Pending[];
+  /** A flush is due in this turn of the event loop. */
+  scheduled: boolean;
+  /** A committed batch waits for its sync. */
+  syncing: boolean;
+}
+const groups = new WeakMap<Db, Group>();
 // Inside the batch's transaction better-sqlite3 runs this as a savepoint; built once per connection.
 const storeInSavepoint = preparedFor((db) => db.$client.transaction((input: CheckedItem) => storeItem(db, input)));
 
-function flush(db: Db): void {
-  const batch = queues.get(db) ?? [];
-  queues.delete(db);
-  const outcomes: ({ ok: true; result: PostResult } | { ok: false; err: unknown })[] = [];
+type Outcome = { ok: true; result: PostResult } | { ok: false; err: unknown };
+
+function schedule(db: Db, group: Group): void {
+  if (group.scheduled || group.syncing || group.queue.length === 0) return;
+  group.scheduled = true;
+  setImmediate(() => flush(db, group));
+}
+
+function flush(db: Db, group: Group): void {
+  group.scheduled = false;
+  const batch = group.queue;
+  group.queue = [];
+  let committed: { result: Outcome[]; durable: Promise<void> };
   try {
-    // Inside someone else's transaction better-sqlite3 would make this one a savepoint, and the
-    // answers would go out before anything reached the disk: refuse instead.
-    if (db.$client.inTransaction) throw new Error('group commit inside an open transaction');
-    // IMMEDIATE takes the write lock at BEGIN (waiting busy_timeout for it), so a writer that
-    // commits in between cannot turn the batch into SQLITE_BUSY_SNAPSHOT.
-    db.$client.transaction(() => {
-      for (const item of batch) {
-        try {
-          outcomes.push({ ok: true, result: storeInSavepoint(db)(item.input) });
-        } catch (err) {
-          // SQLite may have ended the whole transaction itself (disk full, I/O error): then the
-          // rest must not run outside it, one autocommit each; the batch fails as a whole.
-          if (!db.$client.inTransaction) throw err;
-          outcomes.push({ ok: false, err });
-        }
+    committed = commitThenSync(db, () => batch.map(({ input }): Outcome => {
+      try {
+        return { ok: true, result: storeInSavepoint(db)(input) };
+      } catch (err) {
+        // SQLite may have ended the whole transaction itself (disk full, I/O error): then the
+        // rest must not run outside it, one autocommit each; the batch fails as a whole.
+        if (!db.$client.inTransaction) throw err;
+        return { ok: false, err };
       }
-    }).immediate();
+    }));
   } catch (err) {
     for (const item of batch) item.reject(err);
+    schedule(db, group);
     return;
   }
-  batch.forEach((item, i) => {
-    const outcome = outcomes[i]!;
-    if (outcome.ok) item.resolve(outcome.result);
-    else item.reject(outcome.err);
+  group.syncing = true;
+  committed.durable.then(() => {
+    batch.forEach((item, i) => {
+      const outcome = committed.result[i]!;
+      if (outcome.ok) item.resolve(outcome.result);
+      else item.reject(outcome.err);
+    });
+  }, (err: unknown) => {
+    for (const item of batch) item.reject(err);
+  }).finally(() => {
+    group.syncing = false;
+    schedule(db, group);
   });
 }
 
-/** Queues a checked item for the next group commit; resolves once it is committed (or refused at write time). */
+/** Queues a checked item for the next group commit; resolves once it is committed and on disk (or refused at write time). */
 export function commitItem(db: Db, input: CheckedItem): Promise<PostResult> {
   return new Promise((resolve, reject) => {
-    let queue = queues.get(db);
-    if (!queue) {
-      queue = [];
-      queues.set(db, queue);
-      setImmediate(() => flush(db));
+    let group = groups.get(db);
+    if (!group) {
+      group = { queue: [], scheduled: false, syncing: false };
+      groups.set(db, group);
     }
-    queue.push({ input, resolve, reject });
+    group.queue.push({ input, resolve, reject });
+    schedule(db, group);
   });
 }

@@ -17,6 +17,7 @@ import type { Sodium } from '../protocol/sodium.js';
 import type { TranscriptItem } from '../protocol/transcript.js';
 import type { ThreadEvents } from './events.js';
 import { postItem, type PostResult } from './items.js';
+import type { SignaturePool } from './signature-pool.js';
 import { openThread } from './open.js';
 import { threadEventStream } from './stream.js';
 import {
@@ -29,6 +30,8 @@ export interface ThreadDeps {
   onStreamError: (err: unknown) => void;
   db: Db;
   sodium: Sodium;
+  /** Checks posted items' signatures off the event loop. */
+  signatures: SignaturePool;
   clock: () => number;
   directory: StaffDirectory;
   identities: IdentityKeys;
@@ -151,7 +154,7 @@ export function threadRoutes(deps: ThreadDeps) {
 
   /** Checks and stores one item, then tells the thread's streams: the item to all, the new status after a claim or hand-over. */
   const post = async (row: ThreadRow, item: TranscriptItem, sealedKey?: Uint8Array) => {
-    const result = stored(await postItem(db, sodium, staff, { row, item, now: clock(), ...(sealedKey ? { sealedKey } : {}) }));
+    const result = stored(await postItem(db, { sodium, signatures: deps.signatures, staff }, { row, item, now: clock(), ...(sealedKey ? { sealedKey } : {}) }));
     events.publish(row.id, { type: 'item', item: result.item });
     if (result.thread) events.publish(row.id, { type: 'status', thread: summaryOf(result.thread) });
     return result;

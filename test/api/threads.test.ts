@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { messages, staff, threadKeys, threads } from '../../db/schema.js';
 import { purgeExpired } from '../../src/purge.js';
 import { fromBase64Url, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
@@ -12,6 +12,7 @@ import { loadSodium } from '../../src/protocol/sodium.js';
 import type { TranscriptItem } from '../../src/protocol/transcript.js';
 import { signDirectory } from '../../src/staff/service.js';
 import { commitItem, postItem } from '../../src/threads/items.js';
+import { startSignaturePool } from '../../src/threads/signature-pool.js';
 import { getThread } from '../../src/threads/service.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { mintAsker, type TestAsker } from '../support/asker.js';
@@ -295,8 +296,10 @@ describe('messages', () => {
       return s && { id: s.staffId, roles: ['psychologist'], languages: ['ru', 'en'], boxPublicKey: s.box.publicKey, signPublicKey: s.sign.publicKey };
     };
     // Both checked against the same row (psyA holding); the hand-over is written first.
-    const moved = postItem(t.db, t.sodium, directory, { row, item: item(handover, 'handover'), sealedKey: fromBase64Url(handover.body.sealedKey as string)!, now: Date.now() });
-    const queued = postItem(t.db, t.sodium, directory, { row, item: item(late, 'message'), now: Date.now() });
+    const signatures = startSignaturePool(t.sodium, 1);
+    onTestFinished(() => signatures.close());
+    const moved = postItem(t.db, { sodium: t.sodium, signatures, staff: directory }, { row, item: item(handover, 'handover'), sealedKey: fromBase64Url(handover.body.sealedKey as string)!, now: Date.now() });
+    const queued = postItem(t.db, { sodium: t.sodium, signatures, staff: directory }, { row, item: item(late, 'message'), now: Date.now() });
     expect((await moved).ok).toBe(true);
     expect(await queued).toEqual({ ok: false, reason: 'sequence_conflict' });
     expect(t.db.select().from(messages).all().map((m) => m.type)).toEqual(['claim', 'handover']);
