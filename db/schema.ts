@@ -38,7 +38,39 @@ export const staff = sqliteTable('staff', {
   /** Ed25519 signature by the organisation key over the directory entry; null until an admin signs it offline. */
   directorySignature: bytes('directory_signature'),
   createdAt: integer('created_at').notNull(),
+  /** Set when an admin disables the account: no login, no session, left out of the next manifest. */
+  disabledAt: integer('disabled_at'),
 }, (t) => [uniqueIndex('staff_login').on(t.login)]);
+
+/**
+ * Signed staff manifests as imported (`admin directory import`), newest version served. Stored and
+ * served as signed, never re-encoded: clients verify the exact bytes (protocol/manifest.ts).
+ */
+export const directoryManifests = sqliteTable('directory_manifests', {
+  version: integer('version').primaryKey(),
+  manifest: bytes('manifest').notNull(),
+  signature: bytes('signature').notNull(),
+  signer: bytes('signer').notNull(),
+  endorsement: bytes('endorsement'),
+  importedAt: integer('imported_at').notNull(),
+});
+
+/**
+ * What admins did to staff accounts (invite, disable, remove, roles, languages, log out everywhere,
+ * manifest import): who, what, when, never any content. Append-only: triggers in the migration
+ * refuse updates and deletes.
+ */
+export const staffAuditLog = sqliteTable('staff_audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  /** The admin's staff id, or `cli` for the admin command line. */
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  /** The staff id acted on, when there is one. */
+  subject: text('subject'),
+  /** Structured facts of the act (roles before and after, a manifest version); no free text. */
+  detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+});
 
 /** One-time staff invites. */
 export const invites = sqliteTable('invites', {

@@ -42,6 +42,8 @@ export const THREAD_LABELS = {
   keyCommitment: 'tynys.thread-key.v2',
   fingerprint: 'tynys.fingerprint.v2',
   directoryEntry: 'tynys.directory.v2',
+  manifest: 'tynys.manifest.v2',
+  orgKeyEndorsement: 'tynys.org-key.v2',
 } as const;
 
 // ---- Identity and staff keys: recovery code, key derivation, proof of work, key bundle ----

@@ -66,6 +66,7 @@ export function acceptInvite(db: Db, pepper: Pepper, input: AcceptInput, now: nu
       languages: input.languages,
       directorySignature: null,
       createdAt: now,
+      disabledAt: null,
     };
     tx.insert(staff).values(row).run();
     tx.delete(invites).where(eq(invites.codeHash, codeHash)).run();

@@ -68,3 +68,17 @@ export const directoryEntrySchema = z.object({
 }).meta({ id: 'DirectoryEntry' });
 export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
 export const directoryResponse = z.object({ entries: z.array(directoryEntrySchema) }).meta({ id: 'Directory' });
+
+/**
+ * The signed staff manifest as served and as written by `admin directory sign` (PROTOCOL.md §6):
+ * the manifest's exact bytes, the organisation's signature over them, the signing key, and after a
+ * key rotation the pinned (old) key's endorsement of the signing key. The server stores and serves
+ * it, nothing more; clients check it (protocol/manifest.ts checkManifest).
+ */
+export const signedManifestSchema = z.object({
+  manifest: bytesOut({ min: 1, max: 4_000_000 }),
+  signature: bytesOut(64),
+  signer: bytesOut(32),
+  endorsement: bytesOut(64).optional(),
+}).meta({ id: 'SignedManifest' });
+export type SignedManifestWire = z.infer<typeof signedManifestSchema>;

@@ -1,0 +1,29 @@
+import { desc } from 'drizzle-orm';
+import { directoryManifests } from '../../db/schema.js';
+import type { Db } from '../db/connection.js';
+import { storedTime } from '../db/time-granularity.js';
+import type { SignedManifest } from '../protocol/manifest.js';
+
+// Signed staff manifests as imported: stored and served byte for byte as the organisation signed
+// them (the server adds nothing and re-encodes nothing). Whoever stores one has verified it first
+// (admin `directory import`, the demo organisation at first start); the newest version is served.
+
+const copy = (b: Buffer): Uint8Array => new Uint8Array(b);
+
+export function latestManifest(db: Db): SignedManifest | null {
+  const row = db.select().from(directoryManifests).orderBy(desc(directoryManifests.version)).limit(1).get();
+  if (!row) return null;
+  return { manifest: copy(row.manifest), signature: copy(row.signature), signer: copy(row.signer), ...(row.endorsement ? { endorsement: copy(row.endorsement) } : {}) };
+}
+
+/** Stores a verified manifest under its version (which the caller checked is higher than the stored ones). */
+export function storeManifest(db: Db, signed: SignedManifest, version: number, now: number): void {
+  db.insert(directoryManifests).values({
+    version,
+    manifest: Buffer.from(signed.manifest),
+    signature: Buffer.from(signed.signature),
+    signer: Buffer.from(signed.signer),
+    endorsement: signed.endorsement ? Buffer.from(signed.endorsement) : null,
+    importedAt: storedTime('directory_manifests.imported_at', now),
+  }).run();
+}
