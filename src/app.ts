@@ -27,7 +27,7 @@ import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from './
 import { type SignaturePool } from './threads/signature-pool.js';
 import type { Sodium } from './protocol/sodium.js';
 import { staffRoutes } from './staff/routes.js';
-import { staffDirectory } from './staff/service.js';
+import { staffDirectory } from './staff/directory.js';
 import { ThreadEvents } from './threads/events.js';
 import { threadRoutes } from './threads/routes.js';
 import { getIdentity } from './identity/service.js';
@@ -163,7 +163,7 @@ export function buildApp(deps: AppDeps) {
   api.route('/', threadRoutes({
     onStreamError: (err) => logger.error({ err: errorForLog(err) }, 'thread stream failed'),
     db, sodium: deps.sodium, signatures: deps.signatures, clock,
-    directory: staffDirectory(db, { sodium: deps.sodium, orgPublicKey: config.ORG_PUBLIC_KEY ? fromBase64Url(config.ORG_PUBLIC_KEY) : null }),
+    directory: staffDirectory(db, { sodium: deps.sodium, orgPublicKey: config.ORG_PUBLIC_KEY ? fromBase64Url(config.ORG_PUBLIC_KEY) : null, clock }),
     identities: (id) => getIdentity(db, id),
     events: deps.events ?? new ThreadEvents(),
     maxOpenThreads: config.MAX_OPEN_THREADS,

@@ -16,6 +16,11 @@ export function latestManifest(db: Db): SignedManifest | null {
   return { manifest: copy(row.manifest), signature: copy(row.signature), signer: copy(row.signer), ...(row.endorsement ? { endorsement: copy(row.endorsement) } : {}) };
 }
 
+/** The newest stored version (one indexed read), or 0 when none is stored. */
+export function newestManifestVersion(db: Db): number {
+  return db.select({ version: directoryManifests.version }).from(directoryManifests).orderBy(desc(directoryManifests.version)).limit(1).get()?.version ?? 0;
+}
+
 /** Stores a verified manifest under its version (which the caller checked is higher than the stored ones). */
 export function storeManifest(db: Db, signed: SignedManifest, version: number, now: number): void {
   db.insert(directoryManifests).values({

@@ -12,7 +12,9 @@ import {
 import type { Language } from '../protocol/api/common.js';
 import { toBase64Url } from '../protocol/encoding.js';
 import type { KdfParams } from '../protocol/kdf.js';
-import { acceptInvite, createInvite, getStaff, prelogin, signedEntries, verifyStaffLogin, type StaffRow } from './service.js';
+import { manifestToWire } from '../protocol/manifest.js';
+import { latestManifest } from './manifest-store.js';
+import { acceptInvite, createInvite, getStaff, prelogin, verifyStaffLogin, type StaffRow } from './service.js';
 
 export interface StaffDeps {
   db: Db;
@@ -63,8 +65,8 @@ const meRoute = createRoute({
 
 const directoryRoute = createRoute({
   method: 'get', path: '/directory', operationId: 'getDirectory', tags: ['staff'], security: PUBLIC_SECURITY,
-  summary: 'Staff directory entries signed by the organisation key (clients verify the signatures)',
-  responses: { 200: jsonResponse(directoryResponse, 'Signed entries') },
+  summary: 'The staff manifest as the organisation signed it, newest version (clients verify it against the pinned key); null before the first import',
+  responses: { 200: jsonResponse(directoryResponse, 'The signed manifest, or null') },
 });
 
 function profileOf(row: StaffRow) {
@@ -113,15 +115,8 @@ export function staffRoutes(deps: StaffDeps) {
       if (!row) throw new AppError('unauthorized');
       return c.json(profileOf(row), 200);
     })
-    .openapi(directoryRoute, (c) => c.json({
-      entries: signedEntries(db).map((row) => ({
-        staffId: row.id,
-        displayName: row.displayName,
-        roles: row.roles as StaffRole[],
-        languages: row.languages as Language[],
-        boxPublicKey: toBase64Url(row.boxPublicKey),
-        signPublicKey: toBase64Url(row.signPublicKey),
-        signature: toBase64Url(row.directorySignature!),
-      })),
-    }, 200));
+    .openapi(directoryRoute, (c) => {
+      const signed = latestManifest(db);
+      return c.json({ manifest: signed ? manifestToWire(signed) : null }, 200);
+    });
 }

@@ -1,14 +1,12 @@
-import { eq, isNotNull, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import { invites, staff } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import type { Pepper } from '../pepper.js';
 import type { Language } from '../protocol/api/common.js';
 import type { StaffRole } from '../protocol/api/staff.js';
-import { directoryEntryBytes, signDirectoryEntry, verifyDirectoryEntry, type DirectoryEntryFields, type StaffDirectory } from '../protocol/directory.js';
 import { bytesEqual, fromBase64Url, randomBytes, toBase64Url, utf8 } from '../protocol/encoding.js';
 import { newId } from '../protocol/ids.js';
 import { STAFF_KDF, type KdfParams } from '../protocol/kdf.js';
-import type { Sodium } from '../protocol/sodium.js';
 
 // Staff accounts (DESIGN.md §4). The server keeps HMAC(pepper, authKey), the Argon2id salt and
 // cost, public keys and a key bundle it cannot open. Invites are one-time codes stored hashed.
@@ -95,78 +93,6 @@ export function verifyStaffLogin(db: Db, pepper: Pepper, login: string, authKey:
 
 export function getStaff(db: Db, staffId: string): StaffRow | null {
   return db.select().from(staff).where(eq(staff.id, staffId)).get() ?? null;
-}
-
-/** Directory entries that carry an organisation signature (the only ones clients will trust). */
-export function signedEntries(db: Db): StaffRow[] {
-  return db.select().from(staff).where(isNotNull(staff.directorySignature)).all();
-}
-
-/**
- * Signs every staff entry with the organisation key (run offline by an admin via the CLI).
- * Re-signing all entries keeps signatures in step with roles and languages as they are now.
- */
-export function signDirectory(db: Db, sodium: Sodium, orgPrivateKey: Uint8Array): number {
-  const rows = db.select().from(staff).all();
-  db.transaction((tx) => {
-    for (const row of rows) {
-      const signature = signDirectoryEntry(sodium, entryFields(row), orgPrivateKey);
-      tx.update(staff).set({ directorySignature: Buffer.from(signature) }).where(eq(staff.id, row.id)).run();
-    }
-  });
-  return rows.length;
-}
-
-function entryFields(row: StaffRow): DirectoryEntryFields {
-  return {
-    staffId: row.id, displayName: row.displayName, roles: row.roles, languages: row.languages,
-    boxPublicKey: new Uint8Array(row.boxPublicKey), signPublicKey: new Uint8Array(row.signPublicKey),
-  };
-}
-
-/**
- * The view of staff that other domains get through app.ts. An entry counts as signed only when
- * the organisation's signature over it verifies against the pinned public key (ORG_PUBLIC_KEY):
- * a signature column written straight into the database, or one left over from roles since
- * changed, must not put a key into a thread's intake pool. Without a pinned key nothing is signed.
- */
-export function staffDirectory(db: Db, trust: { sodium: Sodium; orgPublicKey: Uint8Array | null }): StaffDirectory {
-  // Verifying costs ~0.1 ms and the pool is read at every thread opened: each entry's result is
-  // kept with the exact bytes and signature it was computed over, so any change is verified anew.
-  const checked = new Map<string, { bytes: Uint8Array; signature: Uint8Array; ok: boolean }>();
-  const verifies = (row: StaffRow): boolean => {
-    if (!row.directorySignature || !trust.orgPublicKey) return false;
-    const fields = entryFields(row);
-    let bytes: Uint8Array;
-    try {
-      bytes = directoryEntryBytes(fields);
-    } catch {
-      return false;
-    }
-    const signature = new Uint8Array(row.directorySignature);
-    const known = checked.get(row.id);
-    if (known && bytesEqual(known.bytes, bytes) && bytesEqual(known.signature, signature)) return known.ok;
-    const ok = verifyDirectoryEntry(trust.sodium, fields, signature, trust.orgPublicKey);
-    checked.set(row.id, { bytes, signature, ok });
-    return ok;
-  };
-  return {
-    get(staffId) {
-      const row = getStaff(db, staffId);
-      if (!row) return null;
-      return {
-        staffId: row.id,
-        roles: row.roles as StaffRole[],
-        languages: row.languages as Language[],
-        boxPublicKey: new Uint8Array(row.boxPublicKey),
-        signPublicKey: new Uint8Array(row.signPublicKey),
-        signed: verifies(row),
-      };
-    },
-    pool(role, language) {
-      return signedEntries(db).filter((r) => r.roles.includes(role) && r.languages.includes(language) && verifies(r)).map((r) => r.id);
-    },
-  };
 }
 
 export function purgeExpiredInvites(db: Db, now: number): number {

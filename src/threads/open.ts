@@ -35,8 +35,7 @@ export interface OpenDeps {
 /** The caller's own public keys: an asker's identity row, a staff member's verified directory entry. */
 function callerKeys(deps: OpenDeps, caller: Caller): { boxPublicKey: Uint8Array; signPublicKey: Uint8Array } | null {
   if (caller.kind === 'asker') return deps.identities(caller.id);
-  const entry = deps.directory.get(caller.id);
-  return entry?.signed ? entry : null;
+  return deps.directory.get(caller.id);
 }
 
 /** Every recipient in the verified intake pool (the pool's role, the thread's language), named with the keys of its entry. */

@@ -53,13 +53,13 @@ export function mayOpen(caller: Caller, kind: ThreadKind): boolean {
 }
 
 /**
- * The staff lookup that claims and hand-overs are checked against: verified signed entries only,
- * as every client's lookup is its verified directory.
+ * The staff lookup that claims and hand-overs are checked against: members of the verified signed
+ * manifest only, as every client's lookup is its verified directory.
  */
 export function knownStaff(directory: StaffDirectory): (id: string) => KnownStaff | null {
   return (id) => {
     const entry = directory.get(id);
-    if (!entry?.signed) return null;
+    if (!entry) return null;
     return { id: entry.staffId, roles: entry.roles, languages: entry.languages, boxPublicKey: entry.boxPublicKey, signPublicKey: entry.signPublicKey };
   };
 }

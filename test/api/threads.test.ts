@@ -10,7 +10,7 @@ import { keyCommitment, verifyGenesis } from '../../src/protocol/genesis.js';
 import { decodeBody } from '../../src/protocol/message-body.js';
 import { loadSodium } from '../../src/protocol/sodium.js';
 import type { TranscriptItem } from '../../src/protocol/transcript.js';
-import { signDirectory } from '../../src/staff/service.js';
+import { publishManifest } from '../support/manifest.js';
 import { commitItem, postItem } from '../../src/threads/items.js';
 import { startSignaturePool } from '../../src/threads/signature-pool.js';
 import { getThread } from '../../src/threads/service.js';
@@ -117,9 +117,11 @@ describe('opening a thread', () => {
       [{ ...recipientOf(staffSigner(psyA)), boxPublicKey: psyB.box.publicKey }], // psyA named with other keys
     ];
     for (const recipients of cases) expect(code((await open({ recipients })).res)).toEqual([400, 'invalid_recipients']);
-    // A signature column that does not verify under the pinned organisation key counts as unsigned.
-    t.db.update(staff).set({ directorySignature: Buffer.alloc(64, 7) }).where(eq(staff.id, psyB.staffId)).run();
+    // A listed member whose account now holds other keys than the manifest lists, or is disabled, is in no pool.
+    t.db.update(staff).set({ boxPublicKey: Buffer.from(psyA.box.publicKey) }).where(eq(staff.id, psyB.staffId)).run();
     expect(code((await open({ recipients: pool(psyB) })).res)).toEqual([400, 'invalid_recipients']);
+    t.db.update(staff).set({ disabledAt: t.clock.now }).where(eq(staff.id, psyA.staffId)).run();
+    expect(code((await open({ recipients: pool(psyA) })).res)).toEqual([400, 'invalid_recipients']);
     expect(t.db.select().from(threads).all()).toHaveLength(0);
   });
 
@@ -182,7 +184,7 @@ describe('queue and claim', () => {
     expect(code(await send(w, psyB.token, 'claim', w.claim(staffSigner(psyB))))).toEqual([404, 'thread_not_found']);
     // psyA is re-signed without the psychologist role: its key is still sealed there, but it no longer fits the pool.
     t.db.update(staff).set({ roles: ['moderator'] }).where(eq(staff.id, psyA.staffId)).run();
-    signDirectory(t.db, t.sodium, org.privateKey);
+    publishManifest(t.db, t.sodium, org.privateKey, t.clock.now);
     expect(code(await send(w, psyA.token, 'claim', w.claim(staffSigner(psyA))))).toEqual([403, 'forbidden']);
   });
 
@@ -243,8 +245,8 @@ describe('messages', () => {
     expect((await send(w, psyA.token, 'messages', w.message(staffSigner(psyA), 'hello, I am here'))).status).toBe(201);
     expect(code(await send(w, psyB.token, 'messages', w.message(staffSigner(psyB))))).toEqual([404, 'thread_not_found']);
     expect((await send(w, asker.token, 'messages', w.message(askerSigner(asker)))).status).toBe(201);
-    // The holder's entry stops verifying (its signature column overwritten): the server cannot check them, so they cannot post.
-    t.db.update(staff).set({ directorySignature: Buffer.alloc(64, 1) }).where(eq(staff.id, psyA.staffId)).run();
+    // A newer manifest the pinned key did not sign is the newest: nobody is listed now, so the holder cannot post.
+    publishManifest(t.db, t.sodium, t.sodium.crypto_sign_keypair().privateKey, t.clock.now);
     expect(code(await send(w, psyA.token, 'messages', w.message(staffSigner(psyA))))).toEqual([403, 'not_holder']);
   });
 

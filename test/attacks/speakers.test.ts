@@ -5,7 +5,6 @@ import { AskerClient, StaffClient } from '../../src/client/index.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { insertItem, keysOf, recording, rewriting, threadKeyOf } from './hostile.js';
-import { signDirectoryEntry } from '../../src/protocol/directory.js';
 import { toBase64Url } from '../../src/protocol/encoding.js';
 
 // Attacks on who may speak (issue 10 point 2): the server inserts items signed by real, signed
@@ -105,27 +104,27 @@ describe('a compromised server cannot make the asker accept', () => {
     expect(watched.requests.filter((r) => r.endsWith('/handover'))).toHaveLength(1);
   });
 
-  it('two signed entries for one psychologist (an old key and a new one): the directory is refused, not the server\'s pick', async () => {
+  it('a manifest edited to give a psychologist other keys: the whole manifest is refused, not the server\'s pick', async () => {
     const other = { box: s.sodium.crypto_box_keypair(), sign: s.sodium.crypto_sign_keypair() };
-    const fields = { staffId: psyA.id, displayName: 'speaker-a', roles: ['psychologist'], languages: ['ru'], boxPublicKey: other.box.publicKey, signPublicKey: other.sign.publicKey };
-    const second = {
-      ...fields, boxPublicKey: toBase64Url(fields.boxPublicKey), signPublicKey: toBase64Url(fields.signPublicKey),
-      signature: toBase64Url(signDirectoryEntry(s.sodium, fields, s.org.privateKey)),
+    const edit = (body: { manifest: { manifest: string } }) => {
+      const text = Buffer.from(body.manifest.manifest, 'base64url').toString('utf8');
+      const keys = [toBase64Url(keysOf(psyA).box.publicKey), toBase64Url(keysOf(psyA).sign.publicKey)];
+      const edited = text.replace(keys[0]!, toBase64Url(other.box.publicKey)).replace(keys[1]!, toBase64Url(other.sign.publicKey));
+      return { manifest: { ...body.manifest, manifest: Buffer.from(edited).toString('base64url') } };
     };
-    const fetch = rewriting((u) => u.pathname === '/api/directory', (body: { entries: unknown[] }) => ({ entries: [...body.entries, second] }));
+    const fetch = rewriting((u) => u.pathname === '/api/directory', edit);
     const { client: asker } = await AskerClient.create({ ...s.clientOptions, fetch });
-    await expect(asker.directory(true)).rejects.toMatchObject({ code: 'ambiguous_directory' });
-    await expect(asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' })).rejects.toMatchObject({ code: 'ambiguous_directory' });
+    await expect(asker.directory(true)).rejects.toMatchObject({ code: 'manifest_unsigned' });
+    await expect(asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' })).rejects.toMatchObject({ code: 'manifest_unsigned' });
   });
 
-  it('a psychologist shown under a colleague\'s name: the signed entry no longer verifies, so it is dropped', async () => {
+  it('a psychologist renamed in the database after signing: clients still show the signed name', async () => {
     s.db.update(staff).set({ displayName: 'speaker-b' }).where(eq(staff.id, psyA.id)).run();
     const { client: asker } = await AskerClient.create(s.clientOptions);
     const directory = await asker.directory(true);
-    expect(directory.get(psyA.id)).toBeNull();
+    expect(directory.get(psyA.id)?.displayName).toBe('speaker-a');
     expect(directory.get(psyB.id)?.displayName).toBe('speaker-b');
     s.db.update(staff).set({ displayName: 'speaker-a' }).where(eq(staff.id, psyA.id)).run();
-    expect((await asker.directory(true)).get(psyA.id)?.displayName).toBe('speaker-a');
   });
 
   it('while the holder\'s own messages and a signed hand-over are accepted', async () => {

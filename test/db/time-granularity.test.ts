@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AskerClient, StaffClient, type StaffClientOptions } from '../../src/client/index.js';
 import { GRANULARITY_MS, TIME_COLUMNS, dayNumber, type Granularity, type TimeColumn, type TimeColumnName } from '../../src/db/time-granularity.js';
-import { signDirectory } from '../../src/staff/service.js';
+import { MANIFEST_DEFAULT_VALIDITY_MS, signManifest } from '../../src/protocol/manifest.js';
+import { importManifest, proposeManifest } from '../../src/staff/ceremony.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { toBase64Url } from '../../src/protocol/encoding.js';
 import { testOrgKey } from '../support/server.js';
@@ -70,7 +71,8 @@ describe('time columns', () => {
     const moderator = await createStaff(t, { roles: ['moderator'] });
     const moderator2 = await createStaff(t, { roles: ['moderator'] });
     const psy = await createStaff(t, { roles: ['psychologist'], languages: ['ru'] });
-    signDirectory(t.db, t.sodium, org.privateKey);
+    // The ceremony's last step, as `admin directory import` runs it (the manifest and the audit log row).
+    importManifest(t.db, t.sodium, signManifest(t.sodium, proposeManifest(t.db, t.clock.now, MANIFEST_DEFAULT_VALIDITY_MS).manifest, org), { pinned: org.publicKey, now: t.clock.now });
     const psyClient = await StaffClient.login(options, psy.login, psy.passphrase);
     tick();
     expect((await t.call('POST', '/api/staff/invites', { token: admin.token, json: { roles: ['psychologist'] } })).status).toBe(201);

@@ -123,16 +123,16 @@ describe('consultation end to end', () => {
     const { StaffClient } = await import('../../src/client/index.js');
     const { code } = createInvite(s.db, s.pepper, ['psychologist'], Date.now());
     const rogue = await StaffClient.acceptInvite(s.clientOptions, { code, login: 'rogue', displayName: 'rogue', languages: ['ru'], passphrase: 'x'.repeat(12), kdf: { m: 256, t: 1, p: 1 } });
-    // A server that signed the entry with its own key instead of the organisation's.
-    const fake = s.sodium.crypto_sign_keypair();
-    const { signDirectory } = await import('../../src/staff/service.js');
-    signDirectory(s.db, s.sodium, fake.privateKey);
+    // Its row exists, but no signed manifest lists it.
     const { client: asker } = await AskerClient.create(s.clientOptions);
     const directory = await asker.directory(true);
     expect(directory.get(rogue.id)).toBeNull();
-    expect(directory.get(psyA.id)).toBeNull(); // re-signed with the wrong key: no longer trusted either
-    signDirectory(s.db, s.sodium, s.org.privateKey);
-    expect((await asker.directory(true)).get(psyA.id)).not.toBeNull();
+    expect(directory.get(psyA.id)).not.toBeNull();
+    // A server that signs a newer manifest with its own key, listing the rogue: the client does not take it.
+    const { publishManifest } = await import('../support/manifest.js');
+    publishManifest(s.db, s.sodium, s.sodium.crypto_sign_keypair().privateKey);
+    const forged = await asker.directory(true).catch(() => null);
+    expect(forged?.get(rogue.id) ?? null).toBeNull();
   });
 
   it('detects a server that reorders, drops or alters messages', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as sdkDirectory from '../../src/protocol/directory.js';
+import * as sdkManifest from '../../src/protocol/manifest.js';
 import * as sdkEnvelope from '../../src/protocol/envelope.js';
 import * as sdkGenesis from '../../src/protocol/genesis.js';
 import { encodeBody as sdkEncodeBody } from '../../src/protocol/message-body.js';
@@ -8,7 +8,7 @@ import { pad as sdkPad } from '../../src/protocol/padding.js';
 import * as sdkTranscript from '../../src/protocol/transcript.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { utf8 } from './independent/bytes.js';
-import { directoryEntryBytes, keyFingerprint, type DirectoryEntry } from './independent/directory.js';
+import { keyFingerprint, manifestBytes, parseManifest, type DirectoryEntry } from './independent/directory.js';
 import { genesisBytes, genesisHash, parseGenesis, signGenesis, type Genesis } from './independent/genesis.js';
 import { boxKeyPairFromSeed, signKeyPairFromSeed } from './independent/keys.js';
 import { encodeBody, openMessage, sealMessage } from './independent/message.js';
@@ -82,14 +82,29 @@ describe('independent implementation = the project\'s protocol functions', () =>
     }), { numRuns: 2, endOnFailure: true });
   });
 
-  it('directory entry bytes are the same for any display name, role and language order', () => {
+  it('manifest bytes are the same for any entries, display names, role and language orders, and both parse them alike', () => {
     const roles = fc.subarray(['admin', 'moderator', 'psychologist', 'supervisor', 'school-psychologist'], { minLength: 1 }).chain((r) => fc.shuffledSubarray(r, { minLength: r.length }));
     const languages = fc.subarray([...LANGUAGES], { minLength: 1 }).chain((l) => fc.shuffledSubarray(l, { minLength: l.length }));
-    // eslint-disable-next-line no-control-regex
-    const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((n) => !/[\u0000-\u001f\u007f]/.test(n));
-    fc.assert(fc.property(id('s'), name, roles, languages, bytes(32), bytes(32), (staffId, displayName, r, l, box, sign) => {
-      const entry = { staffId, displayName, roles: r, languages: l, boxPublicKey: box, signPublicKey: sign };
-      expect(directoryEntryBytes(entry)).toEqual(sdkDirectory.directoryEntryBytes(entry));
+    // Any name, valid or not (control characters, surrounding spaces, too long): both must encode it or refuse it alike.
+    const name = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.string({ minLength: 0, maxLength: 90 }));
+    const entry = fc.record({ staffId: id('s'), displayName: name, roles, languages, boxPublicKey: bytes(32), signPublicKey: bytes(32) });
+    const manifest = fc.record({
+      version: fc.integer({ min: 1, max: 2 ** 40 }), issuedAt: fc.integer({ min: 0, max: 2 ** 45 }), validity: fc.integer({ min: 1, max: 2 ** 35 }),
+      entries: fc.uniqueArray(entry, { maxLength: 5, selector: (e) => e.staffId }),
+    });
+    fc.assert(fc.property(manifest, ({ validity, ...m }) => {
+      const input = { ...m, expiresAt: m.issuedAt + validity };
+      const mine = manifestBytes(input);
+      let theirs: Uint8Array | null;
+      try { theirs = sdkManifest.manifestBytes(input as sdkManifest.Manifest); } catch { theirs = null; }
+      expect(mine).toEqual(theirs);
+      if (!mine) return;
+      // A one-byte change anywhere: both parsers accept it or both refuse it.
+      const at = mine.length > 1 ? (m.version % (mine.length - 1)) : 0;
+      const edited = mine.slice();
+      edited[at] = edited[at]! ^ 0x01;
+      expect(parseManifest(edited) === null).toBe(sdkManifest.parseManifest(edited) === null);
+      expect(parseManifest(mine)).not.toBeNull();
     }));
   });
 

@@ -3,7 +3,7 @@ import { randomBytes } from '@noble/ciphers/utils.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { concat, fromBase64Url, toBase64Url, utf8 } from './independent/bytes.js';
-import { directoryEntryBytes, keyFingerprint, signDirectoryEntry, verifiedDirectory, type DirectoryEntry } from './independent/directory.js';
+import { keyFingerprint, manifestBytes, signManifest, verifiedDirectory, type DirectoryEntry } from './independent/directory.js';
 import { genesisBytes, genesisHash, keyCommitment, parseGenesis, signGenesis, verifyGenesis, type Genesis } from './independent/genesis.js';
 import { boxKeyPairFromSecret, boxKeyPairFromSeed, signKeyPairFromSeed, unwrapKeyBundle, wrapKeyBundle } from './independent/keys.js';
 import { encodeBody, openMessage, parseBody, sealMessage } from './independent/message.js';
@@ -108,11 +108,12 @@ function world() {
   const kk = person('s_KAZAKHKAZAKHKAZAKHKAZA', 0x40, ['psychologist'], ['kk']);
   const mod = person('s_MODERATORMODERATORMODE', 0x50, ['moderator']);
   const staff = [p1, p2, kk, mod];
-  const wireDirectory = staff.map((s) => {
-    const entry: DirectoryEntry = { staffId: s.id, displayName: s.id.slice(2, 8), roles: s.roles, languages: s.languages, boxPublicKey: s.box.publicKey, signPublicKey: s.sign.publicKey };
-    return { ...entry, boxPublicKey: toBase64Url(entry.boxPublicKey), signPublicKey: toBase64Url(entry.signPublicKey), signature: toBase64Url(signDirectoryEntry(entry, org.seed)) };
-  });
-  const directory = verifiedDirectory(wireDirectory, org.publicKey);
+  const manifest = {
+    version: 3, issuedAt: 1_700_000_000_000, expiresAt: 1_702_592_000_000,
+    entries: staff.map((s): DirectoryEntry => ({ staffId: s.id, displayName: s.id.slice(2, 8), roles: s.roles, languages: s.languages, boxPublicKey: s.box.publicKey, signPublicKey: s.sign.publicKey })),
+  };
+  const wireDirectory = signManifest(manifest, org.seed);
+  const directory = verifiedDirectory(wireDirectory, org.publicKey, manifest.issuedAt);
   const threadId = 't_THREADTHREADTHREADTHRE';
   const threadKey = randomBytes(32);
   const genesis: Genesis = {
@@ -152,17 +153,27 @@ function world() {
     }
     return state;
   };
-  return { org, asker, p1, p2, kk, mod, wireDirectory, directory, threadId, threadKey, genesis, gBytes, gSig, items, say, claim, handover, detailFor, wire, as, apply };
+  return { org, asker, p1, p2, kk, mod, manifest, wireDirectory, directory, threadId, threadKey, genesis, gBytes, gSig, items, say, claim, handover, detailFor, wire, as, apply };
 }
 
-describe('directory entries (§6)', () => {
-  it('keeps only entries signed by the pinned organisation key', () => {
+describe('the staff manifest (§6)', () => {
+  it('is accepted only signed by the pinned organisation key (or a key it endorsed), canonical, unexpired and not older than one seen', () => {
     const w = world();
     expect(w.directory.size).toBe(4);
-    const forged = { ...w.wireDirectory[0]!, displayName: 'Someone else' };
-    expect(verifiedDirectory([forged], w.org.publicKey).size).toBe(0);
-    expect(verifiedDirectory(w.wireDirectory, signKeyPairFromSeed(seedOf(9)).publicKey).size).toBe(0);
-    expect(directoryEntryBytes({ ...w.directory.get(w.p1.id)!, displayName: 'two\nlines' })).toBeNull();
+    const now = w.manifest.issuedAt;
+    const text = Buffer.from(w.wireDirectory.manifest, 'base64url').toString('utf8');
+    const forged = { ...w.wireDirectory, manifest: Buffer.from(text.replace('PSYONE', 'PSYTWO')).toString('base64url') };
+    expect(() => verifiedDirectory(forged, w.org.publicKey, now)).toThrow('not signed');
+    const stranger = signKeyPairFromSeed(seedOf(9));
+    expect(() => verifiedDirectory(w.wireDirectory, stranger.publicKey, now)).toThrow('not signed');
+    expect(() => verifiedDirectory(w.wireDirectory, w.org.publicKey, w.manifest.expiresAt)).toThrow('expired');
+    expect(() => verifiedDirectory(w.wireDirectory, w.org.publicKey, now, 4)).toThrow('older');
+    expect(verifiedDirectory(null, w.org.publicKey, now).size).toBe(0);
+    // Rotation: signed by a new key that the pinned (old) key endorsed; without the endorsement, refused.
+    const rotated = signManifest({ ...w.manifest, version: 4 }, stranger.seed, w.org.seed);
+    expect(verifiedDirectory(rotated, w.org.publicKey, now).size).toBe(4);
+    expect(() => verifiedDirectory({ ...rotated, endorsement: undefined }, w.org.publicKey, now)).toThrow('not signed');
+    expect(manifestBytes({ ...w.manifest, entries: [{ ...w.directory.get(w.p1.id)!, displayName: 'two\nlines' }] })).toBeNull();
   });
 });
 

@@ -14,7 +14,8 @@ import type { Language } from '../../src/protocol/api/common.js';
 import type { StaffRole } from '../../src/protocol/api/staff.js';
 import type { KdfParams } from '../../src/protocol/kdf.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
-import { createInvite, signDirectory } from '../../src/staff/service.js';
+import { createInvite } from '../../src/staff/service.js';
+import { publishManifest } from './manifest.js';
 import { toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 
 // A real server on a loopback port, the way `npm start` runs it (pepper file in DATA_DIR, WAL
@@ -34,7 +35,7 @@ export interface TestServer {
   logs: string[];
   org: { publicKey: Uint8Array; privateKey: Uint8Array };
   clientOptions: StaffClientOptions;
-  /** Invites, accepts (Argon2id and key wrapping in the SDK) and signs the directory entry, as an admin would. */
+  /** Invites, accepts (Argon2id and key wrapping in the SDK) and signs the next manifest, as an admin would. */
   addStaff: (roles: StaffRole[], languages: Language[], login: string, passphrase?: string) => Promise<StaffClient>;
   stop: () => Promise<void>;
 }
@@ -63,7 +64,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
   const addStaff: TestServer['addStaff'] = async (roles, languages, login, passphrase = `passphrase of ${login}`) => {
     const { code } = createInvite(db, pepper, roles, Date.now());
     const client = await StaffClient.acceptInvite(clientOptions, { code, login, displayName: login, languages, passphrase, kdf: TEST_KDF });
-    signDirectory(db, sodium, org.privateKey);
+    publishManifest(db, sodium, org.privateKey);
     return client;
   };
 

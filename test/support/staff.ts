@@ -4,7 +4,8 @@ import type { StaffRole } from '../../src/protocol/api/staff.js';
 import { randomBytes, toBase64Url } from '../../src/protocol/encoding.js';
 import { deriveStaffSecrets, type KdfParams, type KeyPair } from '../../src/protocol/kdf.js';
 import { wrapKeyBundle } from '../../src/protocol/key-bundle.js';
-import { createInvite, signDirectory } from '../../src/staff/service.js';
+import { createInvite } from '../../src/staff/service.js';
+import { publishManifest } from './manifest.js';
 import type { TestContext } from './app.js';
 
 export const CHEAP_KDF: KdfParams = { m: 64, t: 1, p: 1 };
@@ -36,7 +37,7 @@ export async function acceptBody(t: TestContext, code: string, login: string, pa
 
 let counter = 0;
 
-/** Creates a staff member through the accept route, and by default signs the directory with `orgKey`. */
+/** Creates a staff member through the accept route; with `orgPrivateKey`, signs and stores the next manifest (every staff account) with it. */
 export async function createStaff(t: TestContext, options: { roles: StaffRole[]; languages?: Language[]; orgPrivateKey?: Uint8Array; login?: string }): Promise<TestStaff> {
   const login = options.login ?? `staff${++counter}`;
   const passphrase = `passphrase for ${login}`;
@@ -44,7 +45,7 @@ export async function createStaff(t: TestContext, options: { roles: StaffRole[];
   const accepted = await acceptBody(t, code, login, passphrase, options.languages ?? ['ru']);
   const res = await t.call('POST', '/api/staff/accept', { json: accepted.body });
   if (res.status !== 201) throw new Error(`accept failed: ${res.status} ${JSON.stringify(res.body)}`);
-  if (options.orgPrivateKey) signDirectory(t.db, t.sodium, options.orgPrivateKey);
+  if (options.orgPrivateKey) publishManifest(t.db, t.sodium, options.orgPrivateKey, t.clock.now);
   return { staffId: res.body.profile.staffId, token: res.body.token, login, passphrase, box: accepted.box, sign: accepted.sign };
 }
 
