@@ -145,7 +145,8 @@ async function main(argv: string[]): Promise<void> {
       const { manifest, previous } = proposeManifest(db, Date.now(), days * 86_400_000);
       writeNew(resolve(values.out), JSON.stringify(proposalFile(manifest, previous), null, 2) + '\n');
       // The stored manifest was verified when it was imported.
-      console.log(`${reviewTable(manifest, previous ? parseManifest(previous.manifest) : null)}\n\nProposal written to ${values.out} (unsigned).` +
+      const none = manifest.entries.length === 0 ? '\nNo staff account exists yet: each person first accepts an invite in the staff console (/staff).' : '';
+      console.log(`${reviewTable(manifest, previous ? parseManifest(previous.manifest) : null)}\n${none}\nProposal written to ${values.out} (unsigned).` +
         '\nCompare each fingerprint with its person (their staff console shows it), then sign on the offline machine:' +
         `\n  npm run admin -- directory sign --in ${values.out} --out signed.json --key org-key.json`);
     } finally {
