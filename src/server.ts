@@ -6,6 +6,8 @@ import { databaseFile } from './db/connection.js';
 import { isStorageFailure, storageCodeOf } from './db/storage.js';
 import { closeLogger } from './logger.js';
 import { startPurgeSchedule } from './purge.js';
+import { fromBase64Url } from './protocol/encoding.js';
+import { startBanner, startState } from './start-banner.js';
 
 /** Stop is asked for: everything is finished and the process gone within this (systemd's default stop timeout is 90 s; ours is 5). */
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -33,12 +35,25 @@ const serverOptions = { headersTimeout: 10_000, requestTimeout: 30_000, connecti
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, (info) => {
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port}/`;
-  process.stdout.write(
-    `Tynys is running at ${url}\n` +
-      `Data: ${databaseFile(config.DATA_DIR)}\n` +
-      `Create the first staff invite: npm run admin -- invite --role admin\n`,
-  );
+  const state = startState(db, service.sodium, config.ORG_PUBLIC_KEY ? fromBase64Url(config.ORG_PUBLIC_KEY) : null);
+  process.stdout.write(startBanner({ url, dataFile: databaseFile(config.DATA_DIR) }, state, Date.now()));
 }) as Server;
+
+// A port taken (another Tynys, another service) or not ours to open is an operator's problem too:
+// one line saying which and what to set, and a non-zero exit, not an unhandled 'error' stack.
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: `port ${config.PORT} is in use; set PORT=… to a free one`,
+  EACCES: `port ${config.PORT} needs privileges this user lacks; set PORT=… above 1023`,
+  EADDRNOTAVAIL: `HOST=${config.HOST} is not an address of this machine; set HOST=…`,
+};
+server.on('error', (err: NodeJS.ErrnoException) => {
+  const reason = LISTEN_FAILURES[err.code ?? ''];
+  if (!reason) throw err;
+  process.stderr.write(`Tynys cannot start: ${reason}\n`);
+  stopPurge();
+  service.close();
+  process.exit(1);
+});
 
 /**
  * Graceful stop: no new connections; live-update streams are told to end (they would otherwise

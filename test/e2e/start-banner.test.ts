@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { staff } from '../../db/schema.js';
+import { toBase64Url } from '../../src/protocol/encoding.js';
+import { startBanner, startState } from '../../src/start-banner.js';
+import { createTestApp } from '../support/app.js';
+import { spawnServer } from '../support/child-server.js';
+import { publishManifest } from '../support/manifest.js';
+import { testOrgKey } from '../support/server.js';
+import { createStaff } from '../support/staff.js';
+
+// What `npm start` prints says what is still missing before a consultation can reach anyone, and
+// a port that cannot be opened is one line and a non-zero exit.
+
+const DAY = 86_400_000;
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+const freshDir = () => { const d = mkdtempSync(join(tmpdir(), 'tynys-banner-')); dirs.push(d); return d; };
+const where = { url: 'http://localhost:8787/', dataFile: '/data/tynys.db' };
+
+describe('the start banner', () => {
+  it('on a fresh data directory without a key: names the key, the admin and the manifest, each with its command', async () => {
+    const { ORG_PUBLIC_KEY: _pinned, ...env } = process.env;
+    const { ready } = spawnServer({ ...env, PORT: '0', DATA_DIR: freshDir(), LOG_LEVEL: 'silent', DEMO_CONTENT: 'false' });
+    const child = await ready;
+    try {
+      const out = child.output();
+      expect(out).toContain('Consultations are off until this is done:');
+      expect(out).toContain('  - ORG_PUBLIC_KEY is not set: create the organisation key on an offline machine (npm run admin -- org-key init)');
+      expect(out).toContain(`  - No admin yet: npm run admin -- invite --role admin, then accept the code at ${child.url}/staff.`);
+      expect(out).toContain('  - No signed staff manifest: npm run admin -- directory export --out proposal.json, then sign it offline and import it');
+      expect(out).not.toContain('Create the first staff invite');
+    } finally {
+      child.process.kill('SIGTERM');
+      await child.exited;
+    }
+  }, 60_000);
+
+  it('follows the state: no manifest, one that does not verify, no psychologist, expiring in N days, expired, then on', async () => {
+    const org = await testOrgKey();
+    const t = await createTestApp({ ORG_PUBLIC_KEY: toBase64Url(org.publicKey) });
+    try {
+      const banner = () => startBanner(where, startState(t.db, t.sodium, org.publicKey), t.clock.now);
+      expect(banner()).toContain('  - No signed staff manifest: npm run admin -- directory export --out proposal.json');
+      await createStaff(t, { roles: ['admin'] });
+      expect(banner()).not.toContain('No admin yet');
+      publishManifest(t.db, t.sodium, t.sodium.crypto_sign_keypair().privateKey, t.clock.now);
+      expect(banner()).toContain('  - The installed staff manifest (version 1) does not verify against ORG_PUBLIC_KEY (manifest_unsigned)');
+      publishManifest(t.db, t.sodium, org.privateKey, t.clock.now);
+      expect(banner()).toContain('  - The staff manifest (version 2) lists no psychologist');
+      await createStaff(t, { roles: ['psychologist'] });
+      publishManifest(t.db, t.sodium, org.privateKey, t.clock.now, 30 * DAY);
+      expect(banner()).toMatch(/\nConsultations are on: staff manifest version 3, 2 staff, valid until \d{4}-\d\d-\d\d\.\n$/);
+      t.clock.now += 25 * DAY + 1;
+      expect(banner()).toContain('  - The staff manifest expires in 5 days (');
+      t.clock.now += 5 * DAY;
+      expect(banner()).toContain('Consultations are off until this is done:\n  - The staff manifest (version 3) expired on ');
+      // A disabled admin is no admin.
+      t.db.update(staff).set({ disabledAt: t.clock.now }).run();
+      expect(banner()).toContain('No admin yet');
+    } finally {
+      t.close();
+    }
+  });
+
+  it('a port in use: one line, exit 1', async () => {
+    const taken: Server = await new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => resolve(s)); });
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { ready } = spawnServer({ ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: freshDir(), LOG_LEVEL: 'silent', DEMO_CONTENT: 'false' });
+      const failed = await ready.then(() => null, (err: Error) => err.message);
+      expect(failed).toMatch(/^server exited \(1\) before it was ready:\n/);
+      expect(failed!.replace(/^server exited \(1\) before it was ready:\n/, '')).toBe(`Tynys cannot start: port ${port} is in use; set PORT=… to a free one\n`);
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
+});
