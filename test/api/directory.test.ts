@@ -7,7 +7,7 @@ import { MANIFEST_DEFAULT_VALIDITY_MS, manifestToWire, parseManifest } from '../
 import { latestManifest } from '../../src/staff/manifest-store.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { mintAsker } from '../support/asker.js';
-import { publishManifest } from '../support/manifest.js';
+import { installManifest } from '../support/manifest.js';
 import { testOrgKey } from '../support/server.js';
 import { CHEAP_KDF, createStaff, staffSession } from '../support/staff.js';
 import { draftThread, recipientOf } from '../support/transcript.js';
@@ -84,7 +84,7 @@ describe('the server\'s view of staff', () => {
       return [res.status, res.body.error?.code ?? 'ok'];
     };
     expect(await openTo(t, asker.token)).toEqual([400, 'invalid_recipients']); // no manifest yet
-    publishManifest(t.db, t.sodium, org.privateKey, t.clock.now, 3_600_000);
+    installManifest({ db: t.db, sodium: t.sodium, org }, { issuedAt: t.clock.now, expiresAt: t.clock.now + 3_600_000 });
     t.clock.now += 3_600_000; // the manifest's last moment has passed
     expect(await openTo(t, asker.token)).toEqual([400, 'invalid_recipients']);
     t.clock.now -= 1;

@@ -4,13 +4,14 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { messages, staff, threadKeys, threads } from '../../db/schema.js';
 import { purgeExpired } from '../../src/purge.js';
+import { MANIFEST_DEFAULT_VALIDITY_MS } from '../../src/protocol/manifest.js';
 import { fromBase64Url, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 import { openMessage, openThreadKey } from '../../src/protocol/envelope.js';
 import { keyCommitment, verifyGenesis } from '../../src/protocol/genesis.js';
 import { decodeBody } from '../../src/protocol/message-body.js';
 import { loadSodium } from '../../src/protocol/sodium.js';
 import type { TranscriptItem } from '../../src/protocol/transcript.js';
-import { publishManifest } from '../support/manifest.js';
+import { installManifest } from '../support/manifest.js';
 import { commitItem, postItem } from '../../src/threads/items.js';
 import { startSignaturePool } from '../../src/threads/signature-pool.js';
 import { getThread } from '../../src/threads/service.js';
@@ -184,7 +185,7 @@ describe('queue and claim', () => {
     expect(code(await send(w, psyB.token, 'claim', w.claim(staffSigner(psyB))))).toEqual([404, 'thread_not_found']);
     // psyA is re-signed without the psychologist role: its key is still sealed there, but it no longer fits the pool.
     t.db.update(staff).set({ roles: ['moderator'] }).where(eq(staff.id, psyA.staffId)).run();
-    publishManifest(t.db, t.sodium, org.privateKey, t.clock.now);
+    installManifest({ db: t.db, sodium: t.sodium, org }, { issuedAt: t.clock.now, expiresAt: t.clock.now + MANIFEST_DEFAULT_VALIDITY_MS });
     expect(code(await send(w, psyA.token, 'claim', w.claim(staffSigner(psyA))))).toEqual([403, 'forbidden']);
   });
 
@@ -246,7 +247,7 @@ describe('messages', () => {
     expect(code(await send(w, psyB.token, 'messages', w.message(staffSigner(psyB))))).toEqual([404, 'thread_not_found']);
     expect((await send(w, asker.token, 'messages', w.message(askerSigner(asker)))).status).toBe(201);
     // A newer manifest the pinned key did not sign is the newest: nobody is listed now, so the holder cannot post.
-    publishManifest(t.db, t.sodium, t.sodium.crypto_sign_keypair().privateKey, t.clock.now);
+    installManifest({ db: t.db, sodium: t.sodium, org }, { signer: t.sodium.crypto_sign_keypair(), issuedAt: t.clock.now, expiresAt: t.clock.now + MANIFEST_DEFAULT_VALIDITY_MS });
     expect(code(await send(w, psyA.token, 'messages', w.message(staffSigner(psyA))))).toEqual([403, 'not_holder']);
   });
 

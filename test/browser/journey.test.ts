@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../src/staff/service.js';
-import { publishManifest } from '../support/manifest.js';
+import { installManifest } from '../support/manifest.js';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder } from './support.js';
@@ -37,7 +37,7 @@ async function staffJoins(page: Page, roles: Parameters<typeof createInvite>[2],
   await page.click('#s-submit');
   await page.locator('#logout').waitFor();
   // The admin signs the new key into the directory with the offline organisation key.
-  publishManifest(server.db, server.sodium, server.org.privateKey);
+  installManifest(server);
 }
 
 describe('consultation journey', () => {
@@ -216,7 +216,7 @@ describe('staff administration and hand-over', () => {
     await b.fill('#s-repeat', 'a long staff passphrase');
     await b.click('#s-submit');
     await b.locator('#logout').waitFor();
-    publishManifest(server.db, server.sodium, server.org.privateKey);
+    installManifest(server);
 
     const askerCtx = await newContext(browser, server, rec);
     const asker = await askerCtx.newPage();

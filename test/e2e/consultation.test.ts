@@ -129,10 +129,11 @@ describe('consultation end to end', () => {
     expect(directory.get(rogue.id)).toBeNull();
     expect(directory.get(psyA.id)).not.toBeNull();
     // A server that signs a newer manifest with its own key, listing the rogue: the client does not take it.
-    const { publishManifest } = await import('../support/manifest.js');
-    publishManifest(s.db, s.sodium, s.sodium.crypto_sign_keypair().privateKey);
+    const { installManifest } = await import('../support/manifest.js');
+    installManifest(s, { signer: s.sodium.crypto_sign_keypair() });
     const forged = await asker.directory(true).catch(() => null);
     expect(forged?.get(rogue.id) ?? null).toBeNull();
+    installManifest(s, { exclude: [rogue.id] }); // the organisation's own again, for the tests that follow
   });
 
   it('detects a server that reorders, drops or alters messages', async () => {

@@ -8,7 +8,7 @@ import { toBase64Url } from '../../src/protocol/encoding.js';
 import { startBanner, startState } from '../../src/start-banner.js';
 import { createTestApp } from '../support/app.js';
 import { spawnServer } from '../support/child-server.js';
-import { publishManifest } from '../support/manifest.js';
+import { installManifest } from '../support/manifest.js';
 import { testOrgKey } from '../support/server.js';
 import { createStaff } from '../support/staff.js';
 
@@ -43,16 +43,17 @@ describe('the start banner', () => {
     const org = await testOrgKey();
     const t = await createTestApp({ ORG_PUBLIC_KEY: toBase64Url(org.publicKey) });
     try {
+      const install = (o: { signer?: typeof org } = {}) => installManifest({ db: t.db, sodium: t.sodium, org }, { ...o, issuedAt: t.clock.now, expiresAt: t.clock.now + 30 * DAY });
       const banner = () => startBanner(where, startState(t.db, t.sodium, org.publicKey), t.clock.now);
       expect(banner()).toContain('  - No signed staff manifest: npm run admin -- directory export --out proposal.json');
       await createStaff(t, { roles: ['admin'] });
       expect(banner()).not.toContain('No admin yet');
-      publishManifest(t.db, t.sodium, t.sodium.crypto_sign_keypair().privateKey, t.clock.now);
+      install({ signer: t.sodium.crypto_sign_keypair() });
       expect(banner()).toContain('  - The installed staff manifest (version 1) does not verify against ORG_PUBLIC_KEY (manifest_unsigned)');
-      publishManifest(t.db, t.sodium, org.privateKey, t.clock.now);
+      install();
       expect(banner()).toContain('  - The staff manifest (version 2) lists no psychologist');
       await createStaff(t, { roles: ['psychologist'] });
-      publishManifest(t.db, t.sodium, org.privateKey, t.clock.now, 30 * DAY);
+      install();
       expect(banner()).toMatch(/\nConsultations are on: staff manifest version 3, 2 staff, valid until \d{4}-\d\d-\d\d\.\n$/);
       t.clock.now += 25 * DAY + 1;
       expect(banner()).toContain('  - The staff manifest expires in 5 days (');

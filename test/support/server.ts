@@ -15,7 +15,7 @@ import type { StaffRole } from '../../src/protocol/api/staff.js';
 import type { KdfParams } from '../../src/protocol/kdf.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { createInvite } from '../../src/staff/service.js';
-import { publishManifest } from './manifest.js';
+import { installManifest } from './manifest.js';
 import { toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 
 // A real server on a loopback port, the way `npm start` runs it (pepper file in DATA_DIR, WAL
@@ -64,7 +64,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
   const addStaff: TestServer['addStaff'] = async (roles, languages, login, passphrase = `passphrase of ${login}`) => {
     const { code } = createInvite(db, pepper, roles, Date.now());
     const client = await StaffClient.acceptInvite(clientOptions, { code, login, displayName: login, languages, passphrase, kdf: TEST_KDF });
-    publishManifest(db, sodium, org.privateKey);
+    installManifest({ db, sodium, org });
     return client;
   };
 

@@ -4,8 +4,9 @@ import type { StaffRole } from '../../src/protocol/api/staff.js';
 import { randomBytes, toBase64Url } from '../../src/protocol/encoding.js';
 import { deriveStaffSecrets, type KdfParams, type KeyPair } from '../../src/protocol/kdf.js';
 import { wrapKeyBundle } from '../../src/protocol/key-bundle.js';
+import { MANIFEST_DEFAULT_VALIDITY_MS } from '../../src/protocol/manifest.js';
 import { createInvite } from '../../src/staff/service.js';
-import { publishManifest } from './manifest.js';
+import { installManifest } from './manifest.js';
 import type { TestContext } from './app.js';
 
 export const CHEAP_KDF: KdfParams = { m: 64, t: 1, p: 1 };
@@ -45,7 +46,11 @@ export async function createStaff(t: TestContext, options: { roles: StaffRole[];
   const accepted = await acceptBody(t, code, login, passphrase, options.languages ?? ['ru']);
   const res = await t.call('POST', '/api/staff/accept', { json: accepted.body });
   if (res.status !== 201) throw new Error(`accept failed: ${res.status} ${JSON.stringify(res.body)}`);
-  if (options.orgPrivateKey) publishManifest(t.db, t.sodium, options.orgPrivateKey, t.clock.now);
+  if (options.orgPrivateKey) {
+    // libsodium's Ed25519 secret key ends with its public key. Issued at the app's clock, which tests move.
+    const org = { publicKey: options.orgPrivateKey.slice(32), privateKey: options.orgPrivateKey };
+    installManifest({ db: t.db, sodium: t.sodium, org }, { issuedAt: t.clock.now, expiresAt: t.clock.now + MANIFEST_DEFAULT_VALIDITY_MS });
+  }
   return { staffId: res.body.profile.staffId, token: res.body.token, login, passphrase, box: accepted.box, sign: accepted.sign };
 }
 
