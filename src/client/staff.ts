@@ -5,6 +5,7 @@ import { threadListResponse, type ThreadSummary } from '../protocol/api/threads.
 import { bytesEqual, fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import { sealThreadKey, signItem } from '../protocol/envelope.js';
 import { keyFingerprint, type Genesis } from '../protocol/genesis.js';
+import { shortFingerprint } from '../protocol/manifest.js';
 import type { Topic, Urgency } from '../protocol/thread-metadata.js';
 import { assertInteger } from '../protocol/bytes.js';
 import { STAFF_KDF_BOUNDS } from '../protocol/constants.js';
@@ -37,6 +38,17 @@ export interface QueueFilter {
  */
 export class StaffClient extends Participant {
   roles: StaffRole[] = [];
+
+  /** The short fingerprint of the keys this client holds, for the member to read to the admin out of band before the directory is signed. */
+  ownFingerprint(): string {
+    return shortFingerprint(this.box.publicKey, this.sign.publicKey);
+  }
+
+  /** Whether the verified staff directory lists this member with exactly the keys this client holds (a refused directory throws, as directory() does). */
+  async listedInDirectory(): Promise<boolean> {
+    const entry = (await this.directory(true)).get(this.id);
+    return entry !== null && bytesEqual(entry.boxPublicKey, this.box.publicKey) && bytesEqual(entry.signPublicKey, this.sign.publicKey);
+  }
 
   /** Accepts a one-time invite: picks a salt, derives the keys, wraps new key pairs, and logs in. */
   static async acceptInvite(

@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staff } from '../../db/schema.js';
+import { shortFingerprint } from '../../src/protocol/manifest.js';
 import { createInvite } from '../../src/staff/service.js';
 import { installManifest } from '../support/manifest.js';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
@@ -216,6 +219,12 @@ describe('staff administration and hand-over', () => {
     await b.fill('#s-repeat', 'a long staff passphrase');
     await b.click('#s-submit');
     await b.locator('#logout').waitFor();
+    // The console shows the new member their fingerprint, the one `directory export` prints for their
+    // row, and that no consultation reaches them until the admin signs them in.
+    const row = server.db.select().from(staff).where(eq(staff.login, 'second-psy')).get()!;
+    expect(await b.locator('#my-fingerprint').textContent()).toBe(shortFingerprint(new Uint8Array(row.boxPublicKey), new Uint8Array(row.signPublicKey)));
+    await b.locator('#key-status[data-state=notListed]').waitFor();
+    await shots(b, 'staff-key-not-listed');
     installManifest(server);
 
     const askerCtx = await newContext(browser, server, rec);
@@ -244,6 +253,7 @@ describe('staff administration and hand-over', () => {
     await b.fill('#s-login', 'second-psy');
     await b.fill('#s-pass', 'a long staff passphrase');
     await b.click('#s-submit');
+    await b.locator('#key-status[data-state=listed]').waitFor();
     await b.locator('#mine a').first().click();
     await b.locator('#messages li', { hasText: 'SENTINEL-handover-5d' }).waitFor();
     await b.fill('#reply', 'SENTINEL-handover-reply: я здесь');

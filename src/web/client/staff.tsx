@@ -2,7 +2,7 @@ import './no-eval.js';
 import { MessageList } from './message-list.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
-import { ProtocolError, StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
+import { ApiError, ProtocolError, StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
 import { createInviteResponse, STAFF_ROLES, type StaffRole } from '../../protocol/api/staff.js';
 import {
   moderationQueueResponse, REASON_CODES, staffEntrySchema, tagListResponse, tagSchema, type StaffEntry, type Tag,
@@ -380,6 +380,32 @@ function Admin({ client }: { client: StaffClient }) {
   );
 }
 
+type KeyState = 'checking' | 'listed' | 'notListed' | 'noOrgKey' | 'noDirectory' | 'expired' | 'refused';
+
+/**
+ * The member's own key fingerprint, to read to the admin out of band when the staff directory is
+ * compared before signing, and whether the directory this console verified lists these keys; if
+ * not, why no consultation can reach them yet.
+ */
+function KeyStatus({ client }: { client: StaffClient }) {
+  const [state, setState] = useState<{ key: KeyState; code?: string }>({ key: __ORG_PUBLIC_KEY__ ? 'checking' : 'noOrgKey' });
+  useEffect(() => {
+    if (!__ORG_PUBLIC_KEY__) return;
+    client.listedInDirectory().then((listed) => setState({ key: listed ? 'listed' : 'notListed' })).catch((err: unknown) => {
+      const code = err instanceof ApiError ? err.code : 'error';
+      setState(code === 'directory_unavailable' ? { key: 'noDirectory' } : code === 'manifest_expired' ? { key: 'expired' } : { key: 'refused', code });
+    });
+  }, []);
+  return (
+    <section class={state.key === 'listed' || state.key === 'checking' ? 'small' : 'notice'} id="key-status" data-state={state.key}>
+      <p>{t('staff.key.fingerprint')}</p>
+      <p class="code" id="my-fingerprint">{client.ownFingerprint()}</p>
+      <p class="small">{t('staff.key.compare')}</p>
+      <p id="directory-status" role="status">{t(`staff.key.${state.key}`, { code: state.code ?? '' })}</p>
+    </section>
+  );
+}
+
 type Tab = 'queue' | 'moderation' | 'answers' | 'admin';
 
 function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) {
@@ -397,6 +423,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
         {tabs.map((x) => <button type="button" id={`tab-${x}`} aria-pressed={String(x === tab)} onClick={() => setTab(x)}>{t(`staff.tab.${x}`)}</button>)}
         <button type="button" id="logout" class="secondary" onClick={() => client.logout().finally(onOut)}>{t('staff.logout')}</button>
       </div>
+      <KeyStatus client={client} />
       {tab === 'queue' ? <Consultations client={client} /> : null}
       {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
       {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
