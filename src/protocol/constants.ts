@@ -41,7 +41,6 @@ export const THREAD_LABELS = {
   item: 'tynys.item.v2',
   keyCommitment: 'tynys.thread-key.v2',
   fingerprint: 'tynys.fingerprint.v2',
-  directoryEntry: 'tynys.directory.v2',
   manifest: 'tynys.manifest.v2',
   orgKeyEndorsement: 'tynys.org-key.v2',
 } as const;
