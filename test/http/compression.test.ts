@@ -109,12 +109,12 @@ describe('public answers, compressed on the fly', () => {
     expect(JSON.parse(decoded(res).toString()).id).toBe(id);
   });
 
-  it('the staff directory is public (signed keys, the same for everyone) but never served stale', async () => {
+  it('the staff directory is public (the signed manifest, the same for everyone) but never served stale', async () => {
     const res = await rawGet(`${s.url}/api/directory`, BR);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, no-cache');
     expect(res.headers.vary).toBe('Accept-Encoding');
-    expect(JSON.parse(decoded(res).toString())).toHaveProperty('entries');
+    expect(JSON.parse(decoded(res).toString())).toHaveProperty('manifest');
   });
 });
 
