@@ -12,9 +12,9 @@ import {
 import type { Language } from '../protocol/api/common.js';
 import { toBase64Url } from '../protocol/encoding.js';
 import type { KdfParams } from '../protocol/kdf.js';
-import { manifestToWire } from '../protocol/manifest.js';
-import { latestManifest } from './manifest-store.js';
 import { acceptInvite, createInvite, getStaff, prelogin, verifyStaffLogin, type StaffRow } from './service.js';
+import { latestManifest } from './manifest-store.js';
+import { manifestToWire } from '../protocol/manifest.js';
 
 export interface StaffDeps {
   db: Db;
@@ -116,7 +116,7 @@ export function staffRoutes(deps: StaffDeps) {
       return c.json(profileOf(row), 200);
     })
     .openapi(directoryRoute, (c) => {
-      const signed = latestManifest(db);
-      return c.json({ manifest: signed ? manifestToWire(signed) : null }, 200);
+      const latest = latestManifest(db);
+      return c.json({ manifest: latest ? manifestToWire(latest) : null }, 200);
     });
 }

@@ -15,8 +15,8 @@ import type { StaffRole } from '../../src/protocol/api/staff.js';
 import type { KdfParams } from '../../src/protocol/kdf.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { createInvite } from '../../src/staff/service.js';
-import { installManifest } from './manifest.js';
 import { toBase64Url, utf8 } from '../../src/protocol/encoding.js';
+import { installManifest } from './manifest.js';
 
 // A real server on a loopback port, the way `npm start` runs it (pepper file in DATA_DIR, WAL
 // database), for end-to-end tests through the SDK over real HTTP.
@@ -35,7 +35,7 @@ export interface TestServer {
   logs: string[];
   org: { publicKey: Uint8Array; privateKey: Uint8Array };
   clientOptions: StaffClientOptions;
-  /** Invites, accepts (Argon2id and key wrapping in the SDK) and signs the next manifest, as an admin would. */
+  /** Invites, accepts (Argon2id and key wrapping in the SDK) and installs a manifest naming every member, as an admin would. */
   addStaff: (roles: StaffRole[], languages: Language[], login: string, passphrase?: string) => Promise<StaffClient>;
   stop: () => Promise<void>;
 }
