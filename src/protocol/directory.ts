@@ -8,7 +8,13 @@ import type { StaffRole } from './api/staff.js';
  * as it is to every client.
  */
 export interface StaffDirectory {
+  /** A listed member whose account holds the listed keys and is not disabled: who may claim, hand over, post or open a case. */
   get(staffId: string): { staffId: string; roles: StaffRole[]; languages: Language[]; boxPublicKey: Uint8Array; signPublicKey: Uint8Array } | null;
-  /** Ids of listed members holding `role` and working in `language`: a thread's intake pool. */
-  pool(role: StaffRole, language: Language): string[];
+  /**
+   * A thread's intake pool as clients compute it: listed members holding `role` and working in
+   * `language` whose accounts hold the listed keys. A member disabled since the manifest was signed
+   * is in it until the next manifest (clients still seal to them), so a genesis naming them is not
+   * refused; they act as nobody (`get`), and the threads domain stores no key for them.
+   */
+  pool(role: StaffRole, language: Language): { staffId: string; boxPublicKey: Uint8Array; signPublicKey: Uint8Array }[];
 }

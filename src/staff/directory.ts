@@ -9,11 +9,12 @@ import { latestManifest, newestManifestVersion } from './manifest-store.js';
 
 // The server's own view of staff, for intake pools, claims and hand-overs (threads/): the members
 // of the newest stored manifest, if it verifies against the pinned organisation key and has not
-// expired, less anyone whose staff row is gone, disabled, or holds other keys than the manifest
-// lists. So the server routes only to whom every client would seal a thread key: a row written
-// straight into the database is in no pool, and a disabled member leaves pools at once, before the
-// next manifest drops them. Only the newest manifest counts, as for clients: an older one may list
-// someone a newer one removed.
+// expired, whose staff row still exists with exactly the listed keys. So the server routes only to
+// whom every client would seal a thread key: a row written straight into the database is in no
+// pool. A disabled member may act in nothing at once (`get`), but stays in the pool a genesis is
+// checked against until the next manifest drops them, because clients still seal to them until
+// then (refusing those geneses would stop every consultation in their language). Only the newest
+// manifest counts, as for clients: an older one may list someone a newer one removed.
 
 export interface DirectoryTrust {
   sodium: Sodium;
@@ -43,18 +44,19 @@ export function judgeLatestManifest(db: Db, sodium: Sodium, orgPublicKey: Uint8A
   return check.ok ? { state: 'valid', version, manifest: check.manifest } : { state: 'refused', version, reason: check.reason };
 }
 
-/** Whether a staff row may act as the manifest entry that lists it: present, not disabled, with exactly the listed keys. */
-function active(row: { boxPublicKey: Buffer; signPublicKey: Buffer; disabledAt: number | null } | undefined, entry: ManifestEntry): boolean {
-  return row !== undefined && row.disabledAt === null
-    && bytesEqual(new Uint8Array(row.boxPublicKey), entry.boxPublicKey) && bytesEqual(new Uint8Array(row.signPublicKey), entry.signPublicKey);
-}
+type KeyRow = { boxPublicKey: Buffer; signPublicKey: Buffer; disabledAt: number | null } | undefined;
+
+/** Whether the staff row is the account the manifest entry lists: present, with exactly the listed keys. */
+const holdsListedKeys = (row: KeyRow, entry: ManifestEntry): boolean =>
+  row !== undefined && bytesEqual(new Uint8Array(row.boxPublicKey), entry.boxPublicKey) && bytesEqual(new Uint8Array(row.signPublicKey), entry.signPublicKey);
 
 const rowColumns = { id: staff.id, boxPublicKey: staff.boxPublicKey, signPublicKey: staff.signPublicKey, disabledAt: staff.disabledAt };
 
 export function staffDirectory(db: Db, trust: DirectoryTrust): StaffDirectory {
   // Verifying a manifest costs a signature check and a parse of every entry; it is done once per
   // stored version (the newest version is one indexed read), not per request. Staff rows are read
-  // each time (one indexed row for get, the pool's candidates for pool), so a disable counts at once.
+  // each time (one indexed row for get, the pool's candidates for pool), so a disable counts at once
+  // without any cache to invalidate.
   let judged: { version: number; entries: Map<string, ManifestEntry>; expiresAt: number } = { version: -1, entries: new Map(), expiresAt: 0 };
   const listed = (): Map<string, ManifestEntry> => {
     if (!trust.orgPublicKey) return judged.entries;
@@ -74,13 +76,14 @@ export function staffDirectory(db: Db, trust: DirectoryTrust): StaffDirectory {
     get(staffId) {
       const entry = listed().get(staffId);
       if (!entry) return null;
-      return active(db.select(rowColumns).from(staff).where(eq(staff.id, staffId)).get(), entry) ? view(entry) : null;
+      const row = db.select(rowColumns).from(staff).where(eq(staff.id, staffId)).get();
+      return holdsListedKeys(row, entry) && row!.disabledAt === null ? view(entry) : null;
     },
     pool(role, language) {
       const candidates = [...listed().values()].filter((e) => e.roles.includes(role) && e.languages.includes(language));
       if (candidates.length === 0) return [];
       const rows = new Map(db.select(rowColumns).from(staff).where(inArray(staff.id, candidates.map((e) => e.staffId))).all().map((r) => [r.id, r]));
-      return candidates.filter((e) => active(rows.get(e.staffId), e)).map((e) => e.staffId);
+      return candidates.filter((e) => holdsListedKeys(rows.get(e.staffId), e)).map((e) => ({ staffId: e.staffId, boxPublicKey: e.boxPublicKey, signPublicKey: e.signPublicKey }));
     },
   };
 }

@@ -40,10 +40,10 @@ function callerKeys(deps: OpenDeps, caller: Caller): { boxPublicKey: Uint8Array;
 
 /** Every recipient in the verified intake pool (the pool's role, the thread's language), named with the keys of its entry. */
 function recipientsValid(directory: StaffDirectory, g: Genesis): boolean {
-  const pool = new Set(directory.pool(poolRole(g.kind), g.language));
+  const pool = new Map(directory.pool(poolRole(g.kind), g.language).map((e) => [e.staffId, e]));
   return g.recipients.every((r) => {
-    const entry = pool.has(r.id) ? directory.get(r.id) : null;
-    return entry !== null && bytesEqual(keyFingerprint(entry.boxPublicKey, entry.signPublicKey), r.fingerprint);
+    const entry = pool.get(r.id);
+    return entry !== undefined && bytesEqual(keyFingerprint(entry.boxPublicKey, entry.signPublicKey), r.fingerprint);
   });
 }
 

@@ -118,11 +118,9 @@ describe('opening a thread', () => {
       [{ ...recipientOf(staffSigner(psyA)), boxPublicKey: psyB.box.publicKey }], // psyA named with other keys
     ];
     for (const recipients of cases) expect(code((await open({ recipients })).res)).toEqual([400, 'invalid_recipients']);
-    // A listed member whose account now holds other keys than the manifest lists, or is disabled, is in no pool.
+    // A listed member whose account now holds other keys than the manifest lists is in no pool.
     t.db.update(staff).set({ boxPublicKey: Buffer.from(psyA.box.publicKey) }).where(eq(staff.id, psyB.staffId)).run();
     expect(code((await open({ recipients: pool(psyB) })).res)).toEqual([400, 'invalid_recipients']);
-    t.db.update(staff).set({ disabledAt: t.clock.now }).where(eq(staff.id, psyA.staffId)).run();
-    expect(code((await open({ recipients: pool(psyA) })).res)).toEqual([400, 'invalid_recipients']);
     expect(t.db.select().from(threads).all()).toHaveLength(0);
   });
 
@@ -187,6 +185,14 @@ describe('queue and claim', () => {
     t.db.update(staff).set({ roles: ['moderator'] }).where(eq(staff.id, psyA.staffId)).run();
     installManifest({ db: t.db, sodium: t.sodium, org }, { issuedAt: t.clock.now, expiresAt: t.clock.now + MANIFEST_DEFAULT_VALIDITY_MS });
     expect(code(await send(w, psyA.token, 'claim', w.claim(staffSigner(psyA))))).toEqual([403, 'forbidden']);
+  });
+
+  it('a member disabled since the manifest was signed may still be named (clients seal to the manifest), but claims nothing', async () => {
+    t.db.update(staff).set({ disabledAt: t.clock.now }).where(eq(staff.id, psyA.staffId)).run();
+    const { res, w } = await open({ recipients: pool(psyA, psyB) });
+    expect(res.status).toBe(201);
+    expect(code(await send(w, psyA.token, 'claim', w.claim(staffSigner(psyA))))).toEqual([403, 'forbidden']);
+    expect((await send(w, psyB.token, 'claim', w.claim(staffSigner(psyB)))).status).toBe(200);
   });
 
   it('refuses to claim a thread closed before anyone took it', async () => {
