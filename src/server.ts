@@ -35,7 +35,9 @@ const serverOptions = { headersTimeout: 10_000, requestTimeout: 30_000, connecti
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, (info) => {
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port}/`;
-  const state = startState(db, service.sodium, config.ORG_PUBLIC_KEY ? fromBase64Url(config.ORG_PUBLIC_KEY) : null);
+  // The key the service pins (service.config), which may differ from the environment's.
+  const pinned = service.config.ORG_PUBLIC_KEY;
+  const state = startState(db, service.sodium, pinned ? fromBase64Url(pinned) : null);
   process.stdout.write(startBanner({ url, dataFile: databaseFile(config.DATA_DIR) }, state, Date.now()));
 }) as Server;
 
