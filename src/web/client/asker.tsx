@@ -278,17 +278,14 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
   }
   return (
     <div>
-      <p class="small" id="thread-status">{t(`app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
+      <p class="small" id="thread-status">{t(revoked ? 'app.thread.status.revoked' : `app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
       {messages.length === 0 ? <p>{t('app.thread.empty')}</p> : null}
       <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('app.thread.psychologist')}
         intake={(card) => <IntakeSummary intake={card} />} unseen={(seqs) => t('app.thread.unseen', { seqs })} />
       {revoked ? (
         <div class="notice" role="status" id="holder-revoked">
           <p>{t('app.thread.holderRevoked')}</p>
-          <p class="row">
-            <button type="button" id="consult-again" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button>
-            <button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button>
-          </p>
+          <p class="row"><button type="button" id="consult-again" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button></p>
         </div>
       ) : null}
       <form onSubmit={(e: Event) => {
