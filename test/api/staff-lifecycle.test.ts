@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staff, staffAuditLog, threadKeys } from '../../db/schema.js';
 import { fromBase64Url, randomBytes, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 import { deriveStaffSecrets } from '../../src/protocol/kdf.js';
+import { loadSodium } from '../../src/protocol/sodium.js';
 import { wrapKeyBundle } from '../../src/protocol/key-bundle.js';
 import type { KnownStaff } from '../../src/protocol/transcript.js';
 import { CLI_ACTOR } from '../../src/staff/audit-log.js';
@@ -23,10 +24,7 @@ import { draftThread, recipientOf, TranscriptWriter, type Recipient, type Signer
 // languages, reset by a new invite, log out everywhere; what it does to sessions, live streams and
 // the threads a member held; and the append-only audit log every act writes.
 
-const org = await (async () => {
-  const { loadSodium } = await import('../../src/protocol/sodium.js');
-  return (await loadSodium()).crypto_sign_seed_keypair(sha256(utf8('tynys lifecycle test organisation key')));
-})();
+const org = (await loadSodium()).crypto_sign_seed_keypair(sha256(utf8('tynys lifecycle test organisation key')));
 
 let t: TestContext;
 let admin: TestStaff;
