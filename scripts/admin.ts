@@ -18,7 +18,9 @@ import { seedDemoContent } from '../src/knowledge/seed.js';
 import {
   CeremonyError, importManifest, parseOrgKeyFile, previousForReview, proposalFile, proposeManifest, readProposal, readSignedManifest, reviewTable, signProposal,
 } from '../src/staff/ceremony.js';
-import { createInvite } from '../src/staff/service.js';
+import { CLI_ACTOR } from '../src/staff/audit-log.js';
+import { createStaffInvite } from '../src/staff/lifecycle.js';
+import { STAFF_USAGE, staffCommand } from './staff-commands.js';
 
 const USAGE = `Usage: npm run admin -- <command>
 
@@ -37,7 +39,7 @@ const USAGE = `Usage: npm run admin -- <command>
   seed                                            load the sample knowledge base (entries already there are kept)
   backup --out FILE                               online backup of the database (the server may run), verified
   restore --from FILE                             verify a backup and put it in place (stop the server first)
-  help                                            this text
+${STAFF_USAGE}  help                                            this text
 `;
 
 class UsageError extends Error {}
@@ -91,6 +93,10 @@ function isInside(child: string, parent: string): boolean {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'staff' || argv[0] === 'audit') {
+    await staffCommand(argv, { openDb, pepper: () => loadPepper({ dataDir: config().DATA_DIR, fromEnv: config().PEPPER }), UsageError });
+    return;
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -114,7 +120,7 @@ async function main(argv: string[]): Promise<void> {
     if (roles.length === 0) throw new UsageError(`invite needs at least one --role (${STAFF_ROLES.join(', ')})`);
     const unique = [...new Set(roles)] as StaffRole[];
     const db = openDb();
-    const invite = createInvite(db, loadPepper({ dataDir: config().DATA_DIR, fromEnv: config().PEPPER }), unique, Date.now());
+    const invite = createStaffInvite(db, loadPepper({ dataDir: config().DATA_DIR, fromEnv: config().PEPPER }), CLI_ACTOR, unique, Date.now());
     db.$client.close();
     if (values.json) console.log(JSON.stringify(invite));
     else console.log(`Invite code for ${unique.join(', ')} (one use, until ${new Date(invite.expiresAt).toISOString()}):\n\n  ${invite.code}\n\nGive it to the person in private; they accept it in the staff console.`);

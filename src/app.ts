@@ -28,6 +28,9 @@ import { type SignaturePool } from './threads/signature-pool.js';
 import type { Sodium } from './protocol/sodium.js';
 import { staffRoutes } from './staff/routes.js';
 import { staffDirectory } from './staff/directory.js';
+import { lifecycleRoutes } from './staff/lifecycle-routes.js';
+import { staffIsActive } from './staff/lifecycle.js';
+import { threadAccess } from './threads/revocation.js';
 import { ThreadEvents } from './threads/events.js';
 import { threadRoutes } from './threads/routes.js';
 import { getIdentity } from './identity/service.js';
@@ -150,6 +153,7 @@ export function buildApp(deps: AppDeps) {
   api.use('/staff/prelogin', byNetwork('staff-login'));
   api.use('/staff/sessions', byNetwork('staff-login'));
   api.use('/staff/accept', byNetwork('staff-accept'));
+  api.use('/staff/reset', byNetwork('staff-accept'));
   api.use('/kb/search', byNetwork('search'));
   api.use('/kb/questions', byNetwork('questions'));
   // Public answers, the same for everyone: cacheable, and so compressed (http/compression.ts).
@@ -159,16 +163,24 @@ export function buildApp(deps: AppDeps) {
   api.route('/', powRoutes({ pow, clock }));
   api.route('/', sessionRoutes({ db, pepper }));
   api.route('/', staffRoutes({ db, pepper, sessions, clock, minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 } }));
+  // The staff lifecycle takes access away; the threads domain marks what the member held and ends their streams.
+  const events = deps.events ?? new ThreadEvents();
+  const staffActive = (id: string) => staffIsActive(db, id);
+  api.route('/', lifecycleRoutes({
+    db, pepper, sessions, clock, threads: threadAccess(db, events, staffActive),
+    minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 },
+  }));
   api.route('/', identityRoutes({ db, pepper, pow, sessions, clock, afterErase: () => checkpoint(db) }));
   api.route('/', threadRoutes({
     onStreamError: (err) => logger.error({ err: errorForLog(err) }, 'thread stream failed'),
     db, sodium: deps.sodium, signatures: deps.signatures, clock,
     directory: staffDirectory(db, { sodium: deps.sodium, orgPublicKey: config.ORG_PUBLIC_KEY ? fromBase64Url(config.ORG_PUBLIC_KEY) : null, clock }),
     identities: (id) => getIdentity(db, id),
-    events: deps.events ?? new ThreadEvents(),
+    events,
     maxOpenThreads: config.MAX_OPEN_THREADS,
     afterErase: () => checkpoint(db),
     sessionIsLive: (token) => sessionIsLive(db, pepper, sessions, token, clock()),
+    staffActive,
   }));
 
   ensureDefaultTags(db);

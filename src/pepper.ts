@@ -8,7 +8,7 @@ import { randomBytes } from './protocol/encoding.js';
 // HMAC(pepper-subkey, secret) (DESIGN.md §2.3), so a stolen database alone cannot be used to
 // log in or to test guesses offline. Each purpose has its own subkey.
 
-export type HashPurpose = 'identity-auth' | 'staff-auth' | 'session' | 'invite' | 'fake-salt' | 'pow' | 'vote' | 'flag' | 'question';
+export type HashPurpose = 'identity-auth' | 'staff-auth' | 'session' | 'invite' | 'staff-reset' | 'fake-salt' | 'pow' | 'vote' | 'flag' | 'question';
 
 export interface Pepper {
   /** HMAC-SHA256 under the subkey for `purpose`. */

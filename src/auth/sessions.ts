@@ -70,7 +70,7 @@ const touchSession = preparedFor((db) => db.update(sessions).set({ lastUsedAt: s
   .where(eq(sessions.tokenHash, sql.placeholder('key'))).prepare());
 const touchIdentityDay = preparedFor((db) => db.update(identities).set({ lastSeenDay: sql`${sql.placeholder('today')}` })
   .where(and(eq(identities.id, sql.placeholder('id')), lt(identities.lastSeenDay, sql.placeholder('today')))).prepare());
-const staffRoles = preparedFor((db) => db.select({ roles: staff.roles }).from(staff).where(eq(staff.id, sql.placeholder('id'))).prepare());
+const staffRoles = preparedFor((db) => db.select({ roles: staff.roles, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.id, sql.placeholder('id'))).prepare());
 
 // A revocation must hold at once (DESIGN §4: "revokes their sessions at once"), even when the
 // disk cannot take the delete: reads go on while the disk is full, so a token whose delete failed
@@ -132,7 +132,8 @@ export function validateSession(db: Db, pepper: Pepper, policy: SessionPolicy, t
   }
   if (row.staffId) {
     const member = staffRoles(db).get({ id: row.staffId });
-    return member ? { kind: 'staff', staffId: row.staffId, roles: member.roles as StaffRole[] } : null;
+    // Disabling deletes the member's sessions; this holds even for one whose delete has not landed.
+    return member && member.disabledAt === null ? { kind: 'staff', staffId: row.staffId, roles: member.roles as StaffRole[] } : null;
   }
   return null;
 }

@@ -98,6 +98,15 @@ interface ThreadView {
   delivered: number;
 }
 
+export interface FollowOptions {
+  after: number;
+  onMessage: (m: PlainMessage) => void;
+  onEvent?: (e: PlainEvent) => void;
+  /** The thread's status as the server tells it (a claim, a close, a holder no longer available). */
+  onStatus?: (s: ThreadSummary) => void;
+  signal?: AbortSignal;
+}
+
 export interface OpenThreadInput {
   kind: ThreadKind;
   language: Language;
@@ -212,11 +221,11 @@ export abstract class Participant {
    * Follows a thread live over Server-Sent Events, delivering verified messages after `after` in
    * order (this client's own included). Resolves when the stream ends or `signal` aborts.
    */
-  async subscribe(threadId: string, options: { after: number; onMessage: (m: PlainMessage) => void; onEvent?: (e: PlainEvent) => void; signal?: AbortSignal }): Promise<void> {
+  async subscribe(threadId: string, options: FollowOptions): Promise<void> {
     return this.guard(threadId, () => this.follow(threadId, options));
   }
 
-  private async follow(threadId: string, options: { after: number; onMessage: (m: PlainMessage) => void; onEvent?: (e: PlainEvent) => void; signal?: AbortSignal }): Promise<void> {
+  private async follow(threadId: string, options: FollowOptions): Promise<void> {
     let view = await this.view(threadId);
     let next = options.after + 1;
     const deliverUpTo = (seq: number) => {
@@ -235,9 +244,15 @@ export abstract class Participant {
     if (!res.ok || !res.body) throw new ApiError('bad_response', res.status, 'Could not follow this thread.');
     try {
       for await (const event of readSse(res.body)) {
-        if (event.event !== 'item') continue;
         let data: unknown;
         try { data = JSON.parse(event.data); } catch { data = null; }
+        if (event.event === 'status') {
+          // The server's word, not signed (status, holderRevoked): shown as such, never trusted for keys.
+          const status = threadSummary.safeParse(data);
+          if (status.success && status.data.id === threadId) options.onStatus?.(status.data);
+          continue;
+        }
+        if (event.event !== 'item') continue;
         const wire = itemSchema.safeParse(data);
         if (!wire.success) throw new ProtocolError('malformed_item', 'A live item is malformed.');
         view = this.views.get(threadId) ?? view;

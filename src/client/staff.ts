@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Language } from '../protocol/api/common.js';
+import { okSchema as okResponse, type Language } from '../protocol/api/common.js';
 import { preloginResponse, staffSessionResponse, type StaffRole } from '../protocol/api/staff.js';
 import { threadListResponse, type ThreadSummary } from '../protocol/api/threads.js';
 import { bytesEqual, fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
@@ -82,6 +82,40 @@ export class StaffClient extends Participant {
     const client = new StaffClient(sodium, http, options, session.profile.staffId, { publicKey: box.publicKey, privateKey: box.privateKey }, { publicKey: sign.publicKey, privateKey: sign.privateKey });
     client.roles = session.profile.roles;
     return client;
+  }
+
+  /**
+   * Accepts a reset code (`<staff id>.<secret>`, from an admin): a new passphrase and new key
+   * pairs for the same account; every other session ends. Colleagues' and askers' clients trust
+   * the new keys only once a signed manifest lists them (the admin's next export, sign, import).
+   */
+  static async acceptReset(options: StaffClientOptions, reset: { code: string; passphrase: string; kdf?: KdfParams }): Promise<StaffClient> {
+    const sodium = await loadSodium();
+    const kdf = reset.kdf ?? STAFF_KDF;
+    const salt = randomBytes(STAFF_KDF_BOUNDS.saltBytes);
+    assertKdf(kdf, salt, options.minKdf);
+    const secrets = await deriveStaffSecrets(reset.passphrase, salt, kdf);
+    const box = sodium.crypto_box_keypair();
+    const sign = sodium.crypto_sign_keypair();
+    const wrapped = wrapKeyBundle(sodium, secrets.wrapKey, { boxSecretKey: box.privateKey, signSecretKey: sign.privateKey });
+    secrets.wrapKey.fill(0);
+    const http = new Http(options);
+    const session = await http.request(staffSessionResponse, 'POST', '/api/staff/reset', {
+      code: reset.code, kdfSalt: toBase64Url(salt), kdf, authKey: toBase64Url(secrets.authKey),
+      boxPublicKey: toBase64Url(box.publicKey), signPublicKey: toBase64Url(sign.publicKey), wrappedKeys: toBase64Url(wrapped),
+    });
+    secrets.authKey.fill(0);
+    http.token = session.token;
+    const client = new StaffClient(sodium, http, options, session.profile.staffId, { publicKey: box.publicKey, privateKey: box.privateKey }, { publicKey: sign.publicKey, privateKey: sign.privateKey });
+    client.roles = session.profile.roles;
+    return client;
+  }
+
+  /** Log out everywhere: every session of this member ends, this one too (the keys are forgotten here). */
+  async logoutEverywhere(): Promise<void> {
+    await this.http.request(okResponse, 'DELETE', '/api/staff/me/sessions');
+    this.http.token = null;
+    this.forgetKeys();
   }
 
   /** Pre-login (salt and cost), Argon2id here, login, then opens the key bundle and checks it matches the profile. */

@@ -36,6 +36,13 @@ export const ERROR_STATUS = {
   timeout: 503,
   storage_unavailable: 503,
   internal: 500,
+  account_disabled: 403,
+  staff_not_found: 404,
+  own_account: 409,
+  last_admin: 409,
+  already_disabled: 409,
+  not_disabled: 409,
+  holder_revoked: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -75,6 +82,13 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   timeout: 'The request took too long.',
   storage_unavailable: 'Storage is unavailable for writes; try again shortly.',
   internal: 'Something went wrong on our side.',
+  account_disabled: 'This staff account is disabled; an admin can enable it again.',
+  staff_not_found: 'No such staff member.',
+  own_account: 'Another admin must do this to your own account.',
+  last_admin: 'This would leave no active admin.',
+  already_disabled: 'This staff account is disabled already.',
+  not_disabled: 'This staff account is not disabled.',
+  holder_revoked: 'The staff member holding this thread is no longer available; nothing more can be sent here.',
 };
 
 /** The JSON body of every error response. `issues` lists failing paths, never submitted values. */

@@ -12,7 +12,8 @@ import {
 import type { Language } from '../protocol/api/common.js';
 import { toBase64Url } from '../protocol/encoding.js';
 import type { KdfParams } from '../protocol/kdf.js';
-import { acceptInvite, createInvite, getStaff, prelogin, verifyStaffLogin, type StaffRow } from './service.js';
+import { createStaffInvite } from './lifecycle.js';
+import { acceptInvite, getStaff, prelogin, verifyStaffLogin, type StaffRow } from './service.js';
 import { latestManifest } from './manifest-store.js';
 import { manifestToWire } from '../protocol/manifest.js';
 
@@ -54,7 +55,10 @@ const loginRoute = createRoute({
   method: 'post', path: '/staff/sessions', operationId: 'staffLogin', tags: ['staff'], security: PUBLIC_SECURITY,
   summary: 'Log in with the auth key derived from the passphrase; returns the encrypted key bundle',
   request: jsonBody(staffLoginRequest),
-  responses: { 201: jsonResponse(staffSessionResponse, 'Session and profile'), 401: errorResponse('Unknown login or wrong auth key (`invalid_credentials`)') },
+  responses: {
+    201: jsonResponse(staffSessionResponse, 'Session and profile'), 401: errorResponse('Unknown login or wrong auth key (`invalid_credentials`)'),
+    403: errorResponse('`account_disabled`: right credentials, but an admin disabled the account'),
+  },
 });
 
 const meRoute = createRoute({
@@ -69,7 +73,7 @@ const directoryRoute = createRoute({
   responses: { 200: jsonResponse(directoryResponse, 'The signed manifest, or null') },
 });
 
-function profileOf(row: StaffRow) {
+export function profileOf(row: StaffRow) {
   return {
     staffId: row.id,
     login: row.login,
@@ -88,8 +92,8 @@ export function staffRoutes(deps: StaffDeps) {
 
   return newRouter()
     .openapi(createInviteRoute, (c) => {
-      requireStaff(c, ['admin']);
-      return c.json(createInvite(db, pepper, c.req.valid('json').roles, clock()), 201);
+      const { staffId } = requireStaff(c, ['admin']);
+      return c.json(createStaffInvite(db, pepper, staffId, c.req.valid('json').roles, clock()), 201);
     })
     .openapi(acceptRoute, (c) => {
       const body = c.req.valid('json');
@@ -108,6 +112,8 @@ export function staffRoutes(deps: StaffDeps) {
       const { login, authKey } = c.req.valid('json');
       const row = verifyStaffLogin(db, pepper, login, authKey);
       if (!row) throw new AppError('invalid_credentials');
+      // Told only to whoever proved the passphrase: the account exists either way for them.
+      if (row.disabledAt !== null) throw new AppError('account_disabled');
       return c.json(startSession(row), 201);
     })
     .openapi(meRoute, (c) => {

@@ -10,29 +10,41 @@ export type ThreadEvent =
   /** The thread was erased: open streams end, so nobody keeps listening to nothing. */
   | { type: 'erased' }
   /** The server is shutting down: open streams end so that it can exit (clients reconnect elsewhere or later). */
-  | { type: 'closing' };
+  | { type: 'closing' }
+  /** A principal's access changed (disabled, removed, logged out everywhere): their streams check it now, not at the next heartbeat. */
+  | { type: 'recheck' };
 type Listener = (event: ThreadEvent) => void;
 
 export class ThreadEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** The listeners of each principal (the caller a stream was opened for), across threads. */
+  private readonly owners = new Map<string, Set<Listener>>();
   private closing = false;
 
-  /** Starts listening; returns the function that stops. A stream that starts during shutdown hears `closing` at once. */
-  subscribe(threadId: string, listener: Listener): () => void {
+  /**
+   * Starts listening; returns the function that stops. A stream that starts during shutdown hears
+   * `closing` at once. `owner` is the principal the stream serves, for `recheck`.
+   */
+  subscribe(threadId: string, listener: Listener, owner?: string): () => void {
     if (this.closing) {
       listener({ type: 'closing' });
       return () => {};
     }
-    let set = this.listeners.get(threadId);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(threadId, set);
-    }
-    set.add(listener);
+    const set = added(this.listeners, threadId, listener);
+    const mine = owner === undefined ? undefined : added(this.owners, owner, listener);
     return () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(threadId);
+      if (mine) {
+        mine.delete(listener);
+        if (mine.size === 0) this.owners.delete(owner!);
+      }
     };
+  }
+
+  /** Asks every open stream of `owner` to check its access now (stream.ts ends those that lost it). */
+  recheck(owner: string): void {
+    for (const listener of [...(this.owners.get(owner) ?? [])]) listener({ type: 'recheck' });
   }
 
   publish(threadId: string, event: ThreadEvent): void {
@@ -48,4 +60,14 @@ export class ThreadEvents {
   listenerCount(threadId: string): number {
     return this.listeners.get(threadId)?.size ?? 0;
   }
+}
+
+function added(map: Map<string, Set<Listener>>, key: string, listener: Listener): Set<Listener> {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(listener);
+  return set;
 }

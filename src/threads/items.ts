@@ -46,6 +46,12 @@ export interface CheckedItem {
   /** A hand-over's K sealed to the new holder. */
   sealedKey?: Uint8Array;
   now: number;
+  /**
+   * Asked again inside the commit: whether the staff the item relies on (a claimer, the holder who
+   * posts or hands over, a hand-over's colleague) may still act. A member disabled while the
+   * signatures were checked is refused, not stored.
+   */
+  staffCheck?: () => PostFailure | null;
 }
 
 /**
@@ -74,7 +80,18 @@ export async function postItem(
     applied = applyItem(sodium, transcriptStateOf(row, staff), item, staff);
   }
   if (!applied.ok) return { ok: false, reason: FAULT_REASON[applied.fault] };
-  return commitItem(db, { threadId: row.id, item, hash: applied.hash, now: input.now, ...(input.sealedKey ? { sealedKey: input.sealedKey } : {}) });
+  const staffCheck = staffCheckOf(row, item, staff);
+  return commitItem(db, {
+    threadId: row.id, item, hash: applied.hash, now: input.now, ...(input.sealedKey ? { sealedKey: input.sealedKey } : {}), ...(staffCheck ? { staffCheck } : {}),
+  });
+}
+
+/** The staff an item relies on, asked again at commit time; none for an opener's message. */
+function staffCheckOf(row: ThreadRow, item: TranscriptItem, staff: (id: string) => KnownStaff | null): (() => PostFailure | null) | undefined {
+  if (item.type === 'claim') return () => (staff(item.senderId) ? null : 'forbidden');
+  if (item.type === 'handover') return () => (!staff(item.senderId) ? 'not_holder' : !staff(item.to!.staffId) ? 'invalid_recipients' : null);
+  if (row.assignedStaffId === item.senderId) return () => (staff(item.senderId) ? null : 'not_holder');
+  return undefined;
 }
 
 /** libsodium with a signature check that notes what it was asked and says yes. */
@@ -108,6 +125,8 @@ function storeItem(db: Db, input: CheckedItem): PostResult {
   // Checked again here, not only when the request arrived: another item may have been stored while
   // this one waited for its batch, and it was checked against the transcript as it was then.
   if (item.seq !== row.lastSeq + 1 || !bytesEqual(new Uint8Array(row.headHash), item.prevHash)) return { ok: false, reason: 'sequence_conflict' };
+  const refused = input.staffCheck?.();
+  if (refused) return { ok: false, reason: refused };
   const stored = {
     threadId: input.threadId, seq: item.seq, type: item.type, senderId: item.senderId, prevHash: Buffer.from(item.prevHash),
     nonce: buffer(item.nonce), ciphertext: buffer(item.ciphertext), signature: Buffer.from(item.signature),

@@ -8,7 +8,7 @@ import { bytesEqual } from '../protocol/encoding.js';
 import { genesisHash, keyFingerprint, parseGenesis, verifyGenesis, type Genesis } from '../protocol/genesis.js';
 import type { Sodium } from '../protocol/sodium.js';
 import { poolRole } from '../protocol/thread-metadata.js';
-import { mayOpen, type Caller, type IdentityKeys, type ThreadRow } from './service.js';
+import { mayOpen, type Caller, type IdentityKeys, type StaffActive, type ThreadRow } from './service.js';
 
 // Opening a thread from its signed genesis (DESIGN.md §5, PROTOCOL.md §7.2). The opener's client
 // chose the thread id and K and signed what the thread is; the server reads the routing metadata
@@ -30,6 +30,8 @@ export interface OpenDeps {
   sodium: Sodium;
   directory: StaffDirectory;
   identities: IdentityKeys;
+  /** Disabled or removed members are not given K, though the signed manifest may still list them. */
+  staffActive: StaffActive;
 }
 
 /** The caller's own public keys: an asker's identity row, a staff member's verified directory entry. */
@@ -67,6 +69,11 @@ export function openThread(db: Db, deps: OpenDeps, caller: Caller, input: OpenIn
     || !recipientsValid(deps.directory, g)) {
     return { ok: false, reason: 'invalid_recipients' };
   }
+  // A member disabled since the manifest was signed is still in it, so clients still seal K to
+  // them: that copy is not stored (nobody could fetch it but them). With nobody left, the thread
+  // would wait for a claim that cannot come.
+  const stored = input.sealedKeys.filter((k) => k.recipientId === caller.id || deps.staffActive(k.recipientId));
+  if (stored.length < 2) return { ok: false, reason: 'invalid_recipients' };
 
   const openerColumn = caller.kind === 'asker' ? threads.askerId : threads.openerStaffId;
   return db.transaction((tx): OpenResult => {
@@ -92,7 +99,7 @@ export function openThread(db: Db, deps: OpenDeps, caller: Caller, input: OpenIn
       closedAt: null,
     };
     tx.insert(threads).values(row).run();
-    tx.insert(threadKeys).values(input.sealedKeys.map((k) => ({ threadId: row.id, principalId: k.recipientId, sealedKey: Buffer.from(k.sealedKey) }))).run();
+    tx.insert(threadKeys).values(stored.map((k) => ({ threadId: row.id, principalId: k.recipientId, sealedKey: Buffer.from(k.sealedKey) }))).run();
     return { ok: true, thread: row };
   });
 }

@@ -21,8 +21,8 @@ import type { SignaturePool } from './signature-pool.js';
 import { openThread } from './open.js';
 import { threadEventStream } from './stream.js';
 import {
-  closeThread, eraseThread, getThread, knownStaff, listItems, listThreads, queue, sealedKeyFor, standingOf, summaryOf,
-  type Caller, type IdentityKeys, type Standing, type ThreadRow,
+  closeThread, eraseThread, getThread, holderRevoked, knownStaff, listItems, listThreads, queue, sealedKeyFor, standingOf, summarizer,
+  type Caller, type IdentityKeys, type StaffActive, type Standing, type ThreadRow,
 } from './service.js';
 
 export interface ThreadDeps {
@@ -41,6 +41,11 @@ export interface ThreadDeps {
   afterErase: () => void;
   /** Whether a session token is still valid (app.ts asks the sessions): open streams re-check it. */
   sessionIsLive: (token: string) => boolean;
+  /**
+   * Whether a staff member is neither disabled nor removed (app.ts asks the staff domain). One who
+   * is not can claim, hand over, post and receive a hand-over no more, whatever the directory says.
+   */
+  staffActive: StaffActive;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -100,7 +105,10 @@ const postRoute = createRoute({
   request: { ...params, ...jsonBody(postMessageRequest) },
   responses: {
     201: jsonResponse(itemSchema, 'Stored'),
-    ...postErrors({ 400: 'a ciphertext that is not the tag plus whole 256-byte blocks is `invalid_input`', 403: '`not_holder`: only the opener and the holder post; a pool member claims first' }),
+    ...postErrors({
+      400: 'a ciphertext that is not the tag plus whole 256-byte blocks is `invalid_input`', 403: '`not_holder`: only the opener and the holder post; a pool member claims first',
+      409: '`holder_revoked`: the staff member holding the thread was disabled, removed or reset (holderRevoked in the summary)',
+    }),
   },
 });
 const eventsRoute = createRoute({
@@ -140,7 +148,12 @@ function stored(result: PostResult): Extract<PostResult, { ok: true }> {
 
 export function threadRoutes(deps: ThreadDeps) {
   const { db, clock, directory, events, sodium } = deps;
-  const staff = knownStaff(directory);
+  const verified = knownStaff(directory);
+  // A disabled or removed member's entry may still be in the signed manifest until the next one:
+  // the server refuses them anyway (a claim is `forbidden`, a holder's post `not_holder`, a
+  // hand-over to them `invalid_recipients`).
+  const staff = (id: string) => (deps.staffActive(id) ? verified(id) : null);
+  const summaryOf = summarizer(db, deps.staffActive);
 
   /** The thread if the caller takes part in it with one of `standings`; otherwise "no such thread". */
   const participate = (c: Context<AppEnv>, id: string, standings: readonly Standing[] = ['opener', 'assigned', 'pool']) => {
@@ -162,7 +175,7 @@ export function threadRoutes(deps: ThreadDeps) {
 
   return newRouter()
     .openapi(openRoute, (c) => {
-      const result = openThread(db, { sodium, directory, identities: deps.identities }, callerOf(c), c.req.valid('json'), { now: clock(), maxOpenThreads: deps.maxOpenThreads });
+      const result = openThread(db, { sodium, directory, identities: deps.identities, staffActive: deps.staffActive }, callerOf(c), c.req.valid('json'), { now: clock(), maxOpenThreads: deps.maxOpenThreads });
       if (!result.ok) throw new AppError(result.reason);
       return c.json(summaryOf(result.thread), 201);
     })
@@ -196,13 +209,15 @@ export function threadRoutes(deps: ThreadDeps) {
     .openapi(postRoute, async (c) => {
       const { caller, row } = participate(c, c.req.valid('param').id);
       const { seq, prevHash, signature, nonce, ciphertext } = c.req.valid('json');
+      // Nobody would read it but a holder who was revoked (their copy of K stays theirs).
+      if (row.assignedStaffId !== caller.id && holderRevoked(db, row, deps.staffActive)) throw new AppError('holder_revoked');
       // Length hiding (PROTOCOL.md §7.6): a ciphertext that is not of a padded plaintext is refused, so no client can leak a length by skipping the padding.
       if (!ciphertextLengthValid(ciphertext.length)) throw new AppError('invalid_input', { issues: [{ path: 'ciphertext', code: 'not_padded' }] });
       const { item } = await post(row, { seq, type: 'message', senderId: caller.id, prevHash, signature, nonce, ciphertext });
       return c.json(item, 201);
     })
     .openapi(eventsRoute, (c) => {
-      const { row } = participate(c, c.req.valid('param').id);
+      const { caller, row } = participate(c, c.req.valid('param').id);
       const token = c.get('token');
       const lastEventId = Number.parseInt(c.req.header('last-event-id') ?? '0', 10);
       const body = threadEventStream({
@@ -222,6 +237,7 @@ export function threadRoutes(deps: ThreadDeps) {
             return false;
           }
         },
+        owner: caller.id,
         heartbeatMs: HEARTBEAT_MS,
       });
       // The headers hono's streamSSE sends; chunked, so the adapter sends them at once.

@@ -29,7 +29,10 @@ export type Caller = { kind: 'asker'; id: string } | { kind: 'staff'; id: string
 export type Standing = 'opener' | 'assigned' | 'pool';
 
 
-export function summaryOf(row: ThreadRow): ThreadSummary {
+/** Whether a staff member may still act (not disabled, not removed): app.ts asks the staff domain. */
+export type StaffActive = (staffId: string) => boolean;
+
+export function summaryOf(row: ThreadRow, holderRevoked: boolean): ThreadSummary {
   return {
     id: row.id,
     kind: row.kind,
@@ -38,12 +41,39 @@ export function summaryOf(row: ThreadRow): ThreadSummary {
     urgency: URGENCIES[row.urgency]!,
     status: row.status,
     assignedStaffId: row.assignedStaffId,
+    holderRevoked,
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };
 }
 
 export const openerOf = (row: ThreadRow): string => (row.askerId ?? row.openerStaffId)!;
+
+/**
+ * An assigned thread whose holder can no longer answer: removed (the row's holder is gone, set
+ * null by the foreign key), disabled, or reset (their sealed key was dropped with the old keys).
+ * The server cannot give the thread to anyone else: it never holds K (SECURITY.md, Limits).
+ */
+export function holderRevoked(db: Db, row: ThreadRow, staffActive: StaffActive): boolean {
+  if (row.status !== 'assigned') return false;
+  const holder = row.assignedStaffId;
+  return holder === null || !staffActive(holder) || sealedKeyFor(db, row.id, holder) === null;
+}
+
+/** The summary as served, holderRevoked included. */
+export const summarizer = (db: Db, staffActive: StaffActive) => (row: ThreadRow): ThreadSummary => summaryOf(row, holderRevoked(db, row, staffActive));
+
+/** Threads a staff member holds now (assigned, not closed), and case threads they opened. */
+export function threadsOfStaff(db: Db, staffId: string): { held: string[]; opened: string[] } {
+  const held = db.select({ id: threads.id }).from(threads).where(and(eq(threads.assignedStaffId, staffId), eq(threads.status, 'assigned'))).all();
+  const opened = db.select({ id: threads.id }).from(threads).where(eq(threads.openerStaffId, staffId)).all();
+  return { held: held.map((r) => r.id), opened: opened.map((r) => r.id) };
+}
+
+/** Drops every thread key sealed to this staff member (removal, or keys replaced by a reset: nothing opens them any more). */
+export function dropSealedKeys(db: Db, staffId: string): number {
+  return db.delete(threadKeys).where(eq(threadKeys.principalId, staffId)).run().changes;
+}
 
 /** Consultations are opened by askers; case threads by psychologists and school psychologists. */
 export function mayOpen(caller: Caller, kind: ThreadKind): boolean {

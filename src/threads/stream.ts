@@ -4,7 +4,8 @@ import type { ThreadEvent, ThreadEvents } from './events.js';
 // A thread's live Server-Sent-Event stream. It outlives the request that opened it, so access is
 // checked again (`stillAllowed`: the session not revoked or expired, the caller still taking part)
 // before every batch of events is written and at every heartbeat: a logout, an erase, a claim by
-// a colleague or a hand-over ends the stream before its next event.
+// a colleague or a hand-over ends the stream before its next event. Disabling or removing a staff
+// member, or their "log out everywhere", asks for that check at once (a `recheck` event).
 //
 // Written straight into one ReadableStream (no TransformStream and writer per event, as hono's
 // streamSSE does: three web-stream hops and two promises per event). Events that arrive in the same
@@ -22,6 +23,8 @@ export interface ThreadStreamOptions {
   page: (after: number) => { items: WireItem[]; hasMore: boolean };
   /** Whether the caller may still receive this thread's events (session live, still a participant). */
   stillAllowed: () => boolean;
+  /** The caller's id: a `recheck` for it (ThreadEvents.recheck) runs the access check at once. */
+  owner?: string;
   heartbeatMs: number;
   /**
    * Told of a failure inside the stream (a database error while replaying or checking access);
@@ -107,6 +110,7 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
           return;
         }
         if (event.type === 'item') sendItem(event.item);
+        else if (event.type === 'recheck') continue; // answered by the access check above
         else write(encoder.encode(`event: status\ndata: ${JSON.stringify(event.thread)}\n\n`));
       }
     } catch (err) {
@@ -124,7 +128,7 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
           scheduled = true;
           queueMicrotask(flush);
         }
-      });
+      }, options.owner);
       heartbeat = setInterval(() => {
         if (ended) return;
         try {

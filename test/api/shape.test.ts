@@ -30,7 +30,9 @@ describe('API shape', () => {
     // Paths are relative to the one server entry: the API is mounted under /api.
     expect(res.body.servers).toEqual([{ url: '/api' }]);
     expect(Object.keys(res.body.paths).sort()).toEqual([
-      '/admin/pii-words', '/admin/tags', '/admin/tags/{slug}', '/admin/tags/{slug}/merge',
+      '/admin/pii-words',
+      '/admin/staff', '/admin/staff-audit', '/admin/staff/{id}', '/admin/staff/{id}/disable', '/admin/staff/{id}/enable', '/admin/staff/{id}/logout', '/admin/staff/{id}/reset',
+      '/admin/tags', '/admin/tags/{slug}', '/admin/tags/{slug}/merge',
       '/articles', '/articles/{id}', '/articles/{id}/submit',
       '/directory', '/identities', '/identities/me', '/identities/me/sessions', '/identities/sessions',
       '/kb/entries', '/kb/entries/{id}', '/kb/entries/{id}/flags', '/kb/entries/{id}/helpful',
@@ -41,7 +43,10 @@ describe('API shape', () => {
       '/moderation/entries/{id}/revision', '/moderation/entries/{id}/revision/decision', '/moderation/entries/{id}/tags',
       '/moderation/log', '/moderation/queue',
       '/pow/challenges', '/queue', '/sessions/current', '/staff/accept', '/staff/invites', '/staff/me',
-      '/staff/prelogin', '/staff/sessions', '/threads', '/threads/{id}', '/threads/{id}/claim',
+      '/staff/me/sessions',
+      '/staff/prelogin',
+      '/staff/reset',
+      '/staff/sessions', '/threads', '/threads/{id}', '/threads/{id}/claim',
       '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/items', '/threads/{id}/messages',
     ]);
     // Request bodies are described from the same zod schemas the handlers validate with.

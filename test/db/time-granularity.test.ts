@@ -114,6 +114,9 @@ describe('time columns', () => {
     await psyClient.send(threadId, 'Я вас слышу. Расскажите больше.');
     tick();
     await psyClient.close(threadId);
+    // Staff lifecycle: a disable (staff.disabled_at), in the audit log with the invite above (staff_audit_log.at).
+    tick();
+    expect((await t.call('POST', `/api/admin/staff/${moderator2.staffId}/disable`, { token: admin.token })).status).toBe(200);
 
     // A later hour: sessions record their new last use.
     t.clock.now += 2 * HOUR + 1_001;

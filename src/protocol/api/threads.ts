@@ -37,6 +37,11 @@ export const threadSummary = z.object({
   urgency: urgencySchema,
   status: threadStatusSchema,
   assignedStaffId: idSchema.nullable(),
+  /**
+   * The staff member holding the thread was disabled or removed, or their keys were replaced by a
+   * reset: nobody can answer here any more, and the server refuses new messages (`holder_revoked`).
+   */
+  holderRevoked: z.boolean(),
   lastSeq: z.number().int(),
   createdAt: z.number().int(),
 }).meta({ id: 'ThreadSummary' });

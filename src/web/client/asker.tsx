@@ -103,7 +103,7 @@ function Home({ client, go, onLeave, onErase }: { client: AskerClient; go: (s: S
       {threads === null ? <p>{t('app.loading')}</p> : threads.length === 0 ? <p>{t('app.home.noConsultations')}</p> : (
         <ul id="my-threads">
           {threads.map((th) => (
-            <li><a href="#" onClick={(e: Event) => { e.preventDefault(); go({ name: 'thread', id: th.id }); }}>{t(`topic.${th.topic}`)}</a> · {t(`app.thread.status.${th.status}`)}</li>
+            <li><a href="#" onClick={(e: Event) => { e.preventDefault(); go({ name: 'thread', id: th.id }); }}>{t(`topic.${th.topic}`)}</a> · {t(th.holderRevoked ? 'app.thread.status.revoked' : `app.thread.status.${th.status}`)}</li>
           ))}
         </ul>
       )}
@@ -238,6 +238,8 @@ function IntakeSummary({ intake }: { intake: NonNullable<PlainMessage['intake']>
 function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: Screen) => void }) {
   const [messages, setMessages] = useState<PlainMessage[]>([]);
   const [status, setStatus] = useState<string>('open');
+  // The holder was disabled, removed or reset: the server refuses new messages (holder_revoked).
+  const [revoked, setRevoked] = useState(false);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [refused, setRefused] = useState(false);
@@ -250,10 +252,15 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
   useEffect(() => {
     const abort = new AbortController();
     (async () => {
-      setStatus((await client.thread(id)).status);
+      const summary = await client.thread(id);
+      setStatus(summary.status);
+      setRevoked(summary.holderRevoked);
       const history = await client.read(id);
       history.forEach(append);
-      await client.subscribe(id, { after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal });
+      await client.subscribe(id, {
+        after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal,
+        onStatus: (s) => { setStatus(s.status); setRevoked(s.holderRevoked); },
+      });
     })().catch((err: unknown) => {
       if (abort.signal.aborted) return;
       // A thread that does not verify is not shown at all, and nothing more is sent to it.
@@ -271,21 +278,31 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
   }
   return (
     <div>
-      <p class="small" id="thread-status">{t(`app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
+      <p class="small" id="thread-status">{t(revoked ? 'app.thread.status.revoked' : `app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
       {messages.length === 0 ? <p>{t('app.thread.empty')}</p> : null}
       <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('app.thread.psychologist')}
         intake={(card) => <IntakeSummary intake={card} />} unseen={(seqs) => t('app.thread.unseen', { seqs })} />
+      {revoked ? (
+        <div class="notice" role="status" id="holder-revoked">
+          <p>{t('app.thread.holderRevoked')}</p>
+          <p class="row"><button type="button" id="consult-again" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button></p>
+        </div>
+      ) : null}
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();
         if (!body) return;
         client.send(id, body).then((seq) => { const m = client.message(id, seq); if (m) append(m); setText(''); }).catch(() => setError(t('app.error')));
       }}>
-        <label for="message">{t('app.thread.placeholder')}</label>
-        <textarea id="message" value={text} onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)} autocomplete="off"></textarea>
+        {revoked ? null : (
+          <>
+            <label for="message">{t('app.thread.placeholder')}</label>
+            <textarea id="message" value={text} onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)} autocomplete="off"></textarea>
+          </>
+        )}
         <ErrorNote message={error} />
         <p class="row">
-          <button type="submit" id="send">{t('app.thread.send')}</button>
+          {revoked ? null : <button type="submit" id="send">{t('app.thread.send')}</button>}
           <button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button>
           <button type="button" class="danger" id="erase-thread" onClick={() => {
             if (window.confirm(t('app.thread.eraseConfirm'))) client.eraseThread(id).then(() => go({ name: 'home' })).catch(() => setError(t('app.error')));

@@ -1,5 +1,6 @@
 import './no-eval.js';
 import { MessageList } from './message-list.js';
+import { AuditLog, StaffAccounts } from './staff-admin.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import { ApiError, ProtocolError, StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
@@ -25,6 +26,7 @@ const lang: Lang = isLang(root?.dataset.lang) ? (root!.dataset.lang as Lang) : '
 const t: Translate = translator(lang);
 const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), minKdf: __STAFF_KDF__ };
 const value = (e: Event): string => (e.target as HTMLInputElement).value;
+const RESET_CODE = /^s_[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{32}$/;
 
 function ErrorNote({ message }: { message: string | null }) {
   return message ? <p class="error" role="alert">{message}</p> : null;
@@ -36,6 +38,8 @@ function Login({ onIn }: { onIn: (c: StaffClient) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: value(e) });
+  // A reset code (`<staff id>.<secret>`, from an admin) keeps the account: only a new passphrase is asked.
+  const reset = mode === 'accept' && RESET_CODE.test(form.code.trim());
   const submit = (e: Event) => {
     e.preventDefault();
     setError(null);
@@ -43,6 +47,7 @@ function Login({ onIn }: { onIn: (c: StaffClient) => void }) {
     setBusy(true);
     const attempt = mode === 'login'
       ? StaffClient.login(options, form.login, form.passphrase)
+      : reset ? StaffClient.acceptReset(options, { code: form.code.trim(), passphrase: form.passphrase, kdf: __STAFF_KDF__ })
       : StaffClient.acceptInvite(options, { code: form.code.trim(), login: form.login, displayName: form.name || form.login, languages: form.languages, passphrase: form.passphrase, kdf: __STAFF_KDF__ });
     attempt.then(onIn).catch(() => { setBusy(false); setError(mode === 'login' ? t('staff.badLogin') : t('app.error')); });
   };
@@ -58,9 +63,14 @@ function Login({ onIn }: { onIn: (c: StaffClient) => void }) {
           <input id="s-code" value={form.code} onInput={set('code')} autocomplete="off" spellcheck={false} required />
         </>
       ) : null}
-      <label for="s-login">{t('staff.loginLabel')}</label>
-      <input id="s-login" value={form.login} onInput={set('login')} autocomplete="off" autocapitalize="none" spellcheck={false} required />
-      {mode === 'accept' ? (
+      {reset ? <p class="notice" id="reset-hint">{t('staff.resetHint')}</p> : null}
+      {reset ? null : (
+        <>
+          <label for="s-login">{t('staff.loginLabel')}</label>
+          <input id="s-login" value={form.login} onInput={set('login')} autocomplete="off" autocapitalize="none" spellcheck={false} required />
+        </>
+      )}
+      {mode === 'accept' && !reset ? (
         <>
           <label for="s-name">{t('staff.displayName')}</label>
           <input id="s-name" value={form.name} onInput={set('name')} />
@@ -343,6 +353,8 @@ function Admin({ client }: { client: StaffClient }) {
       </fieldset>
       <button type="button" id="create-invite" onClick={() => client.api(createInviteResponse, 'POST', '/api/staff/invites', { roles }).then((r) => setCode(r.code)).catch(() => setError(t('app.error')))}>{t('staff.admin.invite')}</button>
       {code ? <><p>{t('staff.admin.inviteCreated')}</p><p class="code" id="invite-code">{code}</p></> : null}
+      <StaffAccounts client={client} t={t} />
+      <AuditLog client={client} t={t} />
       <h2>{t('staff.admin.tags')}</h2>
       <ul>
         {tags.map((x) => (
@@ -422,6 +434,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       <div class="tabs" role="toolbar">
         {tabs.map((x) => <button type="button" id={`tab-${x}`} aria-pressed={String(x === tab)} onClick={() => setTab(x)}>{t(`staff.tab.${x}`)}</button>)}
         <button type="button" id="logout" class="secondary" onClick={() => client.logout().finally(onOut)}>{t('staff.logout')}</button>
+        <button type="button" id="logout-everywhere" class="secondary" onClick={() => client.logoutEverywhere().finally(onOut)}>{t('staff.logoutEverywhere')}</button>
       </div>
       <KeyStatus client={client} />
       {tab === 'queue' ? <Consultations client={client} /> : null}
