@@ -191,7 +191,8 @@ describe('queue and claim', () => {
     t.db.update(staff).set({ disabledAt: t.clock.now }).where(eq(staff.id, psyA.staffId)).run();
     const { res, w } = await open({ recipients: pool(psyA, psyB) });
     expect(res.status).toBe(201);
-    expect(code(await send(w, psyA.token, 'claim', w.claim(staffSigner(psyA))))).toEqual([403, 'forbidden']);
+    // Its sessions no longer count (src/auth/sessions.ts refuses a disabled account's session).
+    expect(code(await send(w, psyA.token, 'claim', w.claim(staffSigner(psyA))))).toEqual([401, 'unauthorized']);
     expect((await send(w, psyB.token, 'claim', w.claim(staffSigner(psyB)))).status).toBe(200);
   });
 
