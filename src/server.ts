@@ -6,6 +6,7 @@ import { databaseFile } from './db/connection.js';
 import { isStorageFailure, storageCodeOf } from './db/storage.js';
 import { closeLogger } from './logger.js';
 import { startPurgeSchedule } from './purge.js';
+import { demoBanner, DemoKeyRefused } from './staff/demo-organisation.js';
 
 /** Stop is asked for: everything is finished and the process gone within this (systemd's default stop timeout is 90 s; ours is 5). */
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -18,12 +19,16 @@ let service: Service;
 try {
   service = await composeService(config);
 } catch (err) {
+  if (err instanceof DemoKeyRefused) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   if (!isStorageFailure(err)) throw err;
   process.stderr.write(`Tynys cannot start: ${databaseFile(config.DATA_DIR)} cannot be written (${storageCodeOf(err)}); check that DATA_DIR is on a writable disk with free space, owned by this user.\n`);
   process.exit(1);
 }
 const { app, db, logger } = service;
-if (!config.ORG_PUBLIC_KEY) logger.warn('ORG_PUBLIC_KEY is not set: the web app cannot verify staff keys, so consultations are off (see README)');
+if (!service.config.ORG_PUBLIC_KEY) logger.warn('ORG_PUBLIC_KEY is not set: the web app cannot verify staff keys, so consultations are off (see README)');
 const stopPurge = startPurgeSchedule({ db, config, logger });
 
 // A request (headers and body) must arrive within these: a client that trickles a body or never
@@ -38,6 +43,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
       `Data: ${databaseFile(config.DATA_DIR)}\n` +
       `Create the first staff invite: npm run admin -- invite --role admin\n`,
   );
+  if (service.demo) process.stdout.write(demoBanner(service.demo, url));
 }) as Server;
 
 /**
