@@ -75,7 +75,8 @@ export interface DemoKey {
 export interface DemoAccount {
   staffId: string;
   login: string;
-  passphrase: string;
+  /** Null when the account exists but the staff file that held its passphrase was removed. */
+  passphrase: string | null;
   displayName: string;
   roles: StaffRole[];
   languages: Language[];
@@ -162,7 +163,8 @@ export function demoPassphrase(): string {
   return chars.match(/.{4}/g)!.join('-');
 }
 
-function demoStaffFile(config: Config, key: DemoKey): DemoStaffFile {
+/** The demo staff file, with a new passphrase for each demo login that has none and no account yet. */
+function demoStaffFile(config: Config, key: DemoKey, hasAccount: (login: string) => boolean): DemoStaffFile {
   const file = join(config.DATA_DIR, DEMO_STAFF_FILE);
   const organisationKey = toBase64Url(key.publicKey);
   const existing = existsSync(file) ? readJson(demoStaffFileSchema, file) : null;
@@ -170,8 +172,9 @@ function demoStaffFile(config: Config, key: DemoKey): DemoStaffFile {
     throw new DemoKeyRefused(`Tynys cannot start: ${file} belongs to another demo organisation key than ${key.file}; remove both, or start with an empty DATA_DIR.`);
   }
   const accounts = existing?.accounts ?? [];
-  const missing = DEMO_ACCOUNTS.filter((a) => !accounts.some((b) => b.login === a.login));
-  if (existing && missing.length === 0) return existing;
+  // An account whose passphrase was lost keeps it lost: a new one would not open it.
+  const missing = DEMO_ACCOUNTS.filter((a) => !accounts.some((b) => b.login === a.login) && !hasAccount(a.login));
+  if (missing.length === 0) return existing ?? { demo: true, note: DEMO_NOTE, organisationKey, accounts };
   // Passphrases are on disk before any account is made with them (see writeSecretFile).
   const next: DemoStaffFile = {
     demo: true, note: DEMO_NOTE, organisationKey,
@@ -277,12 +280,14 @@ function signDemoEntries(deps: DemoDeps, key: DemoKey, rows: StaffRow[]): void {
 
 /** The demo accounts (made on the first start, found again later), their manifest, and what to print. */
 export async function prepareDemoOrganisation(deps: DemoDeps, key: DemoKey): Promise<DemoOrganisation> {
-  const file = demoStaffFile(deps.config, key);
+  const rowOf = (login: string): StaffRow | undefined => deps.db.select().from(staff).where(eq(staff.login, login)).get();
+  const file = demoStaffFile(deps.config, key, (login) => rowOf(login) !== undefined);
   const accounts: DemoAccount[] = [];
   const rows: StaffRow[] = [];
   for (const spec of DEMO_ACCOUNTS) {
-    const passphrase = file.accounts.find((a) => a.login === spec.login)!.passphrase;
-    const row = deps.db.select().from(staff).where(eq(staff.login, spec.login)).get() ?? await createDemoAccount(deps, spec, passphrase);
+    const passphrase = file.accounts.find((a) => a.login === spec.login)?.passphrase ?? null;
+    // demoStaffFile gave every login without an account a passphrase.
+    const row = rowOf(spec.login) ?? await createDemoAccount(deps, spec, passphrase!);
     rows.push(row);
     accounts.push({ staffId: row.id, login: row.login, passphrase, displayName: row.displayName, roles: row.roles as StaffRole[], languages: row.languages as Language[] });
   }
@@ -298,7 +303,8 @@ export function demoBanner(demo: DemoOrganisation, url: string): string {
   const lines = demo.accounts.map((a) => {
     const where = a.roles.includes('psychologist') ? `${base}/${a.languages[0]}/staff` : `${base}/ru/staff`;
     const who = a.roles.includes('psychologist') ? `psychologist (${a.languages.join(', ')})` : a.roles.join(', ');
-    return `  ${a.login.padEnd(width)}  passphrase ${a.passphrase}  ${who.padEnd(17)} ${where}`;
+    const passphrase = a.passphrase ?? `unknown (${demo.staffFile} was removed: start on an empty DATA_DIR for new demo accounts)`;
+    return `  ${a.login.padEnd(width)}  passphrase ${passphrase}  ${who.padEnd(17)} ${where}`;
   });
   return `Demo organisation (DEMO_CONTENT=true, for this computer only; key in ${demo.keyFile}):\n` +
     `  ask at ${base}/ru/app (or /kk/app, /en/app), then answer in the staff console as the psychologist of that language:\n` +

@@ -67,7 +67,7 @@ describe('the demo organisation on an empty DATA_DIR', () => {
     expect(new TextDecoder().decode(first.assets.get('staff.js').body)).toContain(key.publicKey);
     // No secret in the log.
     const logs = first.logs.join('');
-    for (const a of first.demo!.accounts) expect(logs).not.toContain(a.passphrase);
+    for (const a of first.demo!.accounts) expect(logs).not.toContain(a.passphrase!);
     expect(logs).not.toContain(key.privateKey);
   });
 
@@ -83,7 +83,7 @@ describe('the demo organisation on an empty DATA_DIR', () => {
       // Pre-login gives the cost the staff console accepts; the SDK's login opens the bundle and checks its keys.
       const pre = await first.app.request('/api/staff/prelogin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: a.login }) });
       expect((await pre.json() as { kdf: unknown }).kdf).toEqual({ m: first.config.STAFF_KDF_MIN_MEMORY_KIB, t: first.config.STAFF_KDF_MIN_PASSES, p: 1 });
-      const client = await StaffClient.login(clientOptions(first), a.login, a.passphrase);
+      const client = await StaffClient.login(clientOptions(first), a.login, a.passphrase!);
       expect(client.id).toBe(a.staffId);
       expect(client.roles).toEqual(['psychologist']);
       await expect(StaffClient.login(clientOptions(first), a.login, demoPassphrase())).rejects.toMatchObject({ code: 'invalid_credentials' });
@@ -115,7 +115,7 @@ describe('the demo organisation on an empty DATA_DIR', () => {
     const threadId = await asker.openConsultation({ topic: 'anxiety', language: 'kk', urgency: 'soon' });
     await asker.send(threadId, 'Сәлеметсіз бе');
     const kk = first.demo!.accounts.find((a) => a.login === 'demo-kk')!;
-    const psychologist = await StaffClient.login(options, kk.login, kk.passphrase);
+    const psychologist = await StaffClient.login(options, kk.login, kk.passphrase!);
     expect((await psychologist.queue()).map((t) => t.id)).toContain(threadId);
     await psychologist.claim(threadId);
     await psychologist.send(threadId, 'Сәлеметсіз бе, тыңдап тұрмын.');
@@ -167,6 +167,24 @@ describe('the demo organisation on an empty DATA_DIR', () => {
     await expect(start(dir, { DEMO_CONTENT: false })).rejects.toThrow(DemoKeyRefused);
     await expect(start(dir, { DEMO_CONTENT: false })).rejects.toThrow(/DEMO_CONTENT=false: DATA_DIR holds a demo organisation/);
     await expect(start(dir, { DEMO_CONTENT: false, ORG_PUBLIC_KEY: first.demo!.publicKey })).rejects.toThrow(/ORG_PUBLIC_KEY is the demo organisation key/);
+  });
+});
+
+describe('a demo staff file removed by hand', () => {
+  it('does not print a new passphrase that would not open the existing accounts', async () => {
+    const dir = freshDir();
+    const s = await start(dir);
+    const before = s.demo!;
+    s.close();
+    rmSync(join(dir, DEMO_STAFF_FILE));
+    const again = await start(dir);
+    try {
+      expect(again.demo!.accounts.map((a) => [a.staffId, a.passphrase])).toEqual(before.accounts.map((a) => [a.staffId, null]));
+      expect(demoBanner(again.demo!, 'http://127.0.0.1:8787/')).toContain('demo-ru  passphrase unknown (');
+      expect(again.db.$client.prepare('SELECT count(*) AS n FROM staff').get()).toEqual({ n: 3 });
+    } finally {
+      again.close();
+    }
   });
 });
 
