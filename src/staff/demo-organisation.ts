@@ -59,6 +59,8 @@ const demoStaffFileSchema = z.object({
   accounts: z.array(z.object({
     login: z.string(),
     passphrase: z.string().min(12),
+    /** Set once the account is made: an account gone from the database was removed, and is not made again. */
+    staffId: z.string().optional(),
     roles: z.array(staffRoleSchema),
     languages: z.array(languageSchema),
   })),
@@ -239,11 +241,11 @@ function verifies(sodium: Sodium, signature: Uint8Array, message: Uint8Array, pu
 
 /**
  * Keeps a demo manifest current: signed anew (next version, the default validity) when there is
- * none, when it is within DEMO_RESIGN_BEFORE_MS of its expiry, or when it lacks a demo account as
- * it is now. Entries someone else signed in with the demo key (trying the ceremony) are kept. A
+ * none, when it is within DEMO_RESIGN_BEFORE_MS of its expiry, when it lacks a demo account as
+ * it is now, or still lists one that was disabled or removed (`retired`). Entries someone else signed in with the demo key (trying the ceremony) are kept. A
  * newest manifest signed by another key is left alone: the demo must not shadow a real one.
  */
-function keepDemoManifest(deps: DemoDeps, key: DemoKey, rows: StaffRow[]): number | null {
+function keepDemoManifest(deps: DemoDeps, key: DemoKey, rows: StaffRow[], retired: Set<string>): number | null {
   const { db, sodium, now } = deps;
   const latest = latestManifest(db);
   let base: Manifest | null = null;
@@ -256,9 +258,10 @@ function keepDemoManifest(deps: DemoDeps, key: DemoKey, rows: StaffRow[]): numbe
     }
   }
   const demo = rows.map(entryOf);
-  const current = base !== null && base.expiresAt - now > DEMO_RESIGN_BEFORE_MS && demo.every((e) => base.entries.some((b) => sameEntry(b, e)));
+  const current = base !== null && base.expiresAt - now > DEMO_RESIGN_BEFORE_MS && demo.every((e) => base.entries.some((b) => sameEntry(b, e)))
+    && !base.entries.some((e) => retired.has(e.staffId));
   if (current) return base!.version;
-  const ids = new Set(demo.map((e) => e.staffId));
+  const ids = new Set([...demo.map((e) => e.staffId), ...retired]);
   const version = (base?.version ?? 0) + 1;
   const manifest: Manifest = { version, issuedAt: now, expiresAt: now + MANIFEST_DEFAULT_VALIDITY_MS, entries: [...(base?.entries ?? []).filter((e) => !ids.has(e.staffId)), ...demo] };
   storeManifest(db, signManifest(sodium, manifest, key), version, now);
@@ -278,20 +281,40 @@ function signDemoEntries(deps: DemoDeps, key: DemoKey, rows: StaffRow[]): void {
   }
 }
 
-/** The demo accounts (made on the first start, found again later), their manifest, and what to print. */
+/**
+ * The demo accounts (made on the first start, found again later), their manifest, and what to
+ * print. An account an admin disabled or removed stays so: it is not made again, signed into the
+ * manifest again, or printed.
+ */
 export async function prepareDemoOrganisation(deps: DemoDeps, key: DemoKey): Promise<DemoOrganisation> {
   const rowOf = (login: string): StaffRow | undefined => deps.db.select().from(staff).where(eq(staff.login, login)).get();
   const file = demoStaffFile(deps.config, key, (login) => rowOf(login) !== undefined);
   const accounts: DemoAccount[] = [];
   const rows: StaffRow[] = [];
+  let recorded = false;
+  const retired = new Set<string>();
   for (const spec of DEMO_ACCOUNTS) {
-    const passphrase = file.accounts.find((a) => a.login === spec.login)?.passphrase ?? null;
+    const entry = file.accounts.find((a) => a.login === spec.login);
+    let row = rowOf(spec.login);
+    if (!row && entry?.staffId) {
+      retired.add(entry.staffId);
+      continue;
+    }
     // demoStaffFile gave every login without an account a passphrase.
-    const row = rowOf(spec.login) ?? await createDemoAccount(deps, spec, passphrase!);
+    row ??= await createDemoAccount(deps, spec, entry!.passphrase);
+    if (entry && entry.staffId !== row.id) {
+      entry.staffId = row.id;
+      recorded = true;
+    }
+    if (row.disabledAt !== null) {
+      retired.add(row.id);
+      continue;
+    }
     rows.push(row);
-    accounts.push({ staffId: row.id, login: row.login, passphrase, displayName: row.displayName, roles: row.roles as StaffRole[], languages: row.languages as Language[] });
+    accounts.push({ staffId: row.id, login: row.login, passphrase: entry?.passphrase ?? null, displayName: row.displayName, roles: row.roles as StaffRole[], languages: row.languages as Language[] });
   }
-  const manifestVersion = keepDemoManifest(deps, key, rows) ?? 0;
+  if (recorded) writeSecretFile(join(deps.config.DATA_DIR, DEMO_STAFF_FILE), file);
+  const manifestVersion = keepDemoManifest(deps, key, rows, retired) ?? 0;
   signDemoEntries(deps, key, rows);
   return { publicKey: toBase64Url(key.publicKey), keyFile: key.file, staffFile: join(deps.config.DATA_DIR, DEMO_STAFF_FILE), accounts, manifestVersion };
 }

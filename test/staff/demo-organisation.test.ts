@@ -188,6 +188,29 @@ describe('a demo staff file removed by hand', () => {
   });
 });
 
+describe('demo accounts an admin disabled or removed', () => {
+  it('are not made again, signed into a new manifest again, or printed', async () => {
+    const dir = freshDir();
+    const s = await start(dir);
+    const [ru, kk] = s.demo!.accounts;
+    s.db.$client.prepare('UPDATE staff SET disabled_at = ? WHERE id = ?').run(Date.now(), ru!.staffId);
+    s.db.$client.prepare('DELETE FROM staff WHERE id = ?').run(kk!.staffId);
+    s.close();
+    // Long before the manifest's renewal: leaving it is what makes the next version.
+    const later = await start(dir);
+    try {
+      expect(later.demo!.accounts.map((a) => a.login)).toEqual(['demo-en']);
+      expect(demoBanner(later.demo!, 'http://x/')).not.toMatch(/demo-(ru|kk)/);
+      const manifest = parseManifest(latestManifest(later.db)!.manifest)!;
+      expect(manifest.version).toBe(2);
+      expect(manifest.entries.map((e) => e.staffId)).toEqual([later.demo!.accounts[0]!.staffId]);
+      expect(later.db.$client.prepare("SELECT count(*) AS n FROM staff WHERE login = 'demo-kk'").get()).toEqual({ n: 0 });
+    } finally {
+      later.close();
+    }
+  });
+});
+
 describe('without the demo organisation', () => {
   it('is not made when ORG_PUBLIC_KEY is configured: that key is pinned, no demo file, account or banner', async () => {
     const dir = freshDir();
