@@ -57,6 +57,8 @@ export interface AppDeps {
   assets: Assets;
   /** Live-update listeners; compose.ts keeps them to end open streams on shutdown. */
   events?: ThreadEvents;
+  /** The demo organisation is what is pinned (staff/demo-organisation.ts): every page says so. */
+  demo?: boolean;
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -219,6 +221,7 @@ export function buildApp(deps: AppDeps) {
   app.use('/:lang/search', (c, next) => (c.req.path.startsWith('/api/') ? next() : pageSearch(c, next)));
   app.route('/', webRoutes({
     assets: deps.assets,
+    demo: deps.demo ?? false,
     knowledge: {
       tags: () => listTags(db),
       search: (q, tags) => publicSearch(db, q, tags),

@@ -8,8 +8,10 @@ import { loadPepper, type Pepper } from './pepper.js';
 import { closeLog } from './db/wal-sync.js';
 import { startSignaturePool } from './threads/signature-pool.js';
 import { loadSodium, type Sodium } from './protocol/sodium.js';
+import { toBase64Url } from './protocol/encoding.js';
 import { ThreadEvents } from './threads/events.js';
 import { buildAssets, type Assets } from './web/assets.js';
+import { pinDemoKey, prepareDemoOrganisation, type DemoOrganisation } from './staff/demo-organisation.js';
 
 // The one composition of the service: `npm start`, the production build and every test open
 // the database, the pepper, libsodium and the browser files the same way and build the same
@@ -23,6 +25,8 @@ export interface Service {
   sodium: Sodium;
   assets: Assets;
   logger: Logger;
+  /** The demo organisation when it is what is pinned (DEMO_CONTENT=true, no ORG_PUBLIC_KEY): its accounts, for the start banner. */
+  demo: DemoOrganisation | null;
   /** Ends every open live-update stream (shutdown: they would otherwise hold the server open). */
   endStreams: () => void;
   /** Closes the database (the caller stops listening first). */
@@ -56,7 +60,8 @@ function assetsFor(config: Config): Promise<Assets> {
 }
 
 /** Opens everything the service runs on in `config.DATA_DIR` and builds the app over it. */
-export async function composeService(config: Config, options: ComposeOptions = {}): Promise<Service> {
+export async function composeService(configured: Config, options: ComposeOptions = {}): Promise<Service> {
+  let config = configured;
   const logger = createLogger({ level: config.LOG_LEVEL, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const clock = options.clock ?? Date.now;
   const db = openDatabase(databaseFile(config.DATA_DIR));
@@ -66,16 +71,24 @@ export async function composeService(config: Config, options: ComposeOptions = {
     if (config.DEMO_CONTENT && knowledgeBaseIsEmpty(db)) {
       logger.info(seedDemoContent(db, clock()), 'loaded sample knowledge-base content (DEMO_CONTENT=false to skip)');
     }
-    const assets = await assetsFor(config);
+    // The demo organisation key, when it is the one pinned, is pinned everywhere the configured
+    // key would be (the server's checks, the browser files); the demo accounts' Argon2id runs
+    // while esbuild builds those files in its own process.
+    const demoKey = pinDemoKey(config, sodium, logger);
+    if (demoKey) config = { ...config, ORG_PUBLIC_KEY: toBase64Url(demoKey.publicKey) };
+    const building = assetsFor(config);
+    building.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    const demo = demoKey ? await prepareDemoOrganisation({ config, db, pepper, sodium, logger, now: clock() }, demoKey) : null;
+    const assets = await building;
     const events = new ThreadEvents();
     const signatures = startSignaturePool(sodium);
-    const app = buildApp({ config, db, pepper, logger, sodium, signatures, assets, clock, events });
+    const app = buildApp({ config, db, pepper, logger, sodium, signatures, assets, clock, events, demo: demo !== null });
     const close = (): void => {
       void signatures.close();
       closeLog(db);
       db.$client.close();
     };
-    return { app, config, db, pepper, sodium, assets, logger, endStreams: () => events.close(), close };
+    return { app, config, db, pepper, sodium, assets, logger, demo, endStreams: () => events.close(), close };
   } catch (err) {
     db.$client.close();
     throw err;

@@ -8,6 +8,7 @@ import { closeLogger } from './logger.js';
 import { startPurgeSchedule } from './purge.js';
 import { fromBase64Url } from './protocol/encoding.js';
 import { startBanner, startState } from './start-banner.js';
+import { demoBanner, DemoKeyRefused } from './staff/demo-organisation.js';
 
 /** Stop is asked for: everything is finished and the process gone within this (systemd's default stop timeout is 90 s; ours is 5). */
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -20,12 +21,16 @@ let service: Service;
 try {
   service = await composeService(config);
 } catch (err) {
+  if (err instanceof DemoKeyRefused) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   if (!isStorageFailure(err)) throw err;
   process.stderr.write(`Tynys cannot start: ${databaseFile(config.DATA_DIR)} cannot be written (${storageCodeOf(err)}); check that DATA_DIR is on a writable disk with free space, owned by this user.\n`);
   process.exit(1);
 }
 const { app, db, logger } = service;
-if (!config.ORG_PUBLIC_KEY) logger.warn('ORG_PUBLIC_KEY is not set: the web app cannot verify staff keys, so consultations are off (see README)');
+if (!service.config.ORG_PUBLIC_KEY) logger.warn('ORG_PUBLIC_KEY is not set: the web app cannot verify staff keys, so consultations are off (see README)');
 const stopPurge = startPurgeSchedule({ db, config, logger });
 
 // A request (headers and body) must arrive within these: a client that trickles a body or never
@@ -39,6 +44,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
   const pinned = service.config.ORG_PUBLIC_KEY;
   const state = startState(db, service.sodium, pinned ? fromBase64Url(pinned) : null);
   process.stdout.write(startBanner({ url, dataFile: databaseFile(config.DATA_DIR) }, state, Date.now()));
+  if (service.demo) process.stdout.write(demoBanner(service.demo, url));
 }) as Server;
 
 // A port taken (another Tynys, another service) or not ours to open is an operator's problem too:

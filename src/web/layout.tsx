@@ -18,6 +18,8 @@ export interface PageProps {
   assets: Assets;
   /** Extra script for pages that need one (the apps). */
   script?: 'asker.js' | 'staff.js';
+  /** A demo organisation is pinned (staff/demo-organisation.ts): a banner says so on every page. */
+  demo?: boolean;
   children: Child;
 }
 
@@ -30,16 +32,16 @@ const PATH_MARK = '\u0000tynys-path\u0000';
 const CONTENT_MARK = '\u0000tynys-content\u0000';
 const frames = new WeakMap<Assets, Map<string, { parts: string[]; content: number }>>();
 
-function frameOf(lang: Lang, assets: Assets, script: PageProps['script']): { parts: string[]; content: number } {
+function frameOf(lang: Lang, assets: Assets, script: PageProps['script'], demo: boolean): { parts: string[]; content: number } {
   let byKey = frames.get(assets);
   if (!byKey) {
     byKey = new Map();
     frames.set(assets, byKey);
   }
-  const key = `${lang} ${script ?? ''}`;
+  const key = `${lang} ${script ?? ''} ${demo ? 'demo' : ''}`;
   let frame = byKey.get(key);
   if (!frame) {
-    const html = String(<Frame lang={lang} path={PATH_MARK} assets={assets} {...(script ? { script } : {})}>{raw(CONTENT_MARK)}</Frame>);
+    const html = String(<Frame lang={lang} path={PATH_MARK} assets={assets} demo={demo} {...(script ? { script } : {})}>{raw(CONTENT_MARK)}</Frame>);
     const [before, after] = html.split(CONTENT_MARK) as [string, string];
     const head = before.split(PATH_MARK);
     frame = { parts: [...head, ...after.split(PATH_MARK)], content: head.length };
@@ -54,8 +56,8 @@ function escapeAttribute(value: string): string {
   return buffer[0];
 }
 
-export function Page({ lang, path, assets, script, children }: PageProps) {
-  const { parts, content } = frameOf(lang, assets, script);
+export function Page({ lang, path, assets, script, demo, children }: PageProps) {
+  const { parts, content } = frameOf(lang, assets, script, demo ?? false);
   const body = String(<>{children}</>);
   const escapedPath = escapeAttribute(path);
   let html = parts[0]!;
@@ -81,7 +83,7 @@ export function SiteHead({ assets, children }: { assets: Assets; children?: Chil
 }
 
 /** The frame rendered in full; `Page` renders it once per language and fills it in (the tests compare the two). */
-export function Frame({ lang, path, assets, script, children }: PageProps) {
+export function Frame({ lang, path, assets, script, demo, children }: PageProps) {
   const t = translator(lang);
   const exit = assets.get('quick-exit.js');
   const app = script ? assets.get(script) : null;
@@ -93,6 +95,7 @@ export function Frame({ lang, path, assets, script, children }: PageProps) {
       </SiteHead>
       <body>
         <a class="skip" href="#main">{t('nav.skip')}</a>
+        {demo ? <p class="demo-banner" role="note">{t('demo.banner')}</p> : null}
         <header class="site">
           <a class="brand" href={`/${lang}/`}>Tynys</a>
           <a id="quick-exit" class="quick-exit" href={QUICK_EXIT_URL} rel="noreferrer" title={t('exit.hint')}>{t('exit.button')}</a>

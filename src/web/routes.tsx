@@ -24,6 +24,8 @@ export interface KnowledgeReader {
 
 export interface WebDeps {
   assets: Assets;
+  /** A demo organisation is pinned: every page carries the demo banner. */
+  demo?: boolean;
   knowledge: KnowledgeReader;
 }
 
@@ -34,12 +36,13 @@ const pageParam = (v: string | undefined): number => Math.min(50, Math.max(1, Nu
 
 export function webRoutes(deps: WebDeps): Hono<AppEnv> {
   const { assets, knowledge } = deps;
+  const demo = deps.demo ?? false;
 
   const render = (c: Context<AppEnv>, lang: Lang, body: Child, options: { status?: 200 | 404; private?: boolean; script?: 'asker.js' | 'staff.js' } = {}) => {
     const url = new URL(c.req.url);
     const path = url.pathname.slice(3) + url.search;
     c.header('Cache-Control', options.private ? 'no-store' : 'public, max-age=60');
-    const page = <Page lang={lang} path={path || '/'} assets={assets} {...(options.script ? { script: options.script } : {})}>{body}</Page>;
+    const page = <Page lang={lang} path={path || '/'} assets={assets} demo={demo} {...(options.script ? { script: options.script } : {})}>{body}</Page>;
     return c.html(`<!doctype html>${page.toString()}`, options.status ?? 200);
   };
   const langOf = (c: Context<AppEnv>): Lang | null => {

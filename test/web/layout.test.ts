@@ -13,10 +13,10 @@ describe('the page frame', () => {
     const paths = ['/', '/browse?topic=sleep&page=2', '/search?q=%22a%22', '/search?q="><script>alert(1)</script>&x=\'y\'', '/search?q=тревога'];
     const contents = [jsx('h1', {}, 'Заголовок & <тест>'), jsx('p', { title: '"q"' }, 'x', jsx('b', {}, 'y')), 'plain <text>', null];
     for (const lang of LANGS) {
-      for (const script of [undefined, 'asker.js', 'staff.js'] as const) {
+      for (const [script, demo] of [[undefined, false], ['asker.js', false], ['staff.js', false], [undefined, true], ['asker.js', true], ['staff.js', true]] as const) {
         for (const path of paths) {
           for (const content of contents) {
-            const props = { lang, path, assets, ...(script ? { script } : {}) } as Omit<PageProps, 'children'>;
+            const props = { lang, path, assets, demo, ...(script ? { script } : {}) } as Omit<PageProps, 'children'>;
             const cached = String(jsx(Page, props, content));
             expect(cached).toBe(String(jsx(Frame, props, content)));
             expect(cached).not.toContain('\u0000');

@@ -55,6 +55,7 @@ export const en = {
   'noscript.app': 'Your private space needs JavaScript: your messages are encrypted in your browser. The public pages work without it.',
   'notFound.title': 'Page not found',
   'footer.privacy': 'Tynys keeps no names, phone numbers or IP addresses. Messages with psychologists are encrypted end to end.',
+  'demo.banner': 'Demo: this copy of Tynys runs with a demo organisation and demo psychologists made on this computer at its first start. Do not write anything real here.',
   'app.title': 'My private space',
   'app.loading': 'Loading…',
   'app.working': 'Working…',
