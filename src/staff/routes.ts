@@ -12,7 +12,9 @@ import {
 import type { Language } from '../protocol/api/common.js';
 import { toBase64Url } from '../protocol/encoding.js';
 import type { KdfParams } from '../protocol/kdf.js';
-import { acceptInvite, createInvite, getStaff, prelogin, signedEntries, verifyStaffLogin, type StaffRow } from './service.js';
+import { acceptInvite, createInvite, getStaff, prelogin, verifyStaffLogin, type StaffRow } from './service.js';
+import { latestManifest } from './manifest-store.js';
+import { manifestToWire } from '../protocol/manifest.js';
 
 export interface StaffDeps {
   db: Db;
@@ -113,15 +115,8 @@ export function staffRoutes(deps: StaffDeps) {
       if (!row) throw new AppError('unauthorized');
       return c.json(profileOf(row), 200);
     })
-    .openapi(directoryRoute, (c) => c.json({
-      entries: signedEntries(db).map((row) => ({
-        staffId: row.id,
-        displayName: row.displayName,
-        roles: row.roles as StaffRole[],
-        languages: row.languages as Language[],
-        boxPublicKey: toBase64Url(row.boxPublicKey),
-        signPublicKey: toBase64Url(row.signPublicKey),
-        signature: toBase64Url(row.directorySignature!),
-      })),
-    }, 200));
+    .openapi(directoryRoute, (c) => {
+      const latest = latestManifest(db);
+      return c.json({ manifest: latest ? manifestToWire(latest) : null }, 200);
+    });
 }

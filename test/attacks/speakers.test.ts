@@ -5,8 +5,7 @@ import { AskerClient, StaffClient } from '../../src/client/index.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { insertItem, keysOf, recording, rewriting, threadKeyOf } from './hostile.js';
-import { signDirectoryEntry } from '../../src/protocol/directory.js';
-import { toBase64Url } from '../../src/protocol/encoding.js';
+import { fromBase64Url, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 
 // Attacks on who may speak (issue 10 point 2): the server inserts items signed by real, signed
 // directory keys of people who do not hold the thread. A client accepts a message only from the
@@ -105,27 +104,28 @@ describe('a compromised server cannot make the asker accept', () => {
     expect(watched.requests.filter((r) => r.endsWith('/handover'))).toHaveLength(1);
   });
 
-  it('two signed entries for one psychologist (an old key and a new one): the directory is refused, not the server\'s pick', async () => {
+  it('two entries for one psychologist (an old key and a new one): the served manifest is refused, not the server\'s pick', async () => {
     const other = { box: s.sodium.crypto_box_keypair(), sign: s.sodium.crypto_sign_keypair() };
-    const fields = { staffId: psyA.id, displayName: 'speaker-a', roles: ['psychologist'], languages: ['ru'], boxPublicKey: other.box.publicKey, signPublicKey: other.sign.publicKey };
-    const second = {
-      ...fields, boxPublicKey: toBase64Url(fields.boxPublicKey), signPublicKey: toBase64Url(fields.signPublicKey),
-      signature: toBase64Url(signDirectoryEntry(s.sodium, fields, s.org.privateKey)),
-    };
-    const fetch = rewriting((u) => u.pathname === '/api/directory', (body: { entries: unknown[] }) => ({ entries: [...body.entries, second] }));
+    const second = [psyA.id, 'speaker-a', 'psychologist', 'ru', toBase64Url(other.box.publicKey), toBase64Url(other.sign.publicKey)].join('\n');
+    const fetch = rewriting((u) => u.pathname === '/api/directory', (body: { manifest: { manifest: string } }) => {
+      const text = new TextDecoder().decode(fromBase64Url(body.manifest.manifest)!);
+      return { manifest: { ...body.manifest, manifest: toBase64Url(utf8(`${text}${second}\n`)) } };
+    });
     const { client: asker } = await AskerClient.create({ ...s.clientOptions, fetch });
-    await expect(asker.directory(true)).rejects.toMatchObject({ code: 'ambiguous_directory' });
-    await expect(asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' })).rejects.toMatchObject({ code: 'ambiguous_directory' });
+    await expect(asker.directory(true)).rejects.toMatchObject({ code: 'manifest_unsigned' });
+    await expect(asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' })).rejects.toMatchObject({ code: 'manifest_unsigned' });
   });
 
-  it('a psychologist shown under a colleague\'s name: the signed entry no longer verifies, so it is dropped', async () => {
+  it('a psychologist shown under a colleague\'s name: names come from the signed manifest, not the server\'s rows', async () => {
     s.db.update(staff).set({ displayName: 'speaker-b' }).where(eq(staff.id, psyA.id)).run();
-    const { client: asker } = await AskerClient.create(s.clientOptions);
-    const directory = await asker.directory(true);
-    expect(directory.get(psyA.id)).toBeNull();
-    expect(directory.get(psyB.id)?.displayName).toBe('speaker-b');
-    s.db.update(staff).set({ displayName: 'speaker-a' }).where(eq(staff.id, psyA.id)).run();
-    expect((await asker.directory(true)).get(psyA.id)?.displayName).toBe('speaker-a');
+    try {
+      const { client: asker } = await AskerClient.create(s.clientOptions);
+      const directory = await asker.directory(true);
+      expect(directory.get(psyA.id)?.displayName).toBe('speaker-a');
+      expect(directory.get(psyB.id)?.displayName).toBe('speaker-b');
+    } finally {
+      s.db.update(staff).set({ displayName: 'speaker-a' }).where(eq(staff.id, psyA.id)).run();
+    }
   });
 
   it('while the holder\'s own messages and a signed hand-over are accepted', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AskerClient, ApiError, ProtocolError, type PlainMessage } from '../../src/client/index.js';
 import type { StaffClient } from '../../src/client/index.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { parseManifest } from '../../src/protocol/manifest.js';
 
 // The whole consultation through the SDK over real HTTP on loopback: asker ↔ psychologist,
 // live replies, hand-over, restore from the recovery code, erase.
@@ -118,21 +119,30 @@ describe('consultation end to end', () => {
     await expect(AskerClient.restore(s.clientOptions, typo)).rejects.toMatchObject({ code: 'recovery_code_checksum' });
   });
 
-  it('does not seal thread keys to staff the organisation did not sign', async () => {
-    const { createInvite } = await import('../../src/staff/service.js');
+  it('seals thread keys only to staff of the signed manifest: a row the organisation did not sign reaches no client', async () => {
+    const { createInvite, signDirectory } = await import('../../src/staff/service.js');
     const { StaffClient } = await import('../../src/client/index.js');
     const { code } = createInvite(s.db, s.pepper, ['psychologist'], Date.now());
     const rogue = await StaffClient.acceptInvite(s.clientOptions, { code, login: 'rogue', displayName: 'rogue', languages: ['ru'], passphrase: 'x'.repeat(12), kdf: { m: 256, t: 1, p: 1 } });
-    // A server that signed the entry with its own key instead of the organisation's.
-    const fake = s.sodium.crypto_sign_keypair();
-    const { signDirectory } = await import('../../src/staff/service.js');
-    signDirectory(s.db, s.sodium, fake.privateKey);
+    // The security review's attack: a routine per-row signing, which signed the inserted row too.
+    signDirectory(s.db, s.sodium, s.org.privateKey);
     const { client: asker } = await AskerClient.create(s.clientOptions);
     const directory = await asker.directory(true);
     expect(directory.get(rogue.id)).toBeNull();
-    expect(directory.get(psyA.id)).toBeNull(); // re-signed with the wrong key: no longer trusted either
-    signDirectory(s.db, s.sodium, s.org.privateKey);
-    expect((await asker.directory(true)).get(psyA.id)).not.toBeNull();
+    expect(directory.get(psyA.id)).not.toBeNull();
+    const threadId = await asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' });
+    expect((await psyA.queue()).map((t) => t.id)).toContain(threadId);
+    expect((await rogue.queue()).map((t) => t.id)).not.toContain(threadId);
+    await expect(rogue.read(threadId)).rejects.toMatchObject({ status: 404 });
+    // A manifest naming the row, signed by a key of the server's own, is refused as a whole.
+    const fake = s.sodium.crypto_sign_keypair();
+    const { installManifest } = await import('../support/manifest.js');
+    const { directoryManifests } = await import('../../db/schema.js');
+    const { eq } = await import('drizzle-orm');
+    const version = parseManifest(installManifest(s, { signer: fake }).manifest)!.version;
+    await expect(asker.directory(true)).rejects.toMatchObject({ code: 'manifest_unsigned' });
+    s.db.delete(directoryManifests).where(eq(directoryManifests.version, version)).run();
+    expect((await asker.directory(true)).get(rogue.id)).toBeNull();
   });
 
   it('detects a server that reorders, drops or alters messages', async () => {

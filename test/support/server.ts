@@ -16,6 +16,7 @@ import type { KdfParams } from '../../src/protocol/kdf.js';
 import { loadSodium, type Sodium } from '../../src/protocol/sodium.js';
 import { createInvite, signDirectory } from '../../src/staff/service.js';
 import { toBase64Url, utf8 } from '../../src/protocol/encoding.js';
+import { installManifest } from './manifest.js';
 
 // A real server on a loopback port, the way `npm start` runs it (pepper file in DATA_DIR, WAL
 // database), for end-to-end tests through the SDK over real HTTP.
@@ -34,7 +35,7 @@ export interface TestServer {
   logs: string[];
   org: { publicKey: Uint8Array; privateKey: Uint8Array };
   clientOptions: StaffClientOptions;
-  /** Invites, accepts (Argon2id and key wrapping in the SDK) and signs the directory entry, as an admin would. */
+  /** Invites, accepts (Argon2id and key wrapping in the SDK), signs the directory entry and installs a manifest naming every member, as an admin would. */
   addStaff: (roles: StaffRole[], languages: Language[], login: string, passphrase?: string) => Promise<StaffClient>;
   stop: () => Promise<void>;
 }
@@ -64,6 +65,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
     const { code } = createInvite(db, pepper, roles, Date.now());
     const client = await StaffClient.acceptInvite(clientOptions, { code, login, displayName: login, languages, passphrase, kdf: TEST_KDF });
     signDirectory(db, sodium, org.privateKey);
+    installManifest({ db, sodium, org });
     return client;
   };
 

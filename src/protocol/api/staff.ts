@@ -56,19 +56,6 @@ export const staffProfile = z.object({
 
 export const staffSessionResponse = sessionResponse.extend({ profile: staffProfile }).meta({ id: 'StaffSession' });
 
-export const directoryEntrySchema = z.object({
-  staffId: idSchema,
-  displayName: z.string(),
-  roles: z.array(staffRoleSchema),
-  languages: z.array(languageSchema),
-  boxPublicKey: bytesOut(32),
-  signPublicKey: bytesOut(32),
-  /** Ed25519 signature by the organisation key. */
-  signature: bytesOut(64),
-}).meta({ id: 'DirectoryEntry' });
-export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
-export const directoryResponse = z.object({ entries: z.array(directoryEntrySchema) }).meta({ id: 'Directory' });
-
 /**
  * The signed staff manifest as served and as written by `admin directory sign` (PROTOCOL.md §6):
  * the manifest's exact bytes, the organisation's signature over them, the signing key, and after a
@@ -82,3 +69,4 @@ export const signedManifestSchema = z.object({
   endorsement: bytesOut(64).optional(),
 }).meta({ id: 'SignedManifest' });
 export type SignedManifestWire = z.infer<typeof signedManifestSchema>;
+export const directoryResponse = z.object({ manifest: signedManifestSchema.nullable() }).meta({ id: 'Directory' });
