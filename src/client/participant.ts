@@ -375,6 +375,13 @@ export abstract class Participant {
       let directory = await this.directory();
       if (to && !directory.get(to.staffId)) directory = await this.directory(true);
       this.refuseRevoked(view, directory, type);
+      // No holder known yet, and someone the thread was offered to has left: one of them may have
+      // claimed it since. Read first, so that a message does not go out to them before we know.
+      if (type === 'message' && !view.state.holder && !caughtUp && view.genesis.recipients.some((r) => !directory.find(r.id, r.fingerprint)?.current)) {
+        caughtUp = true;
+        await this.catchUp(threadId, view, view.hashes);
+        continue;
+      }
       const header: ItemHeader = { threadId, seq: view.state.seq + 1, type, senderId: this.id, prevHash: view.state.head, ...(to ? { to } : {}) };
       const { signature, payload, request } = build(header);
       // Our own item passes the check every reader runs before it leaves this client: a server
@@ -647,11 +654,12 @@ export abstract class Participant {
         : holderBefore;
       const senderRevoked = actor !== null && !directory.isCurrent(actor.id, actor.signPublicKey);
       const toRevoked = item.type === 'handover' && !found!.current;
-      for (const [revoked, who] of [[senderRevoked, actor], [toRevoked, toRevoked ? { id: found!.staff.staffId, signPublicKey: found!.staff.signPublicKey } : null]] as const) {
-        const after = revoked && who ? view.revokedAfter.get(memberKey(who.id, who.signPublicKey)) : undefined;
-        if (after !== undefined && w.seq > after) {
-          throw new ProtocolError('revoked_sender', `Item ${w.seq} is by or to ${who!.id}, whom this client learned had left the staff directory before it.`);
-        }
+      // A message from someone this client saw leave while it followed the thread, that it had
+      // not verified by then, is refused. (Claims and hand-overs carry no content: one by or to a
+      // member who left is shown marked, and leaves the thread read-only for the others.)
+      const after = item.type === 'message' && senderRevoked ? view.revokedAfter.get(memberKey(actor!.id, actor!.signPublicKey)) : undefined;
+      if (after !== undefined && w.seq > after) {
+        throw new ProtocolError('revoked_sender', `Message ${w.seq} is from ${actor!.id}, who had left the staff directory when this client, following the thread, had verified up to ${after}.`);
       }
       const before = seen[w.seq - 1] ?? posted?.get(w.seq);
       if (before && !bytesEqual(before, applied.hash)) throw new ProtocolError('fork', `Item ${w.seq} differs from the one this client saw or posted: the server shows different histories.`);
