@@ -5,5 +5,5 @@ export { StaffClient, type StaffClientOptions, type QueueFilter } from './staff.
 export { ApiError } from './http.js';
 export { ProtocolError, type ProtocolErrorCode, type ClientOptions, type PlainMessage, type PlainEvent } from './participant.js';
 export { Directory, isDirectoryRefusal, type DirectoryRefusal, type VerifiedStaff } from './directory.js';
-export { inMemoryManifestMemory, storageManifestMemory, type ManifestMemory, type RememberedManifest } from './manifest-memory.js';
+export { inMemoryManifestMemory, layeredManifestMemory, storageManifestMemory, type ManifestMemory, type RememberedManifest } from './manifest-memory.js';
 export { formatRecoveryCode, parseRecoveryCode } from '../protocol/recovery-code.js';

@@ -34,11 +34,33 @@ export function inMemoryManifestMemory(): ManifestMemory {
   };
 }
 
-/** A memory in a Web Storage area (sessionStorage, localStorage) under `key`. */
-export function storageManifestMemory(storage: Pick<Storage, 'getItem' | 'setItem'>, key: string): ManifestMemory {
+/**
+ * A memory in a Web Storage area (sessionStorage, localStorage) under `key`. The area is looked
+ * up at each use: a browser with storage turned off throws then, not when the app loads.
+ */
+export function storageManifestMemory(area: () => Pick<Storage, 'getItem' | 'setItem'>, key: string): ManifestMemory {
   return {
-    highest: () => decodeRemembered(storage.getItem(key)),
-    remember: (m) => storage.setItem(key, encodeRemembered(m)),
+    highest: () => decodeRemembered(area().getItem(key)),
+    remember: (m) => area().setItem(key, encodeRemembered(m)),
+  };
+}
+
+/**
+ * Several memories as one: the highest version any of them holds, and each manifest written to
+ * all. A layer that fails (a browser with storage turned off, or full) is skipped, so an
+ * in-memory layer keeps the SDK's own life covered whatever the others do.
+ */
+export function layeredManifestMemory(...layers: ManifestMemory[]): ManifestMemory {
+  const attempt = <T>(f: () => T): T | null => {
+    try {
+      return f();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    highest: () => layers.map((l) => attempt(() => l.highest())).reduce<RememberedManifest | null>((best, m) => (m && (!best || m.version > best.version) ? m : best), null),
+    remember: (m) => { for (const l of layers) attempt(() => l.remember(m)); },
   };
 }
 

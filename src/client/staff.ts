@@ -158,6 +158,11 @@ export class StaffClient extends Participant {
     if (!entry) throw new ProtocolError('foreign_genesis', 'This case was not opened by a verified colleague with the keys it names.');
   }
 
+  /** Whether the newest signed manifest names this member with the keys they hold: only then may they take, answer or hand over threads. */
+  async isInDirectory(refresh = false): Promise<boolean> {
+    return this.inDirectory(await this.directory(refresh));
+  }
+
   /** A staff member posts only while the newest manifest names them with the keys they hold. */
   protected override inDirectory(directory: Directory): boolean {
     return directory.isCurrent(this.id, this.sign.publicKey);

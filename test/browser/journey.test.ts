@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite, signDirectory } from '../../src/staff/service.js';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { installManifest } from '../support/manifest.js';
 import { launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder } from './support.js';
 
 // The whole service in real Chromium, as its people use it: an asker and a psychologist in two
@@ -37,6 +38,7 @@ async function staffJoins(page: Page, roles: Parameters<typeof createInvite>[2],
   await page.locator('#logout').waitFor();
   // The admin signs the new key into the directory with the offline organisation key.
   signDirectory(server.db, server.sodium, server.org.privateKey);
+  installManifest(server);
 }
 
 describe('consultation journey', () => {
@@ -216,6 +218,7 @@ describe('staff administration and hand-over', () => {
     await b.click('#s-submit');
     await b.locator('#logout').waitFor();
     signDirectory(server.db, server.sodium, server.org.privateKey);
+    installManifest(server);
 
     const askerCtx = await newContext(browser, server, rec);
     const asker = await askerCtx.newPage();

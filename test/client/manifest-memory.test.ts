@@ -67,7 +67,7 @@ describe('the manifest memory', () => {
     const storage = fakeStorage();
     let served = manifestToWire(signManifest(sodium, manifest(7, people), org));
     const http = serving(() => served);
-    const trust = () => ({ sodium, orgPublicKey: org.publicKey, memory: storageManifestMemory(storage, 'tynys.manifest'), now: Date.now() });
+    const trust = () => ({ sodium, orgPublicKey: org.publicKey, memory: storageManifestMemory(() => storage, 'tynys.manifest'), now: Date.now() });
     await Directory.fetch(http, trust());
     served = manifestToWire(signManifest(sodium, manifest(8, people.slice(1)), org));
     await Directory.fetch(http, trust());
