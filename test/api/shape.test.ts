@@ -94,7 +94,7 @@ describe('API shape', () => {
       expect([s.minLength, s.maxLength], `${schema}.${prop}`).toEqual([length, length]);
     };
     // Unpadded base64url: 16 bytes → 22 characters, 24 → 32, 32 → 43, 64 → 86, 104 → 139, 136 → 182.
-    for (const [schema, props] of Object.entries({ MintIdentityRequest: ['authKey', 'boxPublicKey', 'signPublicKey'], Identity: ['boxPublicKey', 'signPublicKey'], DirectoryEntry: ['boxPublicKey', 'signPublicKey'], StaffProfile: ['boxPublicKey', 'signPublicKey'] })) {
+    for (const [schema, props] of Object.entries({ MintIdentityRequest: ['authKey', 'boxPublicKey', 'signPublicKey'], Identity: ['boxPublicKey', 'signPublicKey'], SignedManifest: ['signer'], StaffProfile: ['boxPublicKey', 'signPublicKey'] })) {
       for (const prop of props) exact(schema, prop, 43);
     }
     const lengths: [schema: string, prop: string, length: number][] = [
@@ -102,7 +102,7 @@ describe('API shape', () => {
       ['AcceptInviteRequest', 'kdfSalt', 22], ['Prelogin', 'kdfSalt', 22],
       ['AcceptInviteRequest', 'wrappedKeys', 182], ['StaffProfile', 'wrappedKeys', 182],
       ['PostMessageRequest', 'nonce', 32], ['TranscriptItem', 'nonce', 32],
-      ['PostMessageRequest', 'signature', 86], ['TranscriptItem', 'signature', 86], ['DirectoryEntry', 'signature', 86],
+      ['PostMessageRequest', 'signature', 86], ['TranscriptItem', 'signature', 86], ['SignedManifest', 'signature', 86], ['SignedManifest', 'endorsement', 86],
       ['ClaimRequest', 'signature', 86], ['HandoverRequest', 'signature', 86], ['OpenThreadRequest', 'genesisSignature', 86], ['ThreadDetail', 'genesisSignature', 86],
       ['PostMessageRequest', 'prevHash', 43], ['ClaimRequest', 'prevHash', 43], ['HandoverRequest', 'prevHash', 43], ['TranscriptItem', 'prevHash', 43],
       ['HandoverRequest', 'toFingerprint', 43], ['TranscriptItem', 'toFingerprint', 43],

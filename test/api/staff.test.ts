@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staff, invites } from '../../db/schema.js';
 import { fromBase64Url, toBase64Url } from '../../src/protocol/encoding.js';
-import { verifyDirectoryEntry } from '../../src/protocol/directory.js';
+import type { SignedManifestWire } from '../../src/protocol/api/staff.js';
+import { checkManifest, manifestFromWire, manifestToWire } from '../../src/protocol/manifest.js';
 import { deriveStaffSecrets, STAFF_KDF } from '../../src/protocol/kdf.js';
 import { unwrapKeyBundle } from '../../src/protocol/key-bundle.js';
 import { createInvite } from '../../src/staff/service.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { mintAsker } from '../support/asker.js';
 import { acceptBody, createStaff } from '../support/staff.js';
+import { installManifest } from '../support/manifest.js';
 
 let t: TestContext;
 let org: { publicKey: Uint8Array; privateKey: Uint8Array };
@@ -104,18 +106,15 @@ describe('staff accounts', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('lists only organisation-signed entries in the directory, with signatures that verify', async () => {
+  it('serves no directory until a signed manifest is installed, then that manifest byte for byte, whatever the staff rows say', async () => {
     const unsigned = await createStaff(t, { roles: ['psychologist'] });
-    expect((await t.call('GET', '/api/directory')).body.entries).toEqual([]);
+    expect((await t.call('GET', '/api/directory')).body).toEqual({ manifest: null });
     const signed = await createStaff(t, { roles: ['psychologist'], languages: ['en'], orgPrivateKey: org.privateKey });
-    const entries = (await t.call('GET', '/api/directory')).body.entries as { staffId: string; displayName: string; roles: string[]; languages: string[]; boxPublicKey: string; signPublicKey: string; signature: string }[];
-    expect(entries.map((e) => e.staffId).sort()).toEqual([unsigned.staffId, signed.staffId].sort()); // signDirectory signs every entry
-    for (const e of entries) {
-      const fields = { ...e, boxPublicKey: fromBase64Url(e.boxPublicKey)!, signPublicKey: fromBase64Url(e.signPublicKey)! };
-      expect(verifyDirectoryEntry(t.sodium, fields, fromBase64Url(e.signature)!, org.publicKey)).toBe(true);
-      expect(verifyDirectoryEntry(t.sodium, { ...fields, roles: ['admin'] }, fromBase64Url(e.signature)!, org.publicKey)).toBe(false);
-      expect(verifyDirectoryEntry(t.sodium, { ...fields, displayName: 'Someone else' }, fromBase64Url(e.signature)!, org.publicKey)).toBe(false);
-    }
+    const installed = installManifest({ db: t.db, sodium: t.sodium, org }, { exclude: [unsigned.staffId] });
+    const served = (await t.call('GET', '/api/directory')).body.manifest as SignedManifestWire;
+    expect(served).toEqual(manifestToWire(installed));
+    const checked = checkManifest(t.sodium, manifestFromWire(served)!, { pinned: org.publicKey, now: Date.now() });
+    expect(checked.ok && checked.manifest.entries.map((e) => e.staffId)).toEqual([signed.staffId]);
   });
 
   it('refuses an account whose Argon2id cost is below the configured minimum', async () => {

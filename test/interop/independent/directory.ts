@@ -1,9 +1,11 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { assertLength, concat, fromBase64Url, utf8 } from './bytes.js';
+import { assertLength, concat, equal, fromBase64Url, fromUtf8, utf8 } from './bytes.js';
+import { isOneOf, LANGUAGES, STAFF_ID_PATTERN } from './vocabulary.js';
 
-// Directory entries and key fingerprints (PROTOCOL.md §6). The organisation key signs each
-// entry; a client pins its public key and treats every entry that does not verify as absent.
+// Directory entries and key fingerprints (PROTOCOL.md §6). The organisation key signs the staff
+// manifest (and, before it, each entry); a client pins its public key and refuses a manifest
+// that does not verify.
 
 export interface DirectoryEntry {
   staffId: string;
@@ -62,6 +64,55 @@ export function verifiedDirectory(entries: WireDirectoryEntry[], orgPublicKey: U
     verified.set(entry.staffId, entry);
   }
   return verified;
+}
+
+/** The signed staff manifest as GET /api/directory serves it (`manifest` may be null: no directory). */
+export interface WireManifest {
+  manifest: string;
+  signature: string;
+  signer: string;
+  endorsement?: string;
+}
+
+const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
+const STAFF_ROLES = ['admin', 'moderator', 'psychologist', 'supervisor', 'school-psychologist'];
+
+/**
+ * The entries of a signed manifest, or null: signed by the pinned key (or by a key the pinned key
+ * endorsed over "tynys.org-key.v2\n" ‖ key), in the canonical text form — label, version, issued,
+ * expires, count, then six lines per entry sorted by id (id, name, sorted roles, sorted
+ * languages, box and sign keys in base64url), each line ending in "\n" — and unexpired at `now`.
+ */
+export function verifiedManifest(wire: WireManifest, orgPublicKey: Uint8Array, now: number): Map<string, DirectoryEntry> | null {
+  const bytes = fromBase64Url(wire.manifest);
+  const signature = fromBase64Url(wire.signature);
+  const signer = fromBase64Url(wire.signer);
+  const endorsement = wire.endorsement === undefined ? null : fromBase64Url(wire.endorsement);
+  if (!bytes || signature?.length !== 64 || signer?.length !== 32) return null;
+  const trusted = equal(signer, orgPublicKey)
+    || (endorsement?.length === 64 && ed25519.verify(endorsement, concat(utf8('tynys.org-key.v2\n'), signer), orgPublicKey, { zip215: false }));
+  if (!trusted || !ed25519.verify(signature, bytes, signer, { zip215: false })) return null;
+  const text = fromUtf8(bytes);
+  if (text === null || !text.endsWith('\n')) return null;
+  const [label, version, issued, expires, count, ...rest] = text.slice(0, -1).split('\n');
+  if (label !== 'tynys.manifest.v2' || ![version, issued, expires, count].every((v) => v !== undefined && DECIMAL.test(v))) return null;
+  if (Number(version) < 1 || Number(expires) <= Number(issued) || Number(expires) <= now || Number(count) > 10_000 || rest.length !== Number(count) * 6) return null;
+  const entries = new Map<string, DirectoryEntry>();
+  let previous = '';
+  for (let i = 0; i < rest.length; i += 6) {
+    const [staffId, displayName, roles, languages, box, sign] = rest.slice(i, i + 6) as [string, string, string, string, string, string];
+    const boxPublicKey = fromBase64Url(box);
+    const signPublicKey = fromBase64Url(sign);
+    const roleList = roles.split(',');
+    const languageList = languages.split(',');
+    if (!STAFF_ID_PATTERN.test(staffId) || !(staffId > previous) || boxPublicKey?.length !== 32 || signPublicKey?.length !== 32
+      || !displayName || displayName.length > 80 || CONTROL.test(displayName) || displayName !== displayName.trim()
+      || !roleList.every((r) => STAFF_ROLES.includes(r)) || !languageList.every((l) => isOneOf(LANGUAGES, l))
+      || sorted([...new Set(roleList)]).join(',') !== roles || sorted([...new Set(languageList)]).join(',') !== languages) return null;
+    previous = staffId;
+    entries.set(staffId, { staffId, displayName, roles: roleList, languages: languageList, boxPublicKey, signPublicKey });
+  }
+  return entries;
 }
 
 /** SHA-256("tynys.fingerprint.v2\n" ‖ boxPublicKey ‖ signPublicKey). */

@@ -1,6 +1,6 @@
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { mustDecode, toBase64Url } from './bytes.js';
-import { keyFingerprint, verifiedDirectory, type DirectoryEntry, type WireDirectoryEntry } from './directory.js';
+import { keyFingerprint, verifiedManifest, type DirectoryEntry, type WireManifest } from './directory.js';
 import { readEvents } from './event-stream.js';
 import { genesisBytes, keyCommitment, signGenesis, type Genesis } from './genesis.js';
 import { deriveAskerKeys, deriveStaffSecrets, unwrapKeyBundle, type Argon2Params } from './keys.js';
@@ -69,8 +69,10 @@ export async function loginStaff(baseUrl: string, login: string, passphrase: str
 }
 
 export async function loadDirectory(baseUrl: string, orgPublicKey: Uint8Array): Promise<Map<string, DirectoryEntry>> {
-  const answer = expectStatus(await call<{ entries: WireDirectoryEntry[] }>(baseUrl, 'GET', '/directory'), 200, 'directory');
-  return verifiedDirectory(answer.entries, orgPublicKey);
+  const answer = expectStatus(await call<{ manifest: WireManifest | null }>(baseUrl, 'GET', '/directory'), 200, 'directory');
+  const entries = answer.manifest && verifiedManifest(answer.manifest, orgPublicKey, Date.now());
+  if (!entries) throw new Error('directory: no manifest signed by the organisation key, or not canonical, or expired');
+  return entries;
 }
 
 /** The request body of an item (§7.8): its position, signature and the fields of its type. */
