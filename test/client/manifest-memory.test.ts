@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Directory } from '../../src/client/directory.js';
 import { Http } from '../../src/client/http.js';
-import { decodeRemembered, encodeRemembered, inMemoryManifestMemory, storageManifestMemory } from '../../src/client/manifest-memory.js';
+import { decodeRemembered, encodeRemembered, inMemoryManifestMemory, layeredManifestMemory, storageManifestMemory } from '../../src/client/manifest-memory.js';
 import type { SignedManifestWire } from '../../src/protocol/api/staff.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { manifestToWire, signManifest, type Manifest, type ManifestEntry } from '../../src/protocol/manifest.js';
@@ -75,6 +75,18 @@ describe('the manifest memory', () => {
     expect(remembered).toMatchObject({ version: 8, former: [{ staffId: people[0]!.staffId }] });
     served = manifestToWire(signManifest(sodium, manifest(7, people), org));
     await expect(Directory.fetch(http, trust())).rejects.toMatchObject({ code: 'manifest_rollback' });
+  });
+
+  it('in layers: the highest version of any, written to all, a failing layer (storage turned off) skipped', () => {
+    const broken = storageManifestMemory(() => { throw new DOMException('denied', 'SecurityError'); }, 'k');
+    const low = inMemoryManifestMemory();
+    const high = inMemoryManifestMemory();
+    low.remember({ version: 3, bytes: new Uint8Array([3]), former: [] });
+    high.remember({ version: 9, bytes: new Uint8Array([9]), former: [] });
+    const layered = layeredManifestMemory(low, broken, high);
+    expect(layered.highest()?.version).toBe(9);
+    layered.remember({ version: 10, bytes: new Uint8Array([10]), former: [] });
+    expect([low.highest()?.version, high.highest()?.version]).toEqual([10, 10]);
   });
 
   it('reads back exactly what it wrote, and nothing that is not that form', () => {
