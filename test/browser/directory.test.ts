@@ -122,6 +122,12 @@ describe('the staff console', () => {
       return (await page.locator('#directory-status').textContent())!;
     };
     expect(await login()).toContain(`version ${servedVersion(server.db)}`);
+    // The tab remembers the version across a reload and a new login: an older one is refused.
+    const newest = servedVersion(server.db);
+    const row = server.db.select().from(directoryManifests).where(eq(directoryManifests.version, newest)).get()!;
+    withdraw(newest);
+    expect(await login()).toContain(en['staff.directory.reason.manifest_rollback']);
+    server.db.insert(directoryManifests).values(row).run();
     const version = servedVersion(server.db) + 1;
     expired();
     const refused = await login();

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AskerClient, inMemoryManifestMemory, StaffClient } from '../../src/client/index.js';
+import { DIRECTORY_MAX_AGE_MS } from '../../src/client/participant.js';
+import { MANIFEST_DEFAULT_VALIDITY_MS } from '../../src/protocol/manifest.js';
 import { insertItem, keysOf, recording, threadKeyOf } from '../attacks/hostile.js';
 import { installManifest } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -109,6 +111,27 @@ describe('a member the newest manifest no longer names', () => {
     const elsewhere = await AskerClient.restore(s.clientOptions, recoveryCode);
     await expect(elsewhere.read(threadId)).rejects.toMatchObject({ code: 'revoked_sender' });
     installManifest(s);
+  });
+
+  it('reaches a client that stays open within a minute, and a manifest left to expire stops it', async () => {
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation(consultation);
+    await psyA.directory(true); // back in since the test before
+    await psyA.claim(threadId);
+    await asker.send(threadId, 'Здравствуйте');
+    installManifest(s, { exclude: [psyA.id] });
+    await asker.send(threadId, 'Вы здесь?'); // the directory fetched a moment ago still names A
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + DIRECTORY_MAX_AGE_MS + 1000);
+      await expect(asker.send(threadId, 'А сейчас?')).rejects.toMatchObject({ code: 'recipient_revoked' });
+      // Nobody signs a new manifest for 30 days: the client stops, whatever the server serves.
+      vi.setSystemTime(Date.now() + MANIFEST_DEFAULT_VALIDITY_MS);
+      await expect(asker.directory()).rejects.toMatchObject({ code: 'manifest_expired' });
+    } finally {
+      vi.useRealTimers();
+      installManifest(s);
+    }
   });
 
   it('a case whose opener left: the supervisor reads it, marked, and writes nothing more to them', async () => {

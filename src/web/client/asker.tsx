@@ -331,11 +331,9 @@ function App() {
 
   const enter = (c: AskerClient, code: string, remember: boolean) => {
     // Off by default: without it, nothing of this space outlives the tab.
+    // From now on each manifest accepted is kept with the code too (manifestMemory above).
     if (remember) {
       localStorage.setItem(REMEMBER_KEY, code);
-      // The manifest version seen in this tab goes with the code, so a server cannot roll it back next time.
-      const seen = manifestMemory.highest();
-      if (seen) deviceManifest.remember(seen);
     } else {
       localStorage.removeItem(REMEMBER_KEY);
       localStorage.removeItem(MANIFEST_KEY);
