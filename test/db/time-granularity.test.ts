@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AskerClient, StaffClient, type StaffClientOptions } from '../../src/client/index.js';
 import { GRANULARITY_MS, TIME_COLUMNS, dayNumber, type Granularity, type TimeColumn, type TimeColumnName } from '../../src/db/time-granularity.js';
 import { signDirectory } from '../../src/staff/service.js';
+import { installManifest } from '../support/manifest.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { toBase64Url } from '../../src/protocol/encoding.js';
 import { testOrgKey } from '../support/server.js';
@@ -71,6 +72,7 @@ describe('time columns', () => {
     const moderator2 = await createStaff(t, { roles: ['moderator'] });
     const psy = await createStaff(t, { roles: ['psychologist'], languages: ['ru'] });
     signDirectory(t.db, t.sodium, org.privateKey);
+    installManifest({ db: t.db, sodium: t.sodium, org });
     const psyClient = await StaffClient.login(options, psy.login, psy.passphrase);
     tick();
     expect((await t.call('POST', '/api/staff/invites', { token: admin.token, json: { roles: ['psychologist'] } })).status).toBe(201);

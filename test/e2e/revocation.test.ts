@@ -14,14 +14,13 @@ let s: TestServer;
 let psyA: StaffClient;
 let psyB: StaffClient;
 let psyC: StaffClient;
-let supervisor: StaffClient;
 
 beforeAll(async () => {
   s = await startServer();
   psyA = await s.addStaff(['psychologist'], ['ru'], 'revoke-a');
   psyB = await s.addStaff(['psychologist'], ['ru'], 'revoke-b');
   psyC = await s.addStaff(['psychologist'], ['ru'], 'revoke-c');
-  supervisor = await s.addStaff(['supervisor'], ['ru'], 'revoke-sup');
+  await s.addStaff(['supervisor'], ['ru'], 'revoke-sup');
 });
 afterAll(async () => { await s.stop(); });
 
@@ -125,6 +124,12 @@ describe('a member the newest manifest no longer names', () => {
     try {
       vi.setSystemTime(Date.now() + DIRECTORY_MAX_AGE_MS + 1000);
       await expect(asker.send(threadId, 'А сейчас?')).rejects.toMatchObject({ code: 'recipient_revoked' });
+      // A manifest that expires before the next minute's fetch: the client fetches again then.
+      const soon = Date.now() + 10_000;
+      installManifest(s, { issuedAt: Date.now() - 1000, expiresAt: soon });
+      expect((await asker.directory(true)).expiresAt).toBe(soon);
+      vi.setSystemTime(soon + 1);
+      await expect(asker.directory()).rejects.toMatchObject({ code: 'manifest_expired' });
       // Nobody signs a new manifest for 30 days: the client stops, whatever the server serves.
       vi.setSystemTime(Date.now() + MANIFEST_DEFAULT_VALIDITY_MS);
       await expect(asker.directory()).rejects.toMatchObject({ code: 'manifest_expired' });
@@ -135,14 +140,20 @@ describe('a member the newest manifest no longer names', () => {
   });
 
   it('a case whose opener left: the supervisor reads it, marked, and writes nothing more to them', async () => {
+    const memory = inMemoryManifestMemory(); // the supervisor's console tab
+    const sup = await StaffClient.login({ ...s.clientOptions, manifestMemory: memory }, 'revoke-sup', 'passphrase of revoke-sup');
+    await psyB.directory(true);
     const threadId = await psyB.openCase({ topic: 'other', language: 'ru', urgency: 'routine' });
     await psyB.send(threadId, 'Случай для супервизии');
-    await supervisor.claim(threadId);
-    await supervisor.send(threadId, 'Расскажите подробнее');
+    await sup.claim(threadId);
+    await sup.send(threadId, 'Расскажите подробнее');
     installManifest(s, { exclude: [psyB.id] });
-    await supervisor.directory(true);
-    expect((await supervisor.read(threadId)).map((m) => [m.text, m.senderRevoked])).toEqual([['Случай для супервизии', true], ['Расскажите подробнее', false]]);
-    await expect(supervisor.send(threadId, 'Ещё вопрос')).rejects.toMatchObject({ code: 'recipient_revoked' });
+    await sup.directory(true);
+    expect((await sup.read(threadId)).map((m) => [m.text, m.senderRevoked])).toEqual([['Случай для супервизии', true], ['Расскажите подробнее', false]]);
+    await expect(sup.send(threadId, 'Ещё вопрос')).rejects.toMatchObject({ code: 'recipient_revoked' });
+    // After a reload (the tab's memory kept B's keys) the case still opens: who opened it is checked against them.
+    const reloaded = await StaffClient.login({ ...s.clientOptions, manifestMemory: memory }, 'revoke-sup', 'passphrase of revoke-sup');
+    expect((await reloaded.read(threadId)).map((m) => m.senderRevoked)).toEqual([true, false]);
     // A device of the supervisor's that never saw B in a manifest cannot check who opened it.
     const fresh = await StaffClient.login(s.clientOptions, 'revoke-sup', 'passphrase of revoke-sup');
     await expect(fresh.read(threadId)).rejects.toMatchObject({ code: 'foreign_genesis' });

@@ -6,6 +6,7 @@ import type { StaffRole } from '../../src/protocol/api/staff.js';
 import { toBase64Url } from '../../src/protocol/encoding.js';
 import { loadSodium } from '../../src/protocol/sodium.js';
 import { createInvite, signDirectory } from '../../src/staff/service.js';
+import { installManifest } from '../support/manifest.js';
 import { TEST_KDF, testOrgKey } from '../support/server.js';
 
 export { spawnServer, type ServerChild } from '../support/child-server.js';
@@ -34,6 +35,7 @@ export async function addStaff(url: string, dataDir: string, roles: StaffRole[],
     const { code } = createInvite(db, loadPepper({ dataDir }), roles, Date.now());
     const client = await StaffClient.acceptInvite(options, { code, login, displayName: login, languages, passphrase, kdf: TEST_KDF });
     signDirectory(db, sodium, org.privateKey);
+    installManifest({ db, sodium, org });
     return { client, passphrase, options };
   } finally {
     db.$client.close();

@@ -114,7 +114,7 @@ describe('public answers, compressed on the fly', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, no-cache');
     expect(res.headers.vary).toBe('Accept-Encoding');
-    expect(JSON.parse(decoded(res).toString())).toHaveProperty('entries');
+    expect(JSON.parse(decoded(res).toString())).toHaveProperty('manifest');
   });
 });
 
