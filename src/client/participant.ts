@@ -86,8 +86,9 @@ export type ProtocolErrorCode =
   /** The transcript ends before an item this client posted or verified earlier. */
   | 'truncated'
   /**
-   * An item by (or handing over to) staff the newest manifest no longer names, which this client
-   * had not verified before it learned so; or one naming keys no manifest this client accepted holds.
+   * A message from staff the newest manifest no longer names, which this client had not verified
+   * when it learned so while following the thread; or a claim or hand-over naming keys that no
+   * manifest this client accepted holds (someone who left before this client saw them).
    */
   | 'revoked_sender';
 
@@ -114,7 +115,7 @@ interface ThreadView {
   delivered: number;
   /**
    * For each member (staffId and sign key) who left the directory while this client held the
-   * view: the last sequence it had verified then. Their items after it are refused.
+   * view: the last sequence it had verified then. Their messages after it are refused.
    */
   revokedAfter: Map<string, number>;
 }
