@@ -4,5 +4,6 @@ export { KnowledgeClient, type SearchParams, type BrowseParams } from './knowled
 export { StaffClient, type StaffClientOptions, type QueueFilter } from './staff.js';
 export { ApiError } from './http.js';
 export { ProtocolError, type ProtocolErrorCode, type ClientOptions, type PlainMessage, type PlainEvent } from './participant.js';
-export { Directory, type VerifiedStaff } from './directory.js';
+export { Directory, isDirectoryRefusal, type DirectoryRefusal, type VerifiedStaff } from './directory.js';
+export { inMemoryManifestMemory, layeredManifestMemory, storageManifestMemory, type ManifestMemory, type RememberedManifest } from './manifest-memory.js';
 export { formatRecoveryCode, parseRecoveryCode } from '../protocol/recovery-code.js';

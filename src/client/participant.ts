@@ -16,12 +16,18 @@ import { poolRole, type ThreadKind, type Topic, type Urgency } from '../protocol
 import { applyItem, headerOf, payloadOf, startTranscript, type KnownStaff, type TranscriptFault, type TranscriptItem, type TranscriptState } from '../protocol/transcript.js';
 import { Directory, type VerifiedStaff } from './directory.js';
 import { ApiError, type Http } from './http.js';
+import { inMemoryManifestMemory, type ManifestMemory } from './manifest-memory.js';
 import { readSse } from './sse.js';
 
 export interface ClientOptions {
   baseUrl: string;
-  /** The organisation's Ed25519 public key, pinned in the build: directory entries must verify against it. */
+  /** The organisation's Ed25519 public key, pinned in the build: the staff manifest must verify against it (or a key it endorsed). */
   orgPublicKey: Uint8Array;
+  /**
+   * Where the SDK keeps the newest staff manifest it accepted (rollback protection, and the keys
+   * of staff who have left, to check what they posted). Default: this SDK instance's life.
+   */
+  manifestMemory?: ManifestMemory;
   fetch?: typeof fetch;
 }
 
@@ -46,6 +52,8 @@ export interface PlainMessage {
    * transit, or withheld by the server. Always empty for this client's own messages.
    */
   unseenByAuthor: number[];
+  /** The author is staff the newest manifest no longer names: shown as "no longer in the directory"; nothing more is sent to them. */
+  senderRevoked: boolean;
 }
 
 /** A claim or hand-over in the transcript (signed by the psychologist who made it). */
@@ -56,6 +64,9 @@ export interface PlainEvent {
   /** A hand-over's new holder. */
   toStaffId: string | null;
   createdAt: number;
+  /** Its author, or a hand-over's new holder, is no longer in the directory (see PlainMessage). */
+  senderRevoked: boolean;
+  toRevoked: boolean;
 }
 
 export type ProtocolErrorCode =
@@ -73,7 +84,13 @@ export type ProtocolErrorCode =
   /** An item this client posted or verified earlier was replaced by another. */
   | 'fork'
   /** The transcript ends before an item this client posted or verified earlier. */
-  | 'truncated';
+  | 'truncated'
+  /**
+   * A message from staff the newest manifest no longer names, which this client had not verified
+   * when it learned so while following the thread; or a claim or hand-over naming keys that no
+   * manifest this client accepted holds (someone who left before this client saw them).
+   */
+  | 'revoked_sender';
 
 /** The server (or someone on the path) served something that does not verify: the thread is refused. */
 export class ProtocolError extends Error {
@@ -96,6 +113,11 @@ interface ThreadView {
   events: PlainEvent[];
   /** The highest sequence handed to the caller (read or subscribe): a message's "read" value. */
   delivered: number;
+  /**
+   * For each member (staffId and sign key) who left the directory while this client held the
+   * view: the last sequence it had verified then. Their messages after it are refused.
+   */
+  revokedAfter: Map<string, number>;
 }
 
 export interface FollowOptions {
@@ -144,6 +166,21 @@ function decodeWire(w: WireItem): TranscriptItem | null {
 }
 
 const toKnown = (s: VerifiedStaff): KnownStaff => ({ id: s.staffId, roles: s.roles, languages: s.languages, boxPublicKey: s.boxPublicKey, signPublicKey: s.signPublicKey });
+const memberKey = (staffId: string, signPublicKey: Uint8Array): string => `${staffId}:${toBase64Url(signPublicKey)}`;
+/**
+ * How long a directory is used before it is fetched again: a removed member stops receiving new
+ * messages within this, from a client that stays open.
+ */
+export const DIRECTORY_MAX_AGE_MS = 60_000;
+
+/** The keys an item names by a signed fingerprint: a claim's sender (the genesis's recipient), a hand-over's new holder. */
+function namedKeys(g: Genesis, item: { type: string; senderId: string; to?: { staffId: string; fingerprint: Uint8Array } }): { id: string; fingerprint: Uint8Array } | null {
+  if (item.type === 'claim') {
+    const r = g.recipients.find((x) => x.id === item.senderId);
+    return r ? { id: r.id, fingerprint: r.fingerprint } : null;
+  }
+  return item.type === 'handover' && item.to ? { id: item.to.staffId, fingerprint: item.to.fingerprint } : null;
+}
 
 /**
  * What askers and staff share: holding a box and a sign key pair, opening threads and checking
@@ -161,6 +198,8 @@ export abstract class Participant {
   /** Sends in flight per thread: one client's sends to a thread go one at a time, in call order. */
   private readonly sending = new Map<string, Promise<unknown>>();
   private directoryCache: Directory | null = null;
+  private directoryLoad: Promise<Directory> | null = null;
+  private readonly manifestMemory: ManifestMemory;
 
   protected constructor(
     protected readonly sodium: Sodium,
@@ -169,12 +208,36 @@ export abstract class Participant {
     readonly id: string,
     protected readonly box: KeyPair,
     protected readonly sign: KeyPair,
-  ) {}
+  ) {
+    this.manifestMemory = options.manifestMemory ?? inMemoryManifestMemory();
+  }
 
-  /** The staff directory, verified against the pinned organisation key. */
+  /**
+   * The staff directory: the newest signed manifest, checked against the pinned organisation key
+   * and the memory (Directory.fetch). Fetched again when asked, when expired, or after
+   * DIRECTORY_MAX_AGE_MS; a refused manifest is an ApiError with a DirectoryRefusal code.
+   */
   async directory(refresh = false): Promise<Directory> {
-    if (!this.directoryCache || refresh) this.directoryCache = await Directory.fetch(this.http, this.sodium, this.options.orgPublicKey);
-    return this.directoryCache;
+    const cached = this.directoryCache;
+    const now = Date.now();
+    if (cached && !refresh && now < cached.expiresAt && now - cached.fetchedAt < DIRECTORY_MAX_AGE_MS) return cached;
+    this.directoryLoad ??= Directory.fetch(this.http, { sodium: this.sodium, orgPublicKey: this.options.orgPublicKey, memory: this.manifestMemory, now })
+      .then((next) => this.adopt(next))
+      .finally(() => { this.directoryLoad = null; });
+    return this.directoryLoad;
+  }
+
+  /** Takes a newly accepted directory; threads open here stop accepting items from whoever it dropped. */
+  private adopt(next: Directory): Directory {
+    const before = this.directoryCache;
+    if (before && next.version !== before.version) {
+      for (const gone of next.droppedSince(before)) {
+        const key = memberKey(gone.staffId, gone.signPublicKey);
+        for (const view of this.views.values()) if (!view.revokedAfter.has(key)) view.revokedAfter.set(key, view.state.seq);
+      }
+    }
+    this.directoryCache = next;
+    return next;
   }
 
   /** The server's list; its metadata is checked against the genesis once a thread is opened (thread(), read()). */
@@ -192,10 +255,11 @@ export abstract class Participant {
     return this.views.get(threadId)?.messages.find((m) => m.seq === seq) ?? null;
   }
 
-  /** The thread's claims and hand-overs as of the last read, and who holds it. */
-  async transcriptEvents(threadId: string): Promise<{ events: PlainEvent[]; holderId: string | null }> {
+  /** The thread's claims and hand-overs as of the last read, who holds it, and whether the holder has left the directory. */
+  async transcriptEvents(threadId: string): Promise<{ events: PlainEvent[]; holderId: string | null; holderRevoked: boolean }> {
     const view = await this.view(threadId);
-    return { events: [...view.events], holderId: view.state.holder?.id ?? null };
+    const holder = view.state.holder;
+    return { events: [...view.events], holderId: holder?.id ?? null, holderRevoked: holder !== null && !(await this.directory()).isCurrent(holder.id, holder.signPublicKey) };
   }
 
   /**
@@ -324,6 +388,16 @@ export abstract class Participant {
     let caughtUp = false;
     for (let attempt = 1; ; attempt++) {
       const view = await this.view(threadId);
+      let directory = await this.directory();
+      if (to && !directory.get(to.staffId)) directory = await this.directory(true);
+      this.refuseRevoked(view, directory, type);
+      // No holder known yet, and someone the thread was offered to has left: one of them may have
+      // claimed it since. Read first, so that a message does not go out to them before we know.
+      if (type === 'message' && !view.state.holder && !caughtUp && view.genesis.recipients.some((r) => !directory.find(r.id, r.fingerprint)?.current)) {
+        caughtUp = true;
+        await this.catchUp(threadId, view, view.hashes);
+        continue;
+      }
       const header: ItemHeader = { threadId, seq: view.state.seq + 1, type, senderId: this.id, prevHash: view.state.head, ...(to ? { to } : {}) };
       const { signature, payload, request } = build(header);
       // Our own item passes the check every reader runs before it leaves this client: a server
@@ -334,7 +408,11 @@ export abstract class Participant {
         ...(type === 'message' ? { nonce: payload.subarray(0, SIZES.nonce), ciphertext: payload.subarray(SIZES.nonce) } : {}),
         ...(to ? { to } : {}),
       };
-      const checked = applyItem(this.sodium, view.state, own, await this.staffLookup(to ? [to.staffId] : []));
+      // Only the newest manifest counts for what this client sends: nobody who left is claimed as, or handed to.
+      const checked = applyItem(this.sodium, view.state, own, (id) => {
+        const entry = directory.get(id);
+        return entry ? toKnown(entry) : null;
+      });
       if (!checked.ok) {
         // This client's view may be behind (a claim or hand-over it has not read): read on once.
         if (!caughtUp) {
@@ -380,6 +458,30 @@ export abstract class Participant {
       if (now && now.delivered >= header.seq - 1) now.delivered = header.seq;
       return header.seq;
     }
+  }
+
+  /**
+   * Nothing new from or to staff who left the directory (PROTOCOL.md §7.7): a member the newest
+   * manifest no longer names posts nothing, and no message goes to a thread whose holder, or whose
+   * staff opener (a case), left: they hold K. Checked before anything is signed or sent.
+   */
+  private refuseRevoked(view: ThreadView, directory: Directory, type: ItemHeader['type']): void {
+    if (!this.inDirectory(directory)) throw new ApiError('not_in_directory', 0, 'This staff member is not in the signed staff directory: nothing was sent.');
+    if (type !== 'message') return;
+    const g = view.genesis;
+    const holder = view.state.holder;
+    const others = [
+      ...(holder && holder.id !== this.id ? [holder] : []),
+      ...(g.kind === 'case' && g.openerId !== this.id ? [{ id: g.openerId, signPublicKey: g.openerSignPublicKey }] : []),
+    ];
+    if (others.some((o) => !directory.isCurrent(o.id, o.signPublicKey))) {
+      throw new ApiError('recipient_revoked', 0, 'The other side of this thread is no longer in the staff directory: nothing was sent.');
+    }
+  }
+
+  /** Whether this client may post by the directory: askers are not in it; staff must be (StaffClient). */
+  protected inDirectory(_directory: Directory): boolean {
+    return true;
   }
 
   async close(threadId: string): Promise<ThreadSummary> {
@@ -435,7 +537,7 @@ export abstract class Participant {
     });
     this.checkMetadata(threadId, genesis, summary);
     const hash = genesisHash(bytes, signature);
-    this.views.set(threadId, { key, genesis, genesisHash: hash, summary, state: startTranscript(genesis, hash), hashes: [], messages: [], events: [], delivered: 0 });
+    this.views.set(threadId, { key, genesis, genesisHash: hash, summary, state: startTranscript(genesis, hash), hashes: [], messages: [], events: [], delivered: 0, revokedAfter: new Map() });
     return threadId;
   }
 
@@ -479,6 +581,9 @@ export abstract class Participant {
   private async loadView(threadId: string): Promise<ThreadView> {
     const refused = this.refused.get(threadId);
     if (refused) throw refused;
+    // The directory first: a member it drops later is refused from then on in this view, while
+    // one it had already dropped is read as former (what they posted stays readable).
+    await this.directory();
     const detail = await this.http.request(threadDetail, 'GET', `/api/threads/${encodeURIComponent(threadId)}`);
     const bytes = fromBase64Url(detail.genesis);
     const signature = fromBase64Url(detail.genesisSignature);
@@ -500,7 +605,7 @@ export abstract class Participant {
       key.fill(0);
       return cached;
     }
-    const view: ThreadView = { key, genesis, genesisHash: hash, summary, state: startTranscript(genesis, hash), hashes: [], messages: [], events: [], delivered: 0 };
+    const view: ThreadView = { key, genesis, genesisHash: hash, summary, state: startTranscript(genesis, hash), hashes: [], messages: [], events: [], delivered: 0, revokedAfter: new Map() };
     this.views.set(threadId, view);
     return view;
   }
@@ -530,36 +635,58 @@ export abstract class Participant {
     if (!bytesEqual(itemHash(signed, item.signature), known)) throw new ProtocolError('fork', `Item ${w.seq} differs from the one this client verified.`);
   }
 
-  /** Staff as the verified directory has them, fetched again if one of `named` is missing. */
-  private async staffLookup(named: string[]): Promise<(id: string) => KnownStaff | null> {
-    let directory = await this.directory();
-    if (named.some((id) => !directory.get(id))) directory = await this.directory(true);
-    return (id) => {
-      const s = directory.get(id);
-      return s ? toKnown(s) : null;
-    };
-  }
-
-  /** Applies items in order through the transcript check, decrypting messages; mutates `view`. */
+  /**
+   * Applies items in order through the transcript check, decrypting messages; mutates `view`.
+   * Staff keys come from the verified directory: the newest manifest, or for items by staff who
+   * have left it, the keys a manifest this client accepted gave them (PROTOCOL.md §7.7).
+   */
   private async applyBatch(threadId: string, view: ThreadView, items: WireItem[], seen: Uint8Array[]): Promise<void> {
     if (items.length === 0) return;
-    const lookup = await this.staffLookup(items.flatMap((w) => (w.type === 'claim' ? [w.senderId] : w.toStaffId ? [w.toStaffId] : [])));
+    const decoded = items.map((w) => ({ w, item: decodeWire(w) }));
+    let directory = await this.directory();
+    // Keys named that this directory does not hold: a member added since it was fetched.
+    const unknown = (d: Directory) => decoded.some(({ item }) => {
+      const named = item && namedKeys(view.genesis, item);
+      return named !== null && named !== undefined && d.find(named.id, named.fingerprint) === null;
+    });
+    if (unknown(directory)) directory = await this.directory(true);
     const posted = this.posted.get(threadId);
-    for (const w of items) {
-      const item = decodeWire(w);
+    for (const { w, item } of decoded) {
       if (!item) throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);
-      const applied = applyItem(this.sodium, view.state, item, lookup);
-      if (!applied.ok) throw new ProtocolError(applied.fault, `Item ${w.seq} does not verify: ${applied.fault}.`);
+      const named = namedKeys(view.genesis, item);
+      const found = named ? directory.find(named.id, named.fingerprint) : null;
+      const holderBefore = view.state.holder;
+      const applied = applyItem(this.sodium, view.state, item, (id) => (found && found.staff.staffId === id ? toKnown(found.staff) : null));
+      if (!applied.ok) {
+        if (named && !found && (applied.fault === 'bad_claim' || applied.fault === 'bad_handover')) {
+          throw new ProtocolError('revoked_sender', `Item ${w.seq} names staff keys that no manifest this client accepted holds: someone who left the directory before this client saw them.`);
+        }
+        throw new ProtocolError(applied.fault, `Item ${w.seq} does not verify: ${applied.fault}.`);
+      }
+      // Who acted: the claimer, the holder who hands over or writes, or a case's staff opener.
+      const g = view.genesis;
+      const actor = item.type === 'claim' ? { id: item.senderId, signPublicKey: found!.staff.signPublicKey }
+        : item.senderId === g.openerId ? (g.kind === 'case' ? { id: g.openerId, signPublicKey: g.openerSignPublicKey } : null)
+        : holderBefore;
+      const senderRevoked = actor !== null && !directory.isCurrent(actor.id, actor.signPublicKey);
+      const toRevoked = item.type === 'handover' && !found!.current;
+      // A message from someone this client saw leave while it followed the thread, that it had
+      // not verified by then, is refused. (Claims and hand-overs carry no content: one by or to a
+      // member who left is shown marked, and leaves the thread read-only for the others.)
+      const after = item.type === 'message' && senderRevoked ? view.revokedAfter.get(memberKey(actor!.id, actor!.signPublicKey)) : undefined;
+      if (after !== undefined && w.seq > after) {
+        throw new ProtocolError('revoked_sender', `Message ${w.seq} is from ${actor!.id}, who had left the staff directory when this client, following the thread, had verified up to ${after}.`);
+      }
       const before = seen[w.seq - 1] ?? posted?.get(w.seq);
       if (before && !bytesEqual(before, applied.hash)) throw new ProtocolError('fork', `Item ${w.seq} differs from the one this client saw or posted: the server shows different histories.`);
-      if (item.type === 'message') view.messages.push(this.openPlain(view, applied.header, item, w.createdAt));
-      else view.events.push({ seq: w.seq, type: item.type, senderId: item.senderId, toStaffId: item.to?.staffId ?? null, createdAt: w.createdAt });
+      if (item.type === 'message') view.messages.push(this.openPlain(view, applied.header, item, w.createdAt, senderRevoked));
+      else view.events.push({ seq: w.seq, type: item.type, senderId: item.senderId, toStaffId: item.to?.staffId ?? null, createdAt: w.createdAt, senderRevoked, toRevoked });
       view.state = applied.state;
       view.hashes[w.seq - 1] = applied.hash;
     }
   }
 
-  private openPlain(view: ThreadView, header: ItemHeader, item: TranscriptItem, createdAt: number): PlainMessage {
+  private openPlain(view: ThreadView, header: ItemHeader, item: TranscriptItem, createdAt: number, senderRevoked: boolean): PlainMessage {
     const plain = openMessage(this.sodium, { threadKey: view.key, header, nonce: item.nonce!, ciphertext: item.ciphertext! });
     const body = plain && decodeBody(plain);
     plain?.fill(0);
@@ -570,7 +697,7 @@ export abstract class Participant {
     const unseenByAuthor = mine ? [] : view.messages.filter((m) => m.mine && m.seq > body.read).map((m) => m.seq);
     return {
       seq: item.seq, senderId: item.senderId, mine, type: body.type, text: body.type === 'text' ? body.text : '',
-      intake: body.type === 'intake' ? body.intake : null, at: body.at, read: body.read, createdAt, unseenByAuthor,
+      intake: body.type === 'intake' ? body.intake : null, at: body.at, read: body.read, createdAt, unseenByAuthor, senderRevoked,
     };
   }
 }

@@ -13,6 +13,7 @@ import { deriveStaffSecrets, refuseStaffKdf, STAFF_KDF, type KdfParams } from '.
 import { unwrapKeyBundle, wrapKeyBundle } from '../protocol/key-bundle.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { ApiError, Http } from './http.js';
+import type { Directory } from './directory.js';
 import { Participant, ProtocolError, type ClientOptions } from './participant.js';
 
 export interface StaffClientOptions extends ClientOptions {
@@ -187,7 +188,8 @@ export class StaffClient extends Participant {
 
   /**
    * A consultation is opened by an asker; a case by a colleague whose verified directory entry
-   * holds the keys the genesis names (a server cannot pass its own key off as a colleague's).
+   * (newest, or former for one who has left) holds the keys the genesis names (a server cannot
+   * pass its own key off as a colleague's).
    */
   protected override async checkOpener(g: Genesis): Promise<void> {
     await super.checkOpener(g);
@@ -196,10 +198,20 @@ export class StaffClient extends Participant {
       if (!g.openerId.startsWith('a_')) throw new ProtocolError('foreign_genesis', 'A consultation is opened by an asker.');
       return;
     }
-    const entry = (await this.directory()).get(g.openerId) ?? (await this.directory(true)).get(g.openerId);
-    if (!entry || !bytesEqual(entry.signPublicKey, g.openerSignPublicKey) || !bytesEqual(entry.boxPublicKey, g.openerBoxPublicKey)) {
-      throw new ProtocolError('foreign_genesis', 'This case was not opened by a verified colleague with the keys it names.');
-    }
+    // A colleague who has left the directory since is found among former entries: their case stays readable.
+    const keys = keyFingerprint(g.openerBoxPublicKey, g.openerSignPublicKey);
+    const entry = (await this.directory()).find(g.openerId, keys) ?? (await this.directory(true)).find(g.openerId, keys);
+    if (!entry) throw new ProtocolError('foreign_genesis', 'This case was not opened by a verified colleague with the keys it names.');
+  }
+
+  /** Whether the newest signed manifest names this member with the keys they hold: only then may they take, answer or hand over threads. */
+  async isInDirectory(refresh = false): Promise<boolean> {
+    return this.inDirectory(await this.directory(refresh));
+  }
+
+  /** A staff member posts only while the newest manifest names them with the keys they hold. */
+  protected override inDirectory(directory: Directory): boolean {
+    return directory.isCurrent(this.id, this.sign.publicKey);
   }
 
   /**

@@ -5,7 +5,7 @@ import { AskerClient, StaffClient } from '../../src/client/index.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { insertItem, keysOf, recording, rewriting, threadKeyOf } from './hostile.js';
-import { toBase64Url } from '../../src/protocol/encoding.js';
+import { fromBase64Url, toBase64Url, utf8 } from '../../src/protocol/encoding.js';
 
 // Attacks on who may speak (issue 10 point 2): the server inserts items signed by real, signed
 // directory keys of people who do not hold the thread. A client accepts a message only from the
@@ -104,27 +104,28 @@ describe('a compromised server cannot make the asker accept', () => {
     expect(watched.requests.filter((r) => r.endsWith('/handover'))).toHaveLength(1);
   });
 
-  it('a manifest edited to give a psychologist other keys: the whole manifest is refused, not the server\'s pick', async () => {
+  it('two entries for one psychologist (an old key and a new one): the served manifest is refused, not the server\'s pick', async () => {
     const other = { box: s.sodium.crypto_box_keypair(), sign: s.sodium.crypto_sign_keypair() };
-    const edit = (body: { manifest: { manifest: string } }) => {
-      const text = Buffer.from(body.manifest.manifest, 'base64url').toString('utf8');
-      const keys = [toBase64Url(keysOf(psyA).box.publicKey), toBase64Url(keysOf(psyA).sign.publicKey)];
-      const edited = text.replace(keys[0]!, toBase64Url(other.box.publicKey)).replace(keys[1]!, toBase64Url(other.sign.publicKey));
-      return { manifest: { ...body.manifest, manifest: Buffer.from(edited).toString('base64url') } };
-    };
-    const fetch = rewriting((u) => u.pathname === '/api/directory', edit);
+    const second = [psyA.id, 'speaker-a', 'psychologist', 'ru', toBase64Url(other.box.publicKey), toBase64Url(other.sign.publicKey)].join('\n');
+    const fetch = rewriting((u) => u.pathname === '/api/directory', (body: { manifest: { manifest: string } }) => {
+      const text = new TextDecoder().decode(fromBase64Url(body.manifest.manifest)!);
+      return { manifest: { ...body.manifest, manifest: toBase64Url(utf8(`${text}${second}\n`)) } };
+    });
     const { client: asker } = await AskerClient.create({ ...s.clientOptions, fetch });
     await expect(asker.directory(true)).rejects.toMatchObject({ code: 'manifest_unsigned' });
     await expect(asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' })).rejects.toMatchObject({ code: 'manifest_unsigned' });
   });
 
-  it('a psychologist renamed in the database after signing: clients still show the signed name', async () => {
+  it('a psychologist shown under a colleague\'s name: names come from the signed manifest, not the server\'s rows', async () => {
     s.db.update(staff).set({ displayName: 'speaker-b' }).where(eq(staff.id, psyA.id)).run();
-    const { client: asker } = await AskerClient.create(s.clientOptions);
-    const directory = await asker.directory(true);
-    expect(directory.get(psyA.id)?.displayName).toBe('speaker-a');
-    expect(directory.get(psyB.id)?.displayName).toBe('speaker-b');
-    s.db.update(staff).set({ displayName: 'speaker-a' }).where(eq(staff.id, psyA.id)).run();
+    try {
+      const { client: asker } = await AskerClient.create(s.clientOptions);
+      const directory = await asker.directory(true);
+      expect(directory.get(psyA.id)?.displayName).toBe('speaker-a');
+      expect(directory.get(psyB.id)?.displayName).toBe('speaker-b');
+    } finally {
+      s.db.update(staff).set({ displayName: 'speaker-a' }).where(eq(staff.id, psyA.id)).run();
+    }
   });
 
   it('while the holder\'s own messages and a signed hand-over are accepted', async () => {

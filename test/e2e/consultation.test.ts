@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AskerClient, ApiError, ProtocolError, type PlainMessage } from '../../src/client/index.js';
 import type { StaffClient } from '../../src/client/index.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { parseManifest } from '../../src/protocol/manifest.js';
 
 // The whole consultation through the SDK over real HTTP on loopback: asker ↔ psychologist,
 // live replies, hand-over, restore from the recovery code, erase.
@@ -118,22 +119,30 @@ describe('consultation end to end', () => {
     await expect(AskerClient.restore(s.clientOptions, typo)).rejects.toMatchObject({ code: 'recovery_code_checksum' });
   });
 
-  it('does not seal thread keys to staff the organisation did not sign', async () => {
+  it('seals thread keys only to staff of the signed manifest: a row the organisation did not sign reaches no client', async () => {
     const { createInvite } = await import('../../src/staff/service.js');
     const { StaffClient } = await import('../../src/client/index.js');
     const { code } = createInvite(s.db, s.pepper, ['psychologist'], Date.now());
     const rogue = await StaffClient.acceptInvite(s.clientOptions, { code, login: 'rogue', displayName: 'rogue', languages: ['ru'], passphrase: 'x'.repeat(12), kdf: { m: 256, t: 1, p: 1 } });
-    // Its row exists, but no signed manifest lists it.
+    // The security review's attack: a row inserted into the database, which a routine per-row signing
+    // used to sign too. Per-row signing is gone; only an imported manifest names staff.
     const { client: asker } = await AskerClient.create(s.clientOptions);
     const directory = await asker.directory(true);
     expect(directory.get(rogue.id)).toBeNull();
     expect(directory.get(psyA.id)).not.toBeNull();
-    // A server that signs a newer manifest with its own key, listing the rogue: the client does not take it.
+    const threadId = await asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' });
+    expect((await psyA.queue()).map((t) => t.id)).toContain(threadId);
+    expect((await rogue.queue()).map((t) => t.id)).not.toContain(threadId);
+    await expect(rogue.read(threadId)).rejects.toMatchObject({ status: 404 });
+    // A manifest naming the row, signed by a key of the server's own, is refused as a whole.
+    const fake = s.sodium.crypto_sign_keypair();
     const { installManifest } = await import('../support/manifest.js');
-    installManifest(s, { signer: s.sodium.crypto_sign_keypair() });
-    const forged = await asker.directory(true).catch(() => null);
-    expect(forged?.get(rogue.id) ?? null).toBeNull();
-    installManifest(s, { exclude: [rogue.id] }); // the organisation's own again, for the tests that follow
+    const { directoryManifests } = await import('../../db/schema.js');
+    const { eq } = await import('drizzle-orm');
+    const version = parseManifest(installManifest(s, { signer: fake }).manifest)!.version;
+    await expect(asker.directory(true)).rejects.toMatchObject({ code: 'manifest_unsigned' });
+    s.db.delete(directoryManifests).where(eq(directoryManifests.version, version)).run();
+    expect((await asker.directory(true)).get(rogue.id)).toBeNull();
   });
 
   it('detects a server that reorders, drops or alters messages', async () => {

@@ -2,7 +2,10 @@ import './no-eval.js';
 import { MessageList } from './message-list.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
-import { AskerClient, ProtocolError, type MyQuestion, type PlainMessage } from '../../client/index.js';
+import {
+  ApiError, AskerClient, inMemoryManifestMemory, isDirectoryRefusal, layeredManifestMemory, ProtocolError, storageManifestMemory,
+  type ManifestMemory, type MyQuestion, type PlainMessage,
+} from '../../client/index.js';
 import type { ThreadSummary } from '../../protocol/api/threads.js';
 import { AGE_GROUPS, POPULATIONS, TOPICS, URGENCIES } from '../../protocol/api/threads.js';
 import { fromBase64Url } from '../../protocol/encoding.js';
@@ -16,10 +19,27 @@ import { LANGS, translator, isLang, type Lang, type Translate } from '../i18n/in
 declare const __ORG_PUBLIC_KEY__: string;
 
 const REMEMBER_KEY = 'tynys.code';
+const MANIFEST_KEY = 'tynys.manifest';
 const root = document.getElementById('app');
 const lang: Lang = isLang(root?.dataset.lang) ? (root!.dataset.lang as Lang) : 'ru';
 const t: Translate = translator(lang);
-const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32) };
+
+// The newest staff manifest this tab accepted (a server cannot roll it back while the tab lives),
+// and, for a person who asked to be remembered on this device, kept with the remembered code.
+const tabManifest = storageManifestMemory(() => window.sessionStorage, MANIFEST_KEY);
+const deviceManifest = storageManifestMemory(() => window.localStorage, MANIFEST_KEY);
+const remembered = (): boolean => localStorage.getItem(REMEMBER_KEY) !== null;
+const manifestMemory: ManifestMemory = layeredManifestMemory(inMemoryManifestMemory(), tabManifest, {
+  highest: () => (remembered() ? deviceManifest.highest() : null),
+  remember: (m) => { if (remembered()) deviceManifest.remember(m); },
+});
+const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), manifestMemory };
+
+/** What to tell the asker when the staff directory is refused (nothing was sent), or null for another error. */
+function directoryMessage(err: unknown): string | null {
+  if (!isDirectoryRefusal(err)) return null;
+  return err.code === 'directory_unavailable' ? t('app.consult.unavailable') : t('app.directory.unverified');
+}
 
 type Screen =
   | { name: 'start' }
@@ -184,7 +204,7 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
       const intake = { populations, ...(ageGroup ? { ageGroup } : {}), ...(region.trim() ? { region: region.trim().slice(0, 80) } : {}) };
       client.openConsultation({ topic, language, urgency, intake })
         .then((id) => go({ name: 'thread', id }))
-        .catch(() => { setBusy(false); setError(t('app.consult.unavailable')); });
+        .catch((err: unknown) => { setBusy(false); setError(directoryMessage(err) ?? t('app.consult.unavailable')); });
     }}>
       <h2>{t('app.consult.title')}</h2>
       <label for="c-topic">{t('app.consult.topic')}</label>
@@ -242,7 +262,9 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
   const [revoked, setRevoked] = useState(false);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [refused, setRefused] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
+  // The psychologist holding it left the directory: it stays readable, and nothing more is sent.
+  const [holderLeft, setHolderLeft] = useState(false);
   const seen = useRef<Set<number>>(new Set());
   const append = (m: PlainMessage) => {
     if (seen.current!.has(m.seq)) return;
@@ -257,6 +279,7 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
       setRevoked(summary.holderRevoked);
       const history = await client.read(id);
       history.forEach(append);
+      setHolderLeft((await client.transcriptEvents(id)).holderRevoked);
       await client.subscribe(id, {
         after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal,
         onStatus: (s) => { setStatus(s.status); setRevoked(s.holderRevoked); },
@@ -264,14 +287,14 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
     })().catch((err: unknown) => {
       if (abort.signal.aborted) return;
       // A thread that does not verify is not shown at all, and nothing more is sent to it.
-      if (err instanceof ProtocolError) { setMessages([]); setRefused(true); } else setError(t('app.error'));
+      if (err instanceof ProtocolError) { setMessages([]); setRefused(err.code === 'revoked_sender' ? t('app.thread.revoked') : t('app.thread.refused')); } else setError(directoryMessage(err) ?? t('app.error'));
     });
     return () => abort.abort();
   }, [id]);
   if (refused) {
     return (
       <div>
-        <p class="error" role="alert" id="thread-refused">{t('app.thread.refused')}</p>
+        <p class="error" role="alert" id="thread-refused">{refused}</p>
         <p class="row"><button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button></p>
       </div>
     );
@@ -280,7 +303,7 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
     <div>
       <p class="small" id="thread-status">{t(revoked ? 'app.thread.status.revoked' : `app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
       {messages.length === 0 ? <p>{t('app.thread.empty')}</p> : null}
-      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('app.thread.psychologist')}
+      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('app.thread.psychologist')} former={t('app.thread.former')}
         intake={(card) => <IntakeSummary intake={card} />} unseen={(seqs) => t('app.thread.unseen', { seqs })} />
       {revoked ? (
         <div class="notice" role="status" id="holder-revoked">
@@ -288,13 +311,17 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
           <p class="row"><button type="button" id="consult-again" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button></p>
         </div>
       ) : null}
+      {holderLeft && !revoked ? <p class="notice" role="status" id="holder-left">{t('app.thread.holderLeft')}</p> : null}
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();
         if (!body) return;
-        client.send(id, body).then((seq) => { const m = client.message(id, seq); if (m) append(m); setText(''); }).catch(() => setError(t('app.error')));
+        client.send(id, body).then((seq) => { const m = client.message(id, seq); if (m) append(m); setText(''); }).catch((err: unknown) => {
+          if (err instanceof ApiError && err.code === 'recipient_revoked') setHolderLeft(true);
+          else if (err instanceof ProtocolError) { setMessages([]); setRefused(err.code === 'revoked_sender' ? t('app.thread.revoked') : t('app.thread.refused')); } else setError(directoryMessage(err) ?? t('app.error'));
+        });
       }}>
-        {revoked ? null : (
+        {revoked || holderLeft ? null : (
           <>
             <label for="message">{t('app.thread.placeholder')}</label>
             <textarea id="message" value={text} onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)} autocomplete="off"></textarea>
@@ -302,7 +329,7 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
         )}
         <ErrorNote message={error} />
         <p class="row">
-          {revoked ? null : <button type="submit" id="send">{t('app.thread.send')}</button>}
+          {revoked || holderLeft ? null : <button type="submit" id="send">{t('app.thread.send')}</button>}
           <button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button>
           <button type="button" class="danger" id="erase-thread" onClick={() => {
             if (window.confirm(t('app.thread.eraseConfirm'))) client.eraseThread(id).then(() => go({ name: 'home' })).catch(() => setError(t('app.error')));
@@ -321,8 +348,13 @@ function App() {
 
   const enter = (c: AskerClient, code: string, remember: boolean) => {
     // Off by default: without it, nothing of this space outlives the tab.
-    if (remember) localStorage.setItem(REMEMBER_KEY, code);
-    else localStorage.removeItem(REMEMBER_KEY);
+    // From now on each manifest accepted is kept with the code too (manifestMemory above).
+    if (remember) {
+      localStorage.setItem(REMEMBER_KEY, code);
+    } else {
+      localStorage.removeItem(REMEMBER_KEY);
+      localStorage.removeItem(MANIFEST_KEY);
+    }
     setClient(c);
     setScreen({ name: 'home' });
   };
@@ -341,6 +373,7 @@ function App() {
 
   const leave = () => {
     localStorage.removeItem(REMEMBER_KEY);
+    localStorage.removeItem(MANIFEST_KEY);
     // End the session on the server too (the token stops working at once); leaving must not
     // wait for the network, and still forgets the keys if the call fails.
     const leaving = client;

@@ -3,7 +3,8 @@ import type { PlainMessage } from '../../client/index.js';
 
 // A thread's messages as both apps show them: who wrote, the author's own time (signed inside the
 // message; the server stores its own only to the minute), the text or the intake card, and the
-// warning that the author had not seen some of the reader's messages when writing.
+// warning that the author had not seen some of the reader's messages when writing, and whether the
+// author has since left the signed staff directory.
 
 type IntakeCard = NonNullable<PlainMessage['intake']>;
 
@@ -12,6 +13,8 @@ export function MessageList(props: {
   lang: string;
   you: string;
   other: string;
+  /** Shown after the author's name when they are no longer in the signed staff directory. */
+  former?: string;
   intake: (card: IntakeCard) => Child;
   unseen: (seqs: string) => string;
 }) {
@@ -21,6 +24,7 @@ export function MessageList(props: {
       {props.messages.map((m) => (
         <li class={m.mine ? 'mine' : ''}>
           <span class="who">{m.mine ? props.you : props.other}</span>{' '}
+          {m.senderRevoked && props.former ? <><span class="small warning former">{props.former}</span>{' '}</> : null}
           <time class="small" datetime={new Date(m.at).toISOString()}>{format.format(new Date(m.at))}</time>{' '}
           {m.intake ? props.intake(m.intake) : m.text}
           {m.unseenByAuthor.length > 0 ? <p class="small warning unseen">{props.unseen(m.unseenByAuthor.join(', '))}</p> : null}

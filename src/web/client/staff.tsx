@@ -3,7 +3,10 @@ import { MessageList } from './message-list.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
-import { ApiError, ProtocolError, StaffClient, type PlainMessage, type VerifiedStaff } from '../../client/index.js';
+import {
+  ApiError, inMemoryManifestMemory, isDirectoryRefusal, layeredManifestMemory, ProtocolError, StaffClient, storageManifestMemory,
+  type PlainMessage, type VerifiedStaff,
+} from '../../client/index.js';
 import { createInviteResponse, STAFF_ROLES, type StaffRole } from '../../protocol/api/staff.js';
 import {
   moderationQueueResponse, REASON_CODES, staffEntrySchema, tagListResponse, tagSchema, type StaffEntry, type Tag,
@@ -24,7 +27,31 @@ declare const __STAFF_KDF__: KdfParams;
 const root = document.getElementById('app');
 const lang: Lang = isLang(root?.dataset.lang) ? (root!.dataset.lang as Lang) : 'ru';
 const t: Translate = translator(lang);
-const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), minKdf: __STAFF_KDF__ };
+// The newest staff manifest this tab accepted: a server cannot roll it back while the tab lives.
+const manifestMemory = layeredManifestMemory(inMemoryManifestMemory(), storageManifestMemory(() => window.sessionStorage, 'tynys.staff.manifest'));
+const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), minKdf: __STAFF_KDF__, manifestMemory };
+
+/** What to tell a staff member when the directory is refused or leaves someone out (nothing was sent), or null for another error. */
+function directoryMessage(err: unknown): string | null {
+  if (isDirectoryRefusal(err)) return t('staff.directory.refused', { reason: t(`staff.directory.reason.${err.code}`) });
+  if (err instanceof ApiError && err.code === 'not_in_directory') return t('staff.directory.notInIt');
+  if (err instanceof ApiError && err.code === 'recipient_revoked') return t('staff.thread.otherLeft');
+  return null;
+}
+
+/** The signed directory this console checked (version, expiry), or why it refused it, or that this member is not in it. */
+function DirectoryStatus({ client }: { client: StaffClient }) {
+  const [status, setStatus] = useState<{ text: string; ok: boolean } | null>(null);
+  useEffect(() => {
+    client.directory(true).then(async (dir) => {
+      if (!(await client.isInDirectory())) return setStatus({ text: t('staff.directory.notInIt'), ok: false });
+      const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(dir.expiresAt));
+      setStatus({ text: t('staff.directory.status', { version: dir.version, date }), ok: true });
+    }).catch((err: unknown) => setStatus({ text: directoryMessage(err) ?? t('app.error'), ok: false }));
+  }, []);
+  if (!status) return null;
+  return <p class={status.ok ? 'small' : 'error'} role={status.ok ? 'status' : 'alert'} id="directory-status">{status.text}</p>;
+}
 const value = (e: Event): string => (e.target as HTMLInputElement).value;
 const RESET_CODE = /^s_[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{32}$/;
 
@@ -141,7 +168,7 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
     })().catch((err: unknown) => {
       if (abort.signal.aborted) return;
       // A thread that fails verification is not shown at all: no message of it can be trusted.
-      if (err instanceof ProtocolError) { setMessages([]); setRefused(err.code); } else setError(t('app.error'));
+      if (err instanceof ProtocolError) { setMessages([]); setRefused(err.code); } else setError(directoryMessage(err) ?? t('app.error'));
     });
     return () => abort.abort();
   }, [thread.id]);
@@ -156,13 +183,13 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
   return (
     <div>
       <p class="small">{t(`topic.${verified.topic}`)} · {t(`urgency.${verified.urgency}`)} · {verified.language}</p>
-      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('staff.thread.other')}
+      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('staff.thread.other')} former={t('staff.thread.former')}
         intake={(card) => <IntakeCardView intake={card} />} unseen={(seqs) => t('staff.thread.unseen', { seqs })} />
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();
         if (!body) return;
-        client.send(thread.id, body).then((seq) => { const m = client.message(thread.id, seq); if (m) append(m); setText(''); }).catch(() => setError(t('app.error')));
+        client.send(thread.id, body).then((seq) => { const m = client.message(thread.id, seq); if (m) append(m); setText(''); }).catch((err: unknown) => setError(directoryMessage(err) ?? t('app.error')));
       }}>
         <label for="reply">{t('staff.thread.reply')}</label>
         <textarea id="reply" value={text} onInput={(e: Event) => setText(value(e))} autocomplete="off"></textarea>
@@ -174,7 +201,7 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
         </p>
       </form>
       {colleagues.length > 0 ? (
-        <form class="row" onSubmit={(e: Event) => { e.preventDefault(); if (to) client.handover(thread.id, to).then(back).catch(() => setError(t('app.error'))); }}>
+        <form class="row" onSubmit={(e: Event) => { e.preventDefault(); if (to) client.handover(thread.id, to).then(back).catch((err: unknown) => setError(directoryMessage(err) ?? t('app.error'))); }}>
           <label for="handover-to">{t('staff.thread.handover')}</label>
           <select id="handover-to" onChange={(e: Event) => setTo(value(e))}>
             <option value="">—</option>
@@ -200,6 +227,7 @@ function Consultations({ client }: { client: StaffClient }) {
   if (open) return <Conversation client={client} thread={open} back={() => { setOpen(null); load(); }} />;
   return (
     <div>
+      <DirectoryStatus client={client} />
       <ErrorNote message={error} />
       <h2>{t('staff.tab.queue')}</h2>
       {queue === null ? <p>{t('app.loading')}</p> : queue.length === 0 ? <p>{t('staff.queue.empty')}</p> : (
@@ -209,7 +237,7 @@ function Consultations({ client }: { client: StaffClient }) {
               <button type="button" class="claim" onClick={() => client.claim(th.id).then(setOpen).catch((err: unknown) => {
                 // A thread that fails verification opens on the refusal screen (the SDK refuses it from now on).
                 if (err instanceof ProtocolError) setOpen(th);
-                else { setError(t('app.error')); load(); }
+                else { setError(directoryMessage(err) ?? t('app.error')); load(); }
               })}>{t('staff.queue.claim')}</button>
             </li>
           ))}
