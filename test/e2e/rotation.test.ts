@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AskerClient, StaffClient } from '../../src/client/index.js';
+import { toBase64Url } from '../../src/protocol/encoding.js';
 import { endorseKey } from '../../src/protocol/manifest.js';
 import { installManifest, servedVersion } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -56,11 +57,20 @@ describe('rotating the organisation key', () => {
     expect((await oldAsker.directory(true)).version).toBe(seen + 2);
   });
 
-  it('once the endorsement is dropped, clients still on the old key refuse the new key\'s manifests: rebuild them first', async () => {
-    installManifest(s, { signer: newKey });
-    const { client: oldAsker } = await AskerClient.create(s.clientOptions);
-    await expect(oldAsker.directory(true)).rejects.toMatchObject({ code: 'manifest_unsigned' });
-    const { client: rebuiltAsker } = await AskerClient.create(rebuilt);
-    await rebuiltAsker.openConsultation(consultation);
+  it('once the endorsement is dropped, clients still on the old key refuse the new key\'s manifests: rebuild them first (the server is restarted pinned to the new key)', async () => {
+    // The operator's last step: ORG_PUBLIC_KEY set to the new key, so the server's own pools follow the new manifests.
+    const t = await startServer({ ORG_PUBLIC_KEY: toBase64Url(newKey.publicKey) });
+    try {
+      await t.addStaff(['psychologist'], ['ru'], 'rotated-psy');
+      installManifest(t, { signer: newKey });
+      const { client: oldAsker } = await AskerClient.create(t.clientOptions);
+      await expect(oldAsker.directory(true)).rejects.toMatchObject({ code: 'manifest_unsigned' });
+      const { client: rebuiltAsker } = await AskerClient.create({ ...t.clientOptions, orgPublicKey: newKey.publicKey });
+      const threadId = await rebuiltAsker.openConsultation(consultation);
+      const psy = await StaffClient.login({ ...t.clientOptions, orgPublicKey: newKey.publicKey }, 'rotated-psy', 'passphrase of rotated-psy');
+      await psy.claim(threadId);
+    } finally {
+      await t.stop();
+    }
   });
 });
