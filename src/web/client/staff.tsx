@@ -441,7 +441,7 @@ function KeyStatus({ client }: { client: StaffClient }) {
       <p>{t('staff.key.fingerprint')}</p>
       <p class="code" id="my-fingerprint">{client.ownFingerprint()}</p>
       <p class="small">{t('staff.key.compare')}</p>
-      <p id="directory-status" role="status">{t(`staff.key.${state.key}`, { code: state.code ?? '' })}</p>
+      <p id="key-status-text" role="status">{t(`staff.key.${state.key}`, { code: state.code ?? '' })}</p>
     </section>
   );
 }
