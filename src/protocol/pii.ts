@@ -49,11 +49,11 @@ export interface DetectOptions {
 export function detectPersonalData(text: string, options: DetectOptions = {}): PiiSpan[] {
   const n = normalise(text);
   const found: Found[] = [];
+  const tokens = tokenize(n.text);
   findNumbers(n.text, found);
-  findContacts(n.text, found);
+  findContacts(n.text, tokens, found);
   findAddresses(n.text, found);
   findInstitutions(n.text, found);
-  const tokens = tokenize(n.text);
   findPlaces(n.text, tokens, found);
   findNames(n.text, tokens, found);
   const admin = options.places?.length ? adminWordsPattern(options.places) : null;

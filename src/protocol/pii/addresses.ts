@@ -10,7 +10,9 @@ import type { Found } from './spans.js';
 const WORD = String.raw`\p{L}[\p{L}'’]*(?:-\d{1,2}|-\p{L}+)?`;
 const CAP_WORD = String.raw`\p{Lu}[\p{L}'’]*(?:-\d{1,2}|-\p{L}+)?`;
 const UNITS = caseless(String.raw`лет|год\p{L}*|раз\p{L}*|мес\p{L}*|дн\p{L}*|день|недел\p{L}*|час\p{L}*|мин\p{L}*|сек\p{L}*|мг|мл|кг|г|л|км|м|тенге|тг|₸|копий|клет\p{L}*|шт|человек|люд\p{L}*|комнат\p{L}*|этаж\p{L}*|градус\p{L}*|процент\p{L}*|таблет\p{L}*|январ\p{L}*|феврал\p{L}*|март\p{L}*|апрел\p{L}*|ма[яй]|июн\p{L}*|июл\p{L}*|август\p{L}*|сентябр\p{L}*|октябр\p{L}*|ноябр\p{L}*|декабр\p{L}*|years?|times|mg|ml|kg|days?|weeks?|months?|hours?|minutes?|people|rooms?|floors?|жыл\p{L}*|ай|күн\p{L}*|рет|жас\p{L}*|сағат\p{L}*|минут\p{L}*|мың|адам`);
-const NOT_A_QUANTITY = String.raw`(?!\d)(?![.,]\d)(?!\s*%)(?!\s*(?:${UNITS})(?![\p{L}]))`;
+const NOT_A_QUANTITY = String.raw`(?!\d)(?![.,]\d)`;
+// Checked in code after a match, not inside the patterns, where it would be repeated at every number.
+const QUANTITY = new RegExp(String.raw`\s*(?:%|(?:${UNITS})(?![\p{L}]))`, 'uy');
 // A house number: "150", "30а", "124/1", "5-2", but not "2 года" or "5 человек".
 const NUM = String.raw`\d{1,4}(?:[а-яА-Яa-zA-Z](?![\p{L}\d]))?(?:[ ]?[/\\-][ ]?\d{1,4}[а-яa-z]?(?![\p{L}\d]))?${NOT_A_QUANTITY}`;
 // The parts after the street: house, building, flat, office, entrance, in the three languages.
@@ -24,34 +26,49 @@ const KK_STREET = String.raw`(?:көшесі\p{L}*|көш\.|даңғылы\p{L}*
 const EN_STREET = caseless(String.raw`(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|microdistrict|mcr)`);
 const STREET_NUMBER_NAME = String.raw`\d{1,3}(?:-?\p{L}{1,3})?(?![\d\p{L}])${NOT_A_QUANTITY}`;
 
-/** Each pattern's group 1, when it has one, is the address; otherwise the whole match. */
-const PATTERNS: readonly RegExp[] = [
+/** Each pattern's group 1, when it has one, is the address; otherwise the whole match. Each runs only where its hint is found. */
+const PATTERNS: readonly (readonly [hint: RegExp | null, pattern: RegExp])[] = [
   // Russian: the street word, its name (a capital, a number, or any words before a house number), the house and the rest.
-  new RegExp(String.raw`(?<![\p{L}\d])${RU_STREET}(?![\p{L}])\.?\s*(?:«[^»\n]{1,40}»|"[^"\n]{1,40}"|${STREET_NUMBER_NAME}|${CAP_WORD}(?:[ ]${WORD}){0,2}|${WORD}(?:[ ]${WORD}){0,2}(?=,?\s*(?:${PART_WORD}\.?\s*)?\d))(?:,?\s*(?:д\.?\s*|дом\s*)?${NUM})?(?:${PART})*`, 'gu'),
+  [new RegExp(String.raw`(?<![\p{L}\d])${RU_STREET}(?![\p{L}])`, 'u'), new RegExp(String.raw`(?<![\p{L}\d])${RU_STREET}(?![\p{L}])\.?\s*(?:«[^»\n]{1,40}»|"[^"\n]{1,40}"|${STREET_NUMBER_NAME}|${CAP_WORD}(?:[ ]${WORD}){0,2}|${WORD}(?:[ ]${WORD}){0,2}(?=,?\s*(?:${PART_WORD}\.?\s*)?\d))(?:,?\s*(?:д\.?\s*|дом\s*)?${NUM})?(?:${PART})*`, 'gu')],
   // Kazakh: the name, the street word after it, then the numbers.
-  new RegExp(String.raw`(?<![\p{L}\d])(?:${CAP_WORD}(?:\s${WORD})?|${WORD}|\d{1,3})\s+${KK_STREET}(?:,?\s*${NUM}(?:\s?-?\s?(?:үйі|үй))?)?(?:${PART})*`, 'gu'),
+  [/көш|даңғ|шағын|ш\.\s?а|ш\/а|ықшам|алаң/u, new RegExp(String.raw`(?<![\p{L}\d])(?:${CAP_WORD}(?:\s${WORD})?|${WORD}|\d{1,3})\s+${KK_STREET}(?:,?\s*${NUM}(?:\s?-?\s?(?:үйі|үй))?)?(?:${PART})*`, 'gu')],
   // English: "15 Abay Street", "Dostyk Avenue 97", "Samal-2 microdistrict, house 15".
-  new RegExp(String.raw`(?<![\p{L}\d])(?:\d{1,4}\s+)?${CAP_WORD}(?:\s${CAP_WORD})?\s+${EN_STREET}\.?(?![\p{L}])(?:,?\s*${NUM})?(?:${PART})*`, 'gu'),
+  [new RegExp(String.raw`(?<![\p{L}])${EN_STREET}(?![\p{L}])`, 'u'), new RegExp(String.raw`(?<![\p{L}\d])(?:\d{1,4}\s+)?${CAP_WORD}(?:\s${CAP_WORD})?\s+${EN_STREET}\.?(?![\p{L}])(?:,?\s*${NUM})?(?:${PART})*`, 'gu')],
   // A house or flat on its own: "дом 5, квартира 12", "кв. 34", "үй 15", "apartment 12", "12 үй".
-  new RegExp(String.raw`(?<![\p{L}\d])(?:${ALONE_WORD}\.?\s*№?\s*${NUM}|${NUM}\s?-?\s?(?:үйі|үй|пәтері|пәтер)(?![\p{L}]))(?:${PART})*`, 'gu'),
+  [new RegExp(String.raw`(?<![\p{L}\d])${ALONE_WORD}|\d\s?-?\s?(?:үй|пәтер)`, 'u'), new RegExp(String.raw`(?<![\p{L}\d])(?:${ALONE_WORD}\.?\s*№?\s*${NUM}|${NUM}\s?-?\s?(?:үйі|үй|пәтері|пәтер)(?![\p{L}]))(?:${PART})*`, 'gu')],
   // After "адрес:", "по адресу", "мекенжайым", "my address is": the words up to the last number.
-  new RegExp(String.raw`(?<![\p{L}])${caseless(String.raw`(?:адресу|адрес|мекен-?жай\p{L}*|address(?:\s+is)?)`)}\s*[:—–-]?\s*(?!${caseless('почт|электрон|эл|e-?mail|сайт|пошта')})([^\n.!?@:]{0,50}?\d{1,4}(?:[а-яa-z](?![\p{L}]))?(?:[/-]\d{1,4})?(?:${PART})*)(?!\d)`, 'gu'),
+  [new RegExp(String.raw`(?<![\p{L}])${caseless('(?:адрес|мекен|address)')}`, 'u'), new RegExp(String.raw`(?<![\p{L}])${caseless(String.raw`(?:адресу|адрес|мекен-?жай\p{L}*|address(?:\s+is)?)`)}\s*[:—–-]?\s*(?!${caseless('почт|электрон|эл|e-?mail|сайт|пошта')})([^\n.!?@:]{0,50}?\d{1,4}(?:[а-яa-z](?![\p{L}]))?(?:[/-]\d{1,4})?(?:${PART})*)(?!\d)`, 'gu')],
   // Colloquial: "на Сатпаева 30а", "по Абая 10".
-  new RegExp(String.raw`(?<![\p{L}])${caseless('(?:на|по|возле|около)')}\s+(\p{Lu}\p{L}+[ая]\s+${NUM}(?:${PART})*)`, 'gu'),
+  [null, new RegExp(String.raw`(?<![\p{L}])${caseless('(?:на|по|возле|около)')}\s+(\p{Lu}\p{L}+[ая]\s+${NUM}(?:${PART})*)`, 'gu')],
   // Corners: "угол Абая и Байтурсынова".
-  new RegExp(String.raw`(?<![\p{L}])${caseless('(?:углу|угол|пересечение|пересечении|қиылысы)')}\s+(?:ул\.?\s*)?\p{Lu}\p{L}+\s*(?:и|/|,|-|және)\s*(?:ул\.?\s*)?\p{Lu}\p{L}+`, 'gu'),
+  [new RegExp(caseless('(?:углу|угол|пересечени|қиылысы)'), 'u'), new RegExp(String.raw`(?<![\p{L}])${caseless('(?:углу|угол|пересечение|пересечении|қиылысы)')}\s+(?:ул\.?\s*)?\p{Lu}\p{L}+\s*(?:и|/|,|-|және)\s*(?:ул\.?\s*)?\p{Lu}\p{L}+`, 'gu')],
 ];
 
 /** Adds every street address in `text`. */
 export function findAddresses(text: string, out: Found[]): void {
-  for (const pattern of PATTERNS) {
+  for (const [hint, pattern] of PATTERNS) {
+    if (hint && !hint.test(text)) continue;
     const re = new RegExp(pattern.source, pattern.flags);
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const part = m[1];
       const start = part === undefined ? m.index : m.index + m[0].length - part.length;
       const body = (part ?? m[0]).replace(/[\s,.;:-]+$/u, '');
-      if (body.length > 0) out.push({ kind: 'address', start, end: start + body.length });
+      if (body.length > 0 && !hasQuantity(text, start, start + body.length)) out.push({ kind: 'address', start, end: start + body.length });
       if (m[0].length === 0) re.lastIndex++;
     }
   }
+}
+
+/** A number in [start, end) is followed by a unit ("дом 2 года", "в доме 5 человек", "улице 30 градусов"). */
+function hasQuantity(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    if (!isDigit(text.charCodeAt(i)) || isDigit(text.charCodeAt(i + 1))) continue;
+    QUANTITY.lastIndex = i + 1;
+    if (QUANTITY.test(text)) return true;
+  }
+  return false;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }

@@ -1,19 +1,25 @@
 import { foldKey } from './fold.js';
 import { collect, type Found } from './spans.js';
+import type { Token } from './tokens.js';
 
 // E-mail addresses, links and messenger handles, found on the normalised text. People who know
 // a filter is looking write "ivan собака mail ру", "petrov(at)mail(dot)ru", "t me/name", or give
 // a Telegram name with no @ after the word "тг:"; each of these is a pattern below.
 
 /** Adds every e-mail address, link and messenger handle in `text`. */
-export function findContacts(text: string, out: Found[]): void {
-  collect(out, 'email', text, PLAIN_EMAIL, (m) => (/\s/.test(m) && !KNOWN_TLD_AT_END.test(m) ? null : m.length));
-  collect(out, 'email', text, WRITTEN_EMAIL);
-  collect(out, 'handle', text, AT_HANDLE, (m) => m.replace(/\.+$/, '').length);
-  collect(out, 'handle', text, MESSENGER_LINK);
-  collect(out, 'handle', text, SPACED_PROFILE_LINK);
-  findHandlesAfterMessengerWords(text, out);
-  for (const pattern of URL_PATTERNS) collect(out, 'url', text, pattern, trimmedUrlLength);
+export function findContacts(text: string, tokens: readonly Token[], out: Found[]): void {
+  // Each pattern runs only on text that has what it starts from (most questions have none).
+  if (text.includes('@')) {
+    collect(out, 'email', text, PLAIN_EMAIL, (m) => (/\s/.test(m) && !KNOWN_TLD_AT_END.test(m) ? null : m.length));
+    collect(out, 'handle', text, AT_HANDLE, (m) => m.replace(/\.+$/, '').length);
+  }
+  if (WRITTEN_AT_THEN_TLD.test(text)) collect(out, 'email', text, WRITTEN_EMAIL);
+  if (LINK_WORD.test(text)) {
+    collect(out, 'handle', text, MESSENGER_LINK);
+    collect(out, 'handle', text, SPACED_PROFILE_LINK);
+  }
+  findHandlesAfterMessengerWords(text, tokens, out);
+  if (URL_HINT.test(text)) for (const pattern of URL_PATTERNS) collect(out, 'url', text, pattern, trimmedUrlLength);
 }
 
 // ---- E-mail ---------------------------------------------------------------------------------
@@ -37,6 +43,7 @@ const PLAIN_EMAIL = new RegExp(
 const AT_WORD = String.raw`(?:\s*[(\[{<]\s*(?:at|собака|собачка|эт|ат|@)\s*[)\]}>]\s*|\s+(?:at|собака|собачка|собачку|эт|ат)\s+)`;
 const DOT_WORD = String.raw`(?:\s*[(\[{<]\s*(?:dot|точка|тчк|нүкте|\.)\s*[)\]}>]\s*|\s+(?:dot|точка|тчк|нүкте)\s+)`;
 const DOT_ANY = String.raw`(?:${DOT_WORD}|\s*\.\s*|\s+)`;
+const WRITTEN_AT_THEN_TLD = new RegExp(String.raw`(?<![\p{L}])(?:at|собака|собачка|собачку|эт|ат)(?![\p{L}])[^\n]{1,80}?(?<![\p{L}])(?:${TLDS})(?![\p{L}])`, 'iu');
 const WRITTEN_EMAIL = new RegExp(
   String.raw`(?<![\p{L}\p{N}._%+-])${LOCAL}(?:${DOT_WORD}${LOCAL}){0,3}${AT_WORD}(?:${LABEL}${DOT_ANY}){1,3}(?:${TLDS})(?![\p{L}\p{N}_-])`,
   'giu',
@@ -52,6 +59,8 @@ const AT_HANDLE = /(?<![\p{L}\p{N}_.@])@[\p{L}\p{N}_][\p{L}\p{N}_.]{2,30}[\p{L}\
 const MESSENGER_LINK =
   /(?<![\p{L}\p{N}_./-])(?:https?:\/\/)?(?:www\.)?(?:(?:t|telegram)(?: ?\. ?| )me ?\/ ?(?:[A-Za-z0-9_]{4,32}|(?:\+|joinchat\/)[A-Za-z0-9_-]{4,64})|wa\.me\/\+?\d{7,15})(?![\p{L}\p{N}_-])/giu;
 
+const LINK_WORD = /me ?\/|(?:vk|instagram|facebook|fb|tiktok|ok|twitter|x)(?: +\.? *| *\. +)(?:com|ru|me)/iu;
+
 // A profile link with a space where its dot was ("vk com/ivan"): written so to slip past a link filter.
 const SPACED_PROFILE_LINK =
   /(?<![\p{L}\p{N}_./-])(?:vk|instagram|facebook|fb|tiktok|ok|twitter|x)(?: +\.? *| *\. +)(?:com|ru|me)\s?\/\s?@?[\p{L}\p{N}_.]{2,64}/giu;
@@ -63,16 +72,16 @@ const MESSENGER_EXACT = new Set([
   'telegram', 'insta', 'instagram', 'inst', 'facebook', 'tiktok', 'snapchat', 'skype', 'discord', 'viber', 'whatsapp',
   'twitter', 'threads', 'signal', 'инст', 'инста', 'инсте', 'инсту', 'инстой', 'инстада', 'никнейм', 'юзернейм',
 ]);
-const MESSENGER_STEM = /^(?:телег|телеграм|инстаграм|вконтакт|фейсбук|тикток|снэпчат|снапчат|скайп|дискорд|вайбер|ватсап|вотсап|уатсап|твиттер|логин|никнейм)\p{L}{0,6}$/u;
+const MESSENGER_STEMS = ['телег', 'телеграм', 'инстаграм', 'вконтакт', 'фейсбук', 'тикток', 'снэпчат', 'снапчат', 'скайп', 'дискорд', 'вайбер', 'ватсап', 'вотсап', 'уатсап', 'твиттер', 'логин', 'никнейм'];
+const MESSENGER_STEM = new RegExp(String.raw`^(?:${MESSENGER_STEMS.join('|')})\p{L}{0,6}$`, 'u');
 // Words that may stand between the messenger word and the handle.
 const FILLERS = new Set([
   'в', 'во', 'мой', 'моя', 'моё', 'мое', 'ник', 'нику', 'ником', 'никнейм', 'логин', 'это', 'есть', 'там', 'меня', 'как', 'под', 'по',
   'называется', 'аккаунт', 'акк', 'страница', 'канал', 'is', 'my', 'me', 'on', 'at', 'name', 'nick', 'username', 'handle', 'account',
-  'page', 'profile', 'ім', 'ым', 'тут', 'here',
+  'page', 'profile', 'ім', 'ым', 'тут', 'here', 'я', 'мы', 'страница', 'страничка', 'парақшам', 'парақша', 'аккаунтым', 'есть', 'найди', 'найдите',
 ].map(foldKey));
 // Ordinary words that follow a messenger word in a sentence ("напиши в телеграм завтра").
 const NOT_HANDLES = new Set(['me', 'please', 'or', 'and', 'channel', 'group', 'chat', 'today', 'tonight', 'tomorrow', 'later', 'now', 'only', 'too', 'also', 'the', 'a', 'an', 'app', 'bot']);
-const TOKEN = /[\p{L}\p{N}_@]+/gu;
 const NEXT_WORD = /@?[\p{L}\p{N}_][\p{L}\p{N}_.]{0,31}/uy;
 // Fillers that announce the handle: "ник: …", "my telegram is …".
 const ANNOUNCING = new Set(['is', 'это', 'ник', 'nick', 'username', 'логин', 'никнейм']);
@@ -82,12 +91,12 @@ function isMessengerWord(word: string): boolean {
   return MESSENGER_EXACT.has(key) || MESSENGER_STEM.test(key);
 }
 
-function findHandlesAfterMessengerWords(text: string, out: Found[]): void {
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-    if (!isMessengerWord(m[0])) continue;
-    const cyrillicContext = /\p{Script=Cyrillic}/u.test(m[0]);
-    let at = m.index + m[0].length;
+function findHandlesAfterMessengerWords(text: string, tokens: readonly Token[], out: Found[]): void {
+  let resume = 0;
+  for (const t of tokens) {
+    if (t.start < resume || !(MESSENGER_EXACT.has(t.key) || MESSENGER_STEM.test(t.key))) continue;
+    const cyrillicContext = /\p{Script=Cyrillic}/u.test(t.text);
+    let at = t.end;
     let announced = false; // a colon, dash or "is" right before the handle
     for (let step = 0; step < 6 && at < text.length; step++) {
       const gap = /^[\s:=—–,-]*/u.exec(text.slice(at, at + 8))![0];
@@ -112,7 +121,7 @@ function findHandlesAfterMessengerWords(text: string, out: Found[]): void {
       }
       break;
     }
-    TOKEN.lastIndex = Math.max(TOKEN.lastIndex, at);
+    resume = at;
   }
 }
 
@@ -120,6 +129,7 @@ function findHandlesAfterMessengerWords(text: string, out: Found[]): void {
 // in the middle of a dotted name: retrying from every dot would make long dotted text quadratic.
 const URL_TLDS = ['kz', 'ru', 'com', 'org', 'net', 'info', 'me', 'io', 'рф', 'қаз', 'uz', 'kg', 'ua', 'by', 'de', 'uk', 'us'];
 
+const URL_HINT = new RegExp(String.raw`https?:|www\.|\.(?:${URL_TLDS.join('|')})(?![\p{L}\p{N}_-])`, 'iu');
 const URL_TAIL = String.raw`[^\s<>"'«»“”\[\]{}]`;
 const URL_PATTERNS = [
   new RegExp(String.raw`(?<![\p{L}\p{N}_])https?:\/\/[\p{L}\p{N}]${URL_TAIL}*`, 'giu'),

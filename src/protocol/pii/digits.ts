@@ -23,7 +23,12 @@ const GROUP = /(\+?)(\d+)/g;
 
 /** Adds every phone, IIN and card number in `text`. */
 export function findNumbers(text: string, out: Found[]): void {
+  let longest = 0;
   for (const m of text.matchAll(RUN)) {
+    // Fewer than six digits make no phone, IIN or card: most numbers in a question stop here.
+    const digitCount = countDigits(m[0]);
+    longest = Math.max(longest, digitCount);
+    if (digitCount < 6) continue;
     const groups: Group[] = [];
     let last = 0;
     for (const g of m[0].matchAll(GROUP)) {
@@ -34,7 +39,16 @@ export function findNumbers(text: string, out: Found[]): void {
     findIins(groups, out);
     findPhones(text, groups, out);
   }
-  findCards(text, out);
+  if (longest >= 13) findCards(text, out);
+}
+
+function countDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }
 
 // ---- IIN ------------------------------------------------------------------------------------
@@ -44,13 +58,26 @@ function findIins(groups: Group[], out: Found[]): void {
     let digits = '';
     for (let j = i; j < groups.length && digits.length < 12; j++) {
       digits += groups[j]!.digits;
-      if (digits.length === 12 && isIin(digits)) {
+      if (digits.length === 12 && isIin(digits) && iinGrouping(groups, i, j)) {
         out.push({ kind: 'iin', start: groups[i]!.start, end: groups[j]!.end });
         i = j;
         break;
       }
     }
   }
+}
+
+/**
+ * The checksum passes for one random twelve-digit stretch in about 400, so the grouping must be
+ * one people use for an IIN: whole, the birth date first (850315 400005, 750707 3120 32), or
+ * equal groups (0209 1830 1706, 91 08 11 38 80 32, digit by digit); and not cut out of a longer
+ * number written with the same tight separator (4111-1111-1111-1110).
+ */
+function iinGrouping(groups: Group[], i: number, j: number): boolean {
+  const lengths = groups.slice(i, j + 1).map((g) => g.digits.length);
+  if (lengths[0] !== 12 && lengths[0] !== 6 && !lengths.every((l) => l === lengths[0])) return false;
+  const tight = (sep: string | undefined): boolean => sep !== undefined && /^[-./_]$/.test(sep);
+  return !tight(groups[i]!.before && i > 0 ? groups[i]!.before : undefined) && !tight(groups[j + 1]?.before);
 }
 
 // The two weightings of the official IIN checksum (the second is used when the first gives 10).
@@ -135,8 +162,9 @@ function phoneEnd(text: string, groups: Group[], i: number): number | null {
 /** Groups as a phone is grouped, not as a list ("8, 7, 10, 12…") or an amount ("7 500 000 000"). */
 function plausibleGrouping(span: Group[]): boolean {
   const lengths = span.map((g) => g.digits.length);
-  // A list with comma and space between the items: only spoken-style groups of 2–4 digits after the prefix.
-  if (span.slice(1).some((g) => /,\s/.test(g.before)) && lengths.slice(1).some((l) => l < 2 || l > 4)) return false;
+  // A list with comma and space between all the items ("8, 7, 10, 12, 11…"): only spoken-style
+  // groups of 2–4 digits after the prefix ("восемь, семьсот семь, триста двадцать один…").
+  if (span.length > 1 && span.slice(1).every((g) => /,\s/.test(g.before)) && lengths.slice(1).some((l) => l < 2 || l > 4)) return false;
   // Thousands separators: 1–3 digits, then groups of exactly three.
   if (span.length >= 3 && lengths[0]! <= 3 && lengths.slice(1).every((l) => l === 3)) {
     const seps = new Set(span.slice(1).map((g) => g.before));

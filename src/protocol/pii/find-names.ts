@@ -15,6 +15,7 @@ const PERSON = new Set(PERSON_WORDS.split(/\s+/u).filter(Boolean).map(foldKey));
 const PLACE_WORDS_BEFORE = new Set(PLACE_PREPOSITIONS.map(foldKey));
 const HONORIFIC = new Set(HONORIFICS.split(' ').map(foldKey));
 const INTRO = INTRODUCERS.map((p) => p.split(/[\s'-]+/u).map(foldKey));
+const INTRO_FIRST_WORDS = new Set(INTRO.map((p) => p[0]!));
 // Capitalised words that can follow an introducer without being a name ("Меня зовут Не важно").
 const NOT_NAMES = new Set(['не', 'я', 'и', 'а', 'но', 'как', 'так', 'мне', 'меня', 'это', 'просто', 'i', 'the', 'a', 'not', 'just', 'мен', 'менің']);
 
@@ -54,6 +55,7 @@ export function findNames(text: string, tokens: Token[], out: Found[]): void {
 
   // 1. After an introducing phrase.
   for (let i = 0; i < tokens.length; i++) {
+    if (!INTRO_FIRST_WORDS.has(tokens[i]!.key)) continue;
     const after = introducerEnd(text, tokens, i);
     if (after === null) continue;
     const first = tokens[after];
@@ -68,8 +70,9 @@ export function findNames(text: string, tokens: Token[], out: Found[]): void {
 
   // 2. Names standing on their own: an anchor, then the parts joined to it on either side.
   for (let i = 0; i < tokens.length; i++) {
-    if (marked[i]) continue;
     const t = tokens[i]!;
+    // Without a capital only a patronymic starts a name ("иванович"); most words go no further.
+    if (marked[i] || (!t.capital && !isPatronymic(t))) continue;
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
     const afterPersonWord = prev !== undefined && PERSON.has(prev.key) && /^[\s,:.]{1,3}$/u.test(text.slice(prev.end, t.start));

@@ -14,12 +14,14 @@ const AIDS = String.raw`(?:СПИД|СПИДа|СПИДом|спид${L}|AIDS)`;
 const PREVENTION = caseless(String.raw`(?:по\s+)?(?:профилактик${L}\s+и\s+)?(?:борьб${L}\s+(?:со?|против)\s+)?`);
 
 const CLINIC_PATTERNS: readonly RegExp[] = [
-  // The AIDS centre under its many names.
+  // The AIDS centre by its abbreviation, its official name, or with the city or region it
+  // serves. "центр СПИД" alone is the kind of place, said in general terms (answers say "a
+  // psychologist at the AIDS centre" all the time), and is not flagged.
   new RegExp(String.raw`(?<![\p{L}])(?:[ГРО]Ц|ГорЦ|ОблЦ|КНЦ)\s*${PREVENTION}${AIDS}(?![\p{L}])`, 'gu'),
-  new RegExp(String.raw`(?<![\p{L}])(?:${caseless(`(?:городск|областн|республиканск|региональн|казахск|алматинск)${L}`)}\s+)?${caseless(`центр${L}`)}\s+${PREVENTION}${AIDS}(?![\p{L}])`, 'gu'),
-  new RegExp(String.raw`(?<![\p{L}])${AIDS}[\s-]?${caseless(`(?:центр${L}|center|centre|clinic)`)}`, 'gu'),
-  new RegExp(String.raw`(?<![\p{L}])(?:ЖИТС|житс)${L}(?:[\s-]+\p{L}+){0,4}?[\s-]+${caseless(`орталығ${L}`)}`, 'gu'),
-  new RegExp(String.raw`(?<![\p{L}])${caseless('(?:HIV|ВИЧ)')}\s+${caseless('(?:clinic|center|centre)')}`, 'gu'),
+  new RegExp(String.raw`(?<![\p{L}])${caseless(`центр${L}\\s+по\\s+`)}${PREVENTION}${AIDS}(?![\p{L}])`, 'gu'),
+  new RegExp(String.raw`(?<![\p{L}])${caseless(`(?:городск|областн|республиканск|региональн|алматинск|астанинск|шымкентск|карагандинск)${L}\\s+центр${L}\\s+`)}${PREVENTION}${AIDS}(?![\p{L}])`, 'gu'),
+  new RegExp(String.raw`(?<![\p{L}])${AIDS}[\s-]?${caseless(`(?:центр${L}|centers?|centres?|clinics?)`)}`, 'gu'),
+  new RegExp(String.raw`(?<![\p{L}])(?:ЖИТС|житс)(?:${L}[\s-]+(?:\p{L}+[\s-]+){0,5}?${caseless('күрес')}${L}[\s-]+|[\s-]+)${caseless(`орталығ${L}`)}`, 'gu'),
   // Narcology and the dispensaries.
   new RegExp(String.raw`(?<![\p{L}])${caseless(String.raw`(?:наркологи(?:я|и|ю|ей|ческ\p{L}*|ялық\p{L}*)|нарко(?:диспансер|центр|больниц|логическ)\p{L}*|психдиспансер\p{L}*|психоневрологическ\p{L}*\s+диспансер\p{L}*|тубдиспансер\p{L}*|противотуберкул[её]зн\p{L}*\s+диспансер\p{L}*|кожвен\p{L}*|диспансер(?!изац)\p{L}*|narcolog\p{L}*|(?:drug|psychiatric)\s+dispensar\p{L}*)`)}(?![\p{L}])`, 'gu'),
   new RegExp(String.raw`(?<![\p{L}])(?:${caseless('квд|цпмсп|квкдц')}|ПНД|ЦРБ|ЦГБ|ГКБ\s*№?\s*\d{0,3}|БСМП|ГП\s*№\s*\d{1,3})(?![\p{L}])`, 'gu'),
@@ -44,7 +46,13 @@ const REGION_ABBREVIATION = new RegExp(String.raw`(?<![\p{L}])(?:${REGION_ABBREV
 
 /** Adds every clinic, numbered institution, employer and region abbreviation in `text`. */
 export function findInstitutions(text: string, out: Found[]): void {
-  for (const pattern of [...CLINIC_PATTERNS, ...NUMBERED_PATTERNS, EMPLOYER, REGION_ABBREVIATION]) {
-    collect(out, 'place', text, pattern, (m) => m.replace(/\s+$/u, '').length);
-  }
+  const keep = (m: string): number => m.replace(/\s+$/u, '').length;
+  // Each group of patterns runs only where what it starts from is found.
+  if (CLINIC_HINT.test(text)) for (const pattern of CLINIC_PATTERNS) collect(out, 'place', text, pattern, keep);
+  if (NUMBERED_HINT.test(text)) for (const pattern of NUMBERED_PATTERNS) collect(out, 'place', text, pattern, keep);
+  collect(out, 'place', text, EMPLOYER, keep);
+  collect(out, 'place', text, REGION_ABBREVIATION, keep);
 }
+
+const CLINIC_HINT = /спид|aids|житс|hiv|вич|нарко|narcolog|диспансер|dispensar|кожвен|квд|цпмсп|квкдц|пнд|црб|цгб|гкб|бсмп|гп\s*№/iu;
+const NUMBERED_HINT = /№|#|(?<![\p{L}])(?:N|No|номер)\s*\d|\d\s*-/iu;

@@ -21,10 +21,13 @@ export function originalRange(n: Normalised, start: number, end: number): [numbe
 
 // Characters that only decorate (variation selectors, the keycap frame, zero-width joiners and
 // spaces, the soft hyphen): dropped, so "8️⃣" is "8" and "с\u200bобака" is "собака".
-const DROPPED = /[\u00ad\u034f\u180e\u200b-\u200d\u2060-\u2064\ufeff\ufe00-\ufe0f\u20e3\u{e0020}-\u{e007f}]/u;
+function isDropped(cp: number): boolean {
+  return cp === 0xad || cp === 0x34f || cp === 0x180e || (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) ||
+    cp === 0xfeff || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0x20e3 || (cp >= 0xe0020 && cp <= 0xe007f);
+}
 const DASHES = /[\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d\u2e3a\u2e3b]/u;
 const SPACES = /[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
-const APOSTROPHES = /[\u2018\u2019\u02bc\u02b9\u0060\u00b4]/u;
+const APOSTROPHES = /[\u2018\u2019\u02bc\u02b9\u00b4]/u;
 // Emoji and other pictographs read as a separator between digit groups ("8📞701📞…").
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|[\u{1f1e6}-\u{1f1ff}]/u;
 const COMBINING = /\p{M}/u;
@@ -36,60 +39,101 @@ export function normalise(input: string): Normalised {
   return edits.length === 0 ? first : applyEdits(first, edits);
 }
 
-function normaliseCharacters(input: string): Normalised {
-  const chars: string[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
-  const push = (s: string, start: number, end: number): void => {
-    for (const c of s) {
-      // A character outside the BMP stays one unit of the copy's arrays per UTF-16 unit.
-      for (let k = 0; k < c.length; k++) {
-        chars.push(c[k]!);
-        from.push(start);
-        to.push(end);
-      }
+/** A character that is already in its normalised form (ASCII, Cyrillic letters), unless a combining mark follows. */
+function isPlain(code: number): boolean {
+  return code < 0x80 || (code >= 0x400 && code < 0x530 && (code < 0x483 || code > 0x489));
+}
+
+/** The copy being built: text in pieces, and each character's original range. */
+class Builder {
+  parts: string[] = [];
+  from: Int32Array;
+  to: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+  }
+
+  /** Characters copied unchanged from `start`. */
+  copy(input: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.reserve(end - start);
+    this.parts.push(input.slice(start, end));
+    for (let i = start; i < end; i++) {
+      this.from[this.length] = i;
+      this.to[this.length++] = i + 1;
     }
-  };
+  }
+
+  /** `s` standing for the original [start, end). */
+  put(s: string, start: number, end: number): void {
+    this.reserve(s.length);
+    this.parts.push(s);
+    for (let k = 0; k < s.length; k++) {
+      this.from[this.length] = start;
+      this.to[this.length++] = end;
+    }
+  }
+
+  done(): Normalised {
+    return { text: this.parts.join(''), from: this.from.subarray(0, this.length), to: this.to.subarray(0, this.length) };
+  }
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.from.length) return;
+    const size = Math.max(this.from.length * 2, this.length + n);
+    const [from, to] = [new Int32Array(size), new Int32Array(size)];
+    from.set(this.from);
+    to.set(this.to);
+    [this.from, this.to] = [from, to];
+  }
+}
+
+function normaliseCharacters(input: string): Normalised {
+  const out = new Builder(input.length + 16);
+  let plainFrom = 0;
   let i = 0;
   while (i < input.length) {
-    const code = input.charCodeAt(i);
-    // Fast path: ASCII and Cyrillic letters are already in NFKC unless a combining mark follows.
-    if ((code < 0x80 || (code >= 0x400 && code < 0x530)) && !isCombining(input, i + 1)) {
-      push(input[i]!, i, i + 1);
+    if (isPlain(input.charCodeAt(i)) && !isCombining(input, i + 1)) {
       i++;
       continue;
     }
+    out.copy(input, plainFrom, i);
     const cp = input.codePointAt(i)!;
     let end = i + (cp > 0xffff ? 2 : 1);
     while (end < input.length && isCombining(input, end)) end += (input.codePointAt(end)! > 0xffff ? 2 : 1);
-    const cluster = input.slice(i, end);
     const base = String.fromCodePoint(cp);
-    if (DROPPED.test(base)) {
-      // Nothing of it stays; a keycap's digit came before it and is already pushed.
+    if (isDropped(cp)) {
+      // Nothing of it stays; a keycap's digit came before it and is already copied.
     } else if (base === '№') {
-      push('№', i, end); // NFKC would make it "No", and the clinic patterns look for №
+      out.put('№', i, end); // NFKC would make it "No", and the clinic patterns look for №
     } else if (DASHES.test(base)) {
-      push('-', i, end);
+      out.put('-', i, end);
     } else if (SPACES.test(base)) {
-      push(' ', i, end);
+      out.put(' ', i, end);
     } else if (APOSTROPHES.test(base)) {
-      push("'", i, end);
+      out.put("'", i, end);
     } else if (PICTOGRAPH.test(base)) {
-      push(' ', i, end);
+      out.put(' ', i, end);
     } else {
-      const folded = Array.from(cluster).filter((c) => !DROPPED.test(c)).join('').normalize('NFKC');
-      push(folded.replace(/[\u2010-\u2015\u2212]/gu, '-'), i, end);
+      const folded = Array.from(input.slice(i, end)).filter((c) => !isDropped(c.codePointAt(0)!)).join('').normalize('NFKC');
+      out.put(folded.replace(/[\u2010-\u2015\u2212]/gu, '-'), i, end);
     }
     i = end;
+    plainFrom = end;
   }
-  return { text: chars.join(''), from: Int32Array.from(from), to: Int32Array.from(to) };
+  out.copy(input, plainFrom, input.length);
+  return out.done();
 }
 
 function isCombining(s: string, at: number): boolean {
   if (at >= s.length) return false;
   const code = s.charCodeAt(at);
   if (code < 0x300) return false;
-  return COMBINING.test(String.fromCodePoint(s.codePointAt(at)!)) || DROPPED.test(s[at]!);
+  const cp = s.codePointAt(at)!;
+  return isDropped(cp) || COMBINING.test(String.fromCodePoint(cp));
 }
 
 /** Replace normalised [start, end) by `text`; each new character maps to the whole replaced range. */
@@ -133,8 +177,11 @@ function applyEdits(n: Normalised, edits: Edit[]): Normalised {
 const LOOKALIKE: Readonly<Record<string, string>> = { 'О': '0', 'о': '0', 'O': '0', 'o': '0', 'З': '3', 'з': '3', 'l': '1', 'I': '1' };
 const WORD = /[\p{L}\p{N}]+/gu;
 
+// Only text where a look-alike touches a digit, or stands alone between digit groups, is looked at word by word.
+const LOOKALIKE_NEAR_DIGIT = /[ОоOoЗзlI]\d|\d[ОоOoЗзlI]|\d[ -]{1,2}[ОоOoЗзlI]{1,2}[ -]{1,2}\d/u;
+
 function lookalikeDigitEdits(text: string): Edit[] {
-  if (!/\d/.test(text)) return [];
+  if (!LOOKALIKE_NEAR_DIGIT.test(text)) return [];
   const edits: Edit[] = [];
   const words: { start: number; end: number; digits: boolean; lookalikeOnly: boolean }[] = [];
   for (const m of text.matchAll(WORD)) {

@@ -12,9 +12,13 @@ type NumberWord =
   | { kind: 'kkTen' };
 
 const WORDS = new Map<string, NumberWord>();
+const SPELLINGS: string[] = ['жүз'];
 const add = (kind: 'unit' | 'teen' | 'tens' | 'hundreds', words: string, step: number, first: number): void => {
   words.split(' ').forEach((w, i) => {
-    for (const variant of w.split('/')) WORDS.set(foldKey(variant), { kind, value: first + i * step });
+    for (const variant of w.split('/')) {
+      WORDS.set(foldKey(variant), { kind, value: first + i * step });
+      SPELLINGS.push(variant);
+    }
   });
 };
 add('unit', 'ноль/нуль/нөл/нол один/одна/одно/бір два/две/екі три/үш четыре/төрт пять/бес шесть/алты семь/жеті восемь/сегіз девять/тоғыз', 1, 0);
@@ -28,10 +32,20 @@ interface Item {
   start: number;
   end: number;
   word: NumberWord | null; // null: a group of digits
+  /** A comma or other mark before it: "сто, десять" is two groups, "сто десять" one. */
+  pause: boolean;
 }
 
-const ITEM = /\p{L}+|\d+/gu;
+// Number words (as typed and folded, in lower case) and digit groups: only these are looked at.
+// The pattern runs on the lower-cased text and the start of a word is checked in code: both
+// the i flag and a lookbehind at every position make the scan twice as slow.
+const ITEM = new RegExp(
+  String.raw`(?:${[...new Set([...SPELLINGS, ...WORDS.keys()])].sort((a, b) => b.length - a.length).join('|')})(?![\p{L}])|\d+`,
+  'gu',
+);
+const LETTER = /\p{L}/u;
 const BETWEEN = /^[\s,.\-_/()]{1,3}$/u;
+
 
 /** Edits that replace each spelled-out number group of a run with its digits. */
 export function spelledNumberEdits(text: string): Edit[] {
@@ -42,16 +56,17 @@ export function spelledNumberEdits(text: string): Edit[] {
     if (run.length >= 2 && run.some((i) => i.word)) edits.push(...runEdits(run));
     run = [];
   };
-  for (const m of text.matchAll(ITEM)) {
+  const lower = text.toLowerCase();
+  // Lower-casing keeps every offset except for a few letters no number word has; skip such text.
+  if (lower.length !== text.length) return edits;
+  for (const m of lower.matchAll(ITEM)) {
+    if (m.index > 0 && LETTER.test(lower[m.index - 1]!)) continue;
     const isDigits = m[0].charCodeAt(0) <= 0x39;
     const word = isDigits ? null : WORDS.get(foldKey(m[0]));
-    if (word === undefined) {
-      flush();
-      lastEnd = -1;
-      continue;
-    }
-    if (lastEnd >= 0 && !BETWEEN.test(text.slice(lastEnd, m.index))) flush();
-    run.push({ start: m.index, end: m.index + m[0].length, word });
+    if (word === undefined) continue;
+    const between = lastEnd >= 0 ? text.slice(lastEnd, m.index) : '';
+    if (lastEnd >= 0 && !BETWEEN.test(between)) flush();
+    run.push({ start: m.index, end: m.index + m[0].length, word, pause: /[^\s]/u.test(between) });
     lastEnd = m.index + m[0].length;
   }
   flush();
@@ -77,6 +92,7 @@ function runEdits(run: Item[]): Edit[] {
   for (let k = 0; k < run.length; k++) {
     const item = run[k]!;
     const w = item.word;
+    if (item.pause) cur = null;
     const c = cur as Group | null;
     if (w === null) {
       cur = null; // digits stay as typed

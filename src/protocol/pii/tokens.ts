@@ -1,4 +1,4 @@
-import { foldKey } from './fold.js';
+import { foldKey, foldLower } from './fold.js';
 
 // The words of the normalised text, shared by the finders that work on words (places, names).
 
@@ -16,9 +16,15 @@ const WORD = /[\p{L}\p{M}]+/gu;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  // Lower-cased once for the whole text (a few letters change length when lower-cased: then word by word).
+  const lower = text.toLowerCase();
+  const sameLength = lower.length === text.length;
   for (const m of text.matchAll(WORD)) {
+    const end = m.index + m[0].length;
+    const key = sameLength ? foldLower(lower.slice(m.index, end)) : foldKey(m[0]);
     const first = m[0][0]!;
-    tokens.push({ start: m.index, end: m.index + m[0].length, text: m[0], key: foldKey(m[0]), capital: first !== first.toLowerCase() });
+    const capital = sameLength ? lower.charCodeAt(m.index) !== text.charCodeAt(m.index) : first !== first.toLowerCase();
+    tokens.push({ start: m.index, end, text: m[0], key, capital });
   }
   return tokens;
 }
