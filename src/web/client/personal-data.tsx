@@ -117,7 +117,7 @@ export function PersonalDataReview({ texts, confirmed, onConfirm, onUndo, t }: {
           {open.length > 0 ? <p>{t('staff.mod.personalData')} {t('staff.mod.unresolved', { count: open.length })}</p> : null}
           <ul>
             {open.map((s) => (
-              <li><Mark span={s} t={t} /> ({t(`pii.${s.kind}`)}) <button type="button" class="secondary not-personal" onClick={() => onConfirm(s.text)}>{t('staff.mod.notPersonal')}</button></li>
+              <li><mark class="pii" data-kind={s.kind}>{s.text}</mark> ({t(`pii.${s.kind}`)}) <button type="button" class="secondary not-personal" onClick={() => onConfirm(s.text)}>{t('staff.mod.notPersonal')}</button></li>
             ))}
             {mine.map((text) => (
               <li><mark class="pii-ok">{text}</mark> ({t('staff.mod.confirmed')}) <button type="button" class="secondary" onClick={() => onUndo(text)}>{t('staff.mod.undo')}</button></li>
