@@ -29,11 +29,13 @@ const CLINIC_PATTERNS: readonly RegExp[] = [
 
 // Institutions that a number identifies.
 const NUMBERED = caseless(String.raw`(?:поликлиник${L}|горбольниц${L}|больниц${L}|роддом${L}|родильн${L}\s+дом${L}|школ${L}|гимнази${L}|лице[йяеюм]${L}|садик${L}|детсад${L}|детск${L}\s+сад${L}|ясл${L}|колледж${L}|интернат${L}|колони${L}|емхана${L}|аурухана${L}|мектеп${L}|балабақша${L}|clinic|hospital|school|kindergarten|polyclinic)`);
+// "3-я городская больница", "5-я детская поликлиника".
+const QUALIFIER = caseless(String.raw`(?:городск|областн|районн|детск|центральн|республиканск|инфекционн|многопрофильн|общеобразовательн|средн|қалалық|облыстық|аудандық|балалар)${L}`);
 // An ordinal written with a hyphen: "5-й", "7-ая", "3-емхана", "№3".
 const ORDINAL = caseless('(?:ая|ой|ую|ые|ий|ом|я|й|ю|інші|ыншы|ші|шы)');
 const NUMBERED_PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`(?<![\p{L}\d])${NUMBERED}\s*(?:№|N|No\.?|#|${caseless('номер')})\s*\d{1,4}(?!\d)`, 'gu'),
-  new RegExp(String.raw`(?<![\p{L}\d])(?:№\s*\d{1,4}|\d{1,3}\s*-\s*${ORDINAL}?)\s*${NUMBERED}`, 'gu'),
+  new RegExp(String.raw`(?<![\p{L}\d])(?:№\s*\d{1,4}|\d{1,3}\s*-\s*${ORDINAL}?)\s*(?:${QUALIFIER}\s+)?${NUMBERED}`, 'gu'),
 ];
 
 // A company by its legal form, then its name in quotes or capitalised words. Case-sensitive:

@@ -74,7 +74,8 @@ function build(): Map<string, number> {
   for (const list of [RUSSIAN_NAMES, KAZAKH_NAMES, CENTRAL_ASIAN_NAMES]) {
     for (const entry of listEntries(list, ' ')) {
       const flag = entry.mark === '?' ? GIVEN_CONTEXT : GIVEN;
-      for (const form of nounForms(entry.word)) add(form, flag);
+      const spellings = list === RUSSIAN_NAMES ? [entry.word] : softSignSpellings(entry.word);
+      for (const spelling of spellings) for (const form of nounForms(spelling)) add(form, flag);
     }
   }
   // A name listed both ways is ambiguous: the ordinary word is still a word.
@@ -99,6 +100,17 @@ function listEntries(list: string, separator: '/' | ' '): Entry[] {
     }
   }
   return out;
+}
+
+/**
+ * Kazakh and Central Asian names as Russian spelling writes them, with a soft sign after an л
+ * before a consonant or at the end (Гүлмира → Гульмира, Әсел → Әсель), and without one (Асель →
+ * Асел). Only for these lists: dropping the sign everywhere would make the Russian "Дарьи" the
+ * Kazakh "дәрі" (medicine).
+ */
+function softSignSpellings(name: string): string[] {
+  const withSign = name.replace(/л(?=[бвгғджзйкқлмнңпрстфхцчшщ]|$)/gu, 'ль');
+  return [...new Set([name, withSign, name.replace(/ь/gu, '')])];
 }
 
 /** Russian plural forms of an area noun ("районах", "областей"): "в Алматинской и Жамбылской областях". */
