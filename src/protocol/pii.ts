@@ -52,8 +52,8 @@ export function detectPersonalData(text: string, options: DetectOptions = {}): P
   const tokens = tokenize(n.text);
   findNumbers(n.text, found);
   findContacts(n.text, tokens, found);
-  findAddresses(n.text, found);
-  findInstitutions(n.text, found);
+  findAddresses(n.text, tokens, found);
+  findInstitutions(n.text, tokens, found);
   findPlaces(n.text, tokens, found);
   findNames(n.text, tokens, found);
   const admin = options.places?.length ? adminWordsPattern(options.places) : null;

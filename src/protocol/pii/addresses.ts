@@ -1,5 +1,6 @@
 import { caseless } from './caseless.js';
 import type { Found } from './spans.js';
+import type { Token } from './tokens.js';
 
 // Street addresses as they are written in Kazakhstan: Russian puts the street word first
 // ("ул. Абая 150, кв. 7", "мкр Самал-2, д. 15"), Kazakh after the name ("Абай көшесі 15, 12
@@ -26,28 +27,45 @@ const KK_STREET = String.raw`(?:көшесі\p{L}*|көш\.|даңғылы\p{L}*
 const EN_STREET = caseless(String.raw`(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|microdistrict|mcr)`);
 const STREET_NUMBER_NAME = String.raw`\d{1,3}(?:-?\p{L}{1,3})?(?![\d\p{L}])${NOT_A_QUANTITY}`;
 
-/** Each pattern's group 1, when it has one, is the address; otherwise the whole match. Each runs only where its hint is found. */
-const PATTERNS: readonly (readonly [hint: RegExp | null, pattern: RegExp])[] = [
+// Each pattern runs only on text that has a word it starts from (a set lookup per word, much
+// cheaper than letting the pattern try every position of a text that has none).
+type Hint = (text: string, tokens: readonly Token[]) => boolean;
+const anyWord = (...keys: string[]): Hint => {
+  const set = new Set(keys);
+  return (_text, tokens) => tokens.some((t) => set.has(t.key));
+};
+const inText = (re: RegExp): Hint => (text) => re.test(text);
+const always: Hint = () => true;
+
+/** Each pattern's group 1, when it has one, is the address; otherwise the whole match. */
+const PATTERNS: readonly (readonly [hint: Hint, pattern: RegExp])[] = [
   // Russian: the street word, its name (a capital, a number, or any words before a house number), the house and the rest.
-  [new RegExp(String.raw`(?<![\p{L}\d])${RU_STREET}(?![\p{L}])`, 'u'), new RegExp(String.raw`(?<![\p{L}\d])${RU_STREET}(?![\p{L}])\.?\s*(?:«[^»\n]{1,40}»|"[^"\n]{1,40}"|${STREET_NUMBER_NAME}|${CAP_WORD}(?:[ ]${WORD}){0,2}|${WORD}(?:[ ]${WORD}){0,2}(?=,?\s*(?:${PART_WORD}\.?\s*)?\d))(?:,?\s*(?:д\.?\s*|дом\s*)?${NUM})?(?:${PART})*`, 'gu')],
+  [anyWord('ул', 'улица', 'улице', 'улицу', 'улицы', 'улицей', 'проспект', 'проспекте', 'проспекта', 'проспекту', 'проспектом', 'пр', 'просп', 'мкр', 'мкрн', 'микрорайон', 'микрорайоне', 'микрорайона', 'пер', 'переулок', 'переулке', 'переулка', 'бул', 'бульвар', 'бульваре', 'бульвара', 'б', 'шоссе', 'жк', 'ж', 'жилмассив', 'жилмассиве'),
+    new RegExp(String.raw`(?<![\p{L}\d])${RU_STREET}(?![\p{L}])\.?\s*(?:«[^»\n]{1,40}»|"[^"\n]{1,40}"|${STREET_NUMBER_NAME}|${CAP_WORD}(?:[ ]${WORD}){0,2}|${WORD}(?:[ ]${WORD}){0,2}(?=,?\s*(?:${PART_WORD}\.?\s*)?\d))(?:,?\s*(?:д\.?\s*|дом\s*)?${NUM})?(?:${PART})*`, 'gu')],
   // Kazakh: the name, the street word after it, then the numbers.
-  [/көш|даңғ|шағын|ш\.\s?а|ш\/а|ықшам|алаң/u, new RegExp(String.raw`(?<![\p{L}\d])(?:${CAP_WORD}(?:\s${WORD})?|${WORD}|\d{1,3})\s+${KK_STREET}(?:,?\s*${NUM}(?:\s?-?\s?(?:үйі|үй))?)?(?:${PART})*`, 'gu')],
+  [inText(/көш|даңғ|шағын|ш\.\s?а|ш\/а|ықшам|алаң/u),
+    new RegExp(String.raw`(?<![\p{L}\d])(?:${CAP_WORD}(?:\s${WORD})?|${WORD}|\d{1,3})\s+${KK_STREET}(?:,?\s*${NUM}(?:\s?-?\s?(?:үйі|үй))?)?(?:${PART})*`, 'gu')],
   // English: "15 Abay Street", "Dostyk Avenue 97", "Samal-2 microdistrict, house 15".
-  [new RegExp(String.raw`(?<![\p{L}])${EN_STREET}(?![\p{L}])`, 'u'), new RegExp(String.raw`(?<![\p{L}\d])(?:\d{1,4}\s+)?${CAP_WORD}(?:\s${CAP_WORD})?\s+${EN_STREET}\.?(?![\p{L}])(?:,?\s*${NUM})?(?:${PART})*`, 'gu')],
+  [anyWord('street', 'st', 'avenue', 'ave', 'road', 'rd', 'boulevard', 'blvd', 'lane', 'ln', 'microdistrict', 'mcr'),
+    new RegExp(String.raw`(?<![\p{L}\d])(?:\d{1,4}\s+)?${CAP_WORD}(?:\s${CAP_WORD})?\s+${EN_STREET}\.?(?![\p{L}])(?:,?\s*${NUM})?(?:${PART})*`, 'gu')],
   // A house or flat on its own: "дом 5, квартира 12", "кв. 34", "үй 15", "apartment 12", "12 үй".
-  [new RegExp(String.raw`(?<![\p{L}\d])${ALONE_WORD}|\d\s?-?\s?(?:үй|пәтер)`, 'u'), new RegExp(String.raw`(?<![\p{L}\d])(?:${ALONE_WORD}\.?\s*№?\s*${NUM}|${NUM}\s?-?\s?(?:үйі|үй|пәтері|пәтер)(?![\p{L}]))(?:${PART})*`, 'gu')],
+  [anyWord('дом', 'д', 'кв', 'квартира', 'квартире', 'квартиру', 'ра', 'уй', 'уйи', 'патер', 'патери', 'apartment', 'apt', 'flat', 'house', 'building', 'bldg'),
+    new RegExp(String.raw`(?<![\p{L}\d])(?:${ALONE_WORD}\.?\s*№?\s*${NUM}|${NUM}\s?-?\s?(?:үйі|үй|пәтері|пәтер)(?![\p{L}]))(?:${PART})*`, 'gu')],
   // After "адрес:", "по адресу", "мекенжайым", "my address is": the words up to the last number.
-  [new RegExp(String.raw`(?<![\p{L}])${caseless('(?:адрес|мекен|address)')}`, 'u'), new RegExp(String.raw`(?<![\p{L}])${caseless(String.raw`(?:адресу|адрес|мекен-?жай\p{L}*|address(?:\s+is)?)`)}\s*[:—–-]?\s*(?!${caseless('почт|электрон|эл|e-?mail|сайт|пошта')})([^\n.!?@:]{0,50}?\d{1,4}(?:[а-яa-z](?![\p{L}]))?(?:[/-]\d{1,4})?(?:${PART})*)(?!\d)`, 'gu')],
+  [inText(/адрес|мекен|address/iu),
+    new RegExp(String.raw`(?<![\p{L}])${caseless(String.raw`(?:адресу|адрес|мекен-?жай\p{L}*|address(?:\s+is)?)`)}\s*[:—–-]?\s*(?!${caseless('почт|электрон|эл|e-?mail|сайт|пошта')})([^\n.!?@:]{0,50}?\d{1,4}(?:[а-яa-z](?![\p{L}]))?(?:[/-]\d{1,4})?(?:${PART})*)(?!\d)`, 'gu')],
   // Colloquial: "на Сатпаева 30а", "по Абая 10".
-  [null, new RegExp(String.raw`(?<![\p{L}])${caseless('(?:на|по|возле|около)')}\s+(\p{Lu}\p{L}+[ая]\s+${NUM}(?:${PART})*)`, 'gu')],
+  [always,
+    new RegExp(String.raw`(?<![\p{L}])${caseless('(?:на|по|возле|около)')}\s+(\p{Lu}\p{L}+[ая]\s+${NUM}(?:${PART})*)`, 'gu')],
   // Corners: "угол Абая и Байтурсынова".
-  [new RegExp(caseless('(?:углу|угол|пересечени|қиылысы)'), 'u'), new RegExp(String.raw`(?<![\p{L}])${caseless('(?:углу|угол|пересечение|пересечении|қиылысы)')}\s+(?:ул\.?\s*)?\p{Lu}\p{L}+\s*(?:и|/|,|-|және)\s*(?:ул\.?\s*)?\p{Lu}\p{L}+`, 'gu')],
+  [anyWord('угол', 'углу', 'пересечение', 'пересечении', 'пересечения', 'киылысы'),
+    new RegExp(String.raw`(?<![\p{L}])${caseless('(?:углу|угол|пересечение|пересечении|қиылысы)')}\s+(?:ул\.?\s*)?\p{Lu}\p{L}+\s*(?:и|/|,|-|және)\s*(?:ул\.?\s*)?\p{Lu}\p{L}+`, 'gu')],
 ];
 
 /** Adds every street address in `text`. */
-export function findAddresses(text: string, out: Found[]): void {
+export function findAddresses(text: string, tokens: readonly Token[], out: Found[]): void {
   for (const [hint, pattern] of PATTERNS) {
-    if (hint && !hint.test(text)) continue;
+    if (!hint(text, tokens)) continue;
     const re = new RegExp(pattern.source, pattern.flags);
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const part = m[1];

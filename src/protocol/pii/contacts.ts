@@ -78,23 +78,22 @@ const MESSENGER_STEM = new RegExp(String.raw`^(?:${MESSENGER_STEMS.join('|')})\p
 const FILLERS = new Set([
   'в', 'во', 'мой', 'моя', 'моё', 'мое', 'ник', 'нику', 'ником', 'никнейм', 'логин', 'это', 'есть', 'там', 'меня', 'как', 'под', 'по',
   'называется', 'аккаунт', 'акк', 'страница', 'канал', 'is', 'my', 'me', 'on', 'at', 'name', 'nick', 'username', 'handle', 'account',
-  'page', 'profile', 'ім', 'ым', 'тут', 'here', 'я', 'мы', 'страница', 'страничка', 'парақшам', 'парақша', 'аккаунтым', 'есть', 'найди', 'найдите',
+  'page', 'profile', 'ім', 'ым', 'тут', 'here', 'я', 'мы', 'страничка', 'парақшам', 'парақша', 'аккаунтым', 'найди', 'найдите',
 ].map(foldKey));
 // Ordinary words that follow a messenger word in a sentence ("напиши в телеграм завтра").
-const NOT_HANDLES = new Set(['me', 'please', 'or', 'and', 'channel', 'group', 'chat', 'today', 'tonight', 'tomorrow', 'later', 'now', 'only', 'too', 'also', 'the', 'a', 'an', 'app', 'bot']);
+const NOT_HANDLES = new Set(['please', 'or', 'and', 'channel', 'group', 'chat', 'today', 'tonight', 'tomorrow', 'later', 'now', 'only', 'too', 'also', 'the', 'a', 'an', 'app', 'bot']);
 const NEXT_WORD = /@?[\p{L}\p{N}_][\p{L}\p{N}_.]{0,31}/uy;
 // Fillers that announce the handle: "ник: …", "my telegram is …".
 const ANNOUNCING = new Set(['is', 'это', 'ник', 'nick', 'username', 'логин', 'никнейм']);
 
-function isMessengerWord(word: string): boolean {
-  const key = foldKey(word);
+function isMessengerKey(key: string): boolean {
   return MESSENGER_EXACT.has(key) || MESSENGER_STEM.test(key);
 }
 
 function findHandlesAfterMessengerWords(text: string, tokens: readonly Token[], out: Found[]): void {
   let resume = 0;
   for (const t of tokens) {
-    if (t.start < resume || !(MESSENGER_EXACT.has(t.key) || MESSENGER_STEM.test(t.key))) continue;
+    if (t.start < resume || !isMessengerKey(t.key)) continue;
     const cyrillicContext = /\p{Script=Cyrillic}/u.test(t.text);
     let at = t.end;
     let announced = false; // a colon, dash or "is" right before the handle
@@ -107,7 +106,7 @@ function findHandlesAfterMessengerWords(text: string, tokens: readonly Token[], 
       if (!next) break;
       const word = next[0].replace(/\.+$/u, '');
       const key = foldKey(word);
-      if (FILLERS.has(key) || isMessengerWord(word)) {
+      if (FILLERS.has(key) || isMessengerKey(key)) {
         if (ANNOUNCING.has(key)) announced = true;
         at += next[0].length;
         continue;

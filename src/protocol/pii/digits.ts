@@ -130,7 +130,6 @@ function phoneEnd(text: string, groups: Group[], i: number): number | null {
     digits += groups[j]!.digits;
     const n = digits.length;
     if (n > 15) break;
-    const span = groups.slice(i, j + 1);
     if (first.plus) {
       // +7 and ten digits, or any other country code with 7–15 digits in all (E.164); the
       // longest such stretch, so "+49 30 1234567" is one number.
@@ -141,6 +140,8 @@ function phoneEnd(text: string, groups: Group[], i: number): number | null {
       if (n >= 7 && (j + 1 === groups.length || n + groups[j + 1]!.digits.length > 15 || /,\s/.test(groups[j + 1]!.before))) return j;
       continue;
     }
+    if (n !== 6 && n !== 7 && n !== 10 && n !== 11) continue;
+    const span = groups.slice(i, j + 1);
     if (!plausibleGrouping(span)) continue;
     // The trunk prefix 8 or a bare 7 and ten digits; the area code after it starts with 3, 4, 7,
     // 8 or 9 (Kazakhstan's all start with 7), so "80 000 000 000 тенге" is not a phone.

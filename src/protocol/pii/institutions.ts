@@ -1,6 +1,7 @@
 import { caseless } from './caseless.js';
 import { REGION_ABBREVIATIONS } from './places.js';
 import { collect, type Found } from './spans.js';
+import type { Token } from './tokens.js';
 
 // Clinics and employers, reported as places: the AIDS centre ("ГЦ СПИД", "центр по
 // профилактике и борьбе со СПИД", "ЖИТС орталығы"), narcology and the other dispensaries (each
@@ -47,14 +48,37 @@ const EMPLOYER = new RegExp(
 const REGION_ABBREVIATION = new RegExp(String.raw`(?<![\p{L}])(?:${REGION_ABBREVIATIONS.join('|')})(?![\p{L}])`, 'gu');
 
 /** Adds every clinic, numbered institution, employer and region abbreviation in `text`. */
-export function findInstitutions(text: string, out: Found[]): void {
-  const keep = (m: string): number => m.replace(/\s+$/u, '').length;
-  // Each group of patterns runs only where what it starts from is found.
-  if (CLINIC_HINT.test(text)) for (const pattern of CLINIC_PATTERNS) collect(out, 'place', text, pattern, keep);
-  if (NUMBERED_HINT.test(text)) for (const pattern of NUMBERED_PATTERNS) collect(out, 'place', text, pattern, keep);
-  collect(out, 'place', text, EMPLOYER, keep);
-  collect(out, 'place', text, REGION_ABBREVIATION, keep);
+export function findInstitutions(text: string, tokens: readonly Token[], out: Found[]): void {
+  // The clinic and numbered patterns run only on the stretches around a word they need (a few
+  // dozen characters), not from every position of the whole text.
+  collectAround(out, text, CLINIC_ANCHOR, 90, CLINIC_PATTERNS);
+  if (tokens.some((t) => NUMBERED_WORD.test(t.key))) collectAround(out, text, NUMBERED_ANCHOR, 50, NUMBERED_PATTERNS);
+  collect(out, 'place', text, EMPLOYER, trimmed);
+  collect(out, 'place', text, REGION_ABBREVIATION, trimmed);
 }
 
-const CLINIC_HINT = /спид|aids|житс|hiv|вич|нарко|narcolog|диспансер|dispensar|кожвен|квд|цпмсп|квкдц|пнд|црб|цгб|гкб|бсмп|гп\s*№/iu;
-const NUMBERED_HINT = /№|#|(?<![\p{L}])(?:N|No|номер)\s*\d|\d\s*-/iu;
+const trimmed = (m: string): number => m.replace(/\s+$/u, '').length;
+const CLINIC_ANCHOR = /спид|aids|житс|hiv|вич|нарко|narcolog|диспансер|dispensar|кожвен|квд|цпмсп|квкдц|пнд|црб|цгб|гкб|бсмп|гп\s*№/giu;
+const NUMBERED_ANCHOR = /№|#|(?<![\p{L}])(?:N|No|номер)(?=\.?\s*\d)|\d\s*-/giu;
+// The start of an institution word, in lower case and folded (tokens.ts).
+const NUMBERED_WORD = /^(?:поликлиник|горбольниц|больниц|роддом|родильн|школ|гимнази|лице[йяеюм]|садик|детсад|детск|ясл|колледж|интернат|колони|емхана|аурухана|мектеп|балабакша|clinic|hospital|school|kindergarten|polyclinic)/u;
+
+/** Runs `patterns` on the stretches of `text` within `reach` characters of a match of `anchor`, each widened to whole words. */
+function collectAround(out: Found[], text: string, anchor: RegExp, reach: number, patterns: readonly RegExp[]): void {
+  const windows: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(anchor)) {
+    let start = Math.max(0, m.index - reach);
+    while (start > 0 && !/\s/u.test(text[start - 1]!)) start--;
+    let end = Math.min(text.length, m.index + m[0].length + reach);
+    while (end < text.length && !/\s/u.test(text[end]!)) end++;
+    const last = windows.at(-1);
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else windows.push({ start, end });
+  }
+  for (const w of windows) {
+    const found: Found[] = [];
+    const slice = text.slice(w.start, w.end);
+    for (const pattern of patterns) collect(found, 'place', slice, pattern, trimmed);
+    for (const f of found) out.push({ kind: f.kind, start: f.start + w.start, end: f.end + w.start });
+  }
+}
