@@ -19,7 +19,7 @@ const INTRO_FIRST_WORDS = new Set(INTRO.map((p) => p[0]!));
 // Capitalised words that can follow an introducer without being a name ("Меня зовут Не важно").
 const NOT_NAMES = new Set(['не', 'я', 'и', 'а', 'но', 'как', 'так', 'мне', 'меня', 'это', 'просто', 'i', 'the', 'a', 'not', 'just', 'мен', 'менің']);
 
-const PATRONYMIC = /(?:ович|евич|овна|евна|ична|ovich|evich|ovna|evna)(?:а|у|ем|е|ы|ой|ою|у)?$/u;
+const PATRONYMIC = /(?:ович|евич|овна|евна|ична|ovich|evich|ovna|evna)(?:а|у|ем|е|ы|ой|ою)?$/u;
 const KAZAKH_PATRONYMIC = /(?:улы|кызы|uly|kyzy|uli|kizi)$/u;
 const SURNAME = /(?:ов|ев|ин|ын|ова|ева|ина|ына|ову|овым|ове|овой|еву|евым|еве|евой|ину|иным|ине|иной|ский|ская|ского|ской|скому|скую|цкий|цкая|енко|ук|юк|чук|ян|дзе|швили|зода|заде|ov|ev|ova|eva|in|ina|enko|skiy|skaya|sky|yan|zoda|zade)$/u;
 

@@ -1,3 +1,4 @@
+import { useEffect } from 'hono/jsx';
 import { detectPersonalData, type PiiKind } from '../../protocol/pii.js';
 import type { Translate } from '../i18n/index.js';
 
@@ -61,6 +62,11 @@ function Excerpts({ text, spans, t }: { text: string; spans: readonly Finding[];
 
 /** The asker's live warning: what in their question looks like personal data, where it is, and why it matters. */
 export function PersonalDataWarning({ fields, t }: { fields: readonly { label: string; text: string }[]; t: Translate }) {
+  // The first run builds the word lists (about 0.1 s): done as the form opens, not on the first key.
+  useEffect(() => {
+    const id = setTimeout(() => detectPersonalData(''), 0);
+    return () => clearTimeout(id);
+  }, []);
   const found = fields.map((f) => ({ ...f, spans: detectPersonalData(f.text) })).filter((f) => f.spans.length > 0);
   if (found.length === 0) return null;
   const kinds = [...new Set(found.flatMap((f) => f.spans.map((s) => s.kind)))];
