@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   if (old) detectors.push(['detector before issue 13 (baseline)', old]);
 
   const rows: string[] = [];
-  const medians = new Map<string, number>();
+  const aim = new Map<string, { p50: number; p99: number }>();
   for (const [label, text] of [['no personal data', clean], ['a name, a town, a phone and a handle', dirty]] as const) {
     for (const [, detect] of detectors) for (let i = 0; i < 500; i++) detect(text);
     const times = detectors.map(() => [] as number[]);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     detectors.forEach(([name], k) => {
       const sorted = times[k]!.sort((a, b) => a - b);
       const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-      if (k === 0) medians.set(label, percentile(sorted, 50));
+      if (k === 0) aim.set(label, { p50: percentile(sorted, 50), p99: percentile(sorted, 99) });
       rows.push(`| ${label} | ${name} | ${us(percentile(sorted, 50))} | ${us(percentile(sorted, 99))} | ${us(mean)} |`);
     });
   }
@@ -124,7 +124,7 @@ baselines after 500 warm-up calls, in microseconds. The baselines: one regex pas
 |---|---|---|---|---|
 ${rows.join('\n')}
 
-Aim: under 1 ms for a 2,000-character question — met at the median (${us(medians.get('no personal data')!)} µs and ${us(medians.get('a name, a town, a phone and a handle')!)} µs). The first call
+Aim: under 1 ms for a 2,000-character question. ${[...aim].map(([label, a]) => `${label}: p50 ${us(a.p50)} µs (${a.p50 < 1 ? 'under' : 'over'}), p99 ${us(a.p99)} µs (${a.p99 < 1 ? 'under' : 'over'})`).join('; ')}. The first call
 also builds the word lists (place and given names in all their generated case forms): ${firstMs.toFixed(0)} ms, once per process
 or page.
 

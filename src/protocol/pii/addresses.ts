@@ -66,7 +66,8 @@ const PATTERNS: readonly (readonly [hint: Hint, pattern: RegExp])[] = [
 export function findAddresses(text: string, tokens: readonly Token[], out: Found[]): void {
   for (const [hint, pattern] of PATTERNS) {
     if (!hint(text, tokens)) continue;
-    const re = new RegExp(pattern.source, pattern.flags);
+    const re = pattern;
+    re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const part = m[1];
       const start = part === undefined ? m.index : m.index + m[0].length - part.length;
@@ -74,6 +75,7 @@ export function findAddresses(text: string, tokens: readonly Token[], out: Found
       if (body.length > 0 && !hasQuantity(text, start, start + body.length)) out.push({ kind: 'address', start, end: start + body.length });
       if (m[0].length === 0) re.lastIndex++;
     }
+    re.lastIndex = 0;
   }
 }
 

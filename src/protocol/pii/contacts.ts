@@ -94,7 +94,7 @@ function findHandlesAfterMessengerWords(text: string, tokens: readonly Token[], 
   let resume = 0;
   for (const t of tokens) {
     if (t.start < resume || !isMessengerKey(t.key)) continue;
-    const cyrillicContext = /\p{Script=Cyrillic}/u.test(t.text);
+    const cyrillicContext = /\p{Script=Cyrillic}/u.test(text.slice(t.start, t.end));
     let at = t.end;
     let announced = false; // a colon, dash or "is" right before the handle
     for (let step = 0; step < 6 && at < text.length; step++) {

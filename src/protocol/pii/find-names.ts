@@ -31,7 +31,7 @@ export function findNames(text: string, tokens: Token[], out: Found[]): void {
   const flags = (t: Token): number => lex.get(t.key) ?? 0;
   const isGiven = (t: Token): boolean => (flags(t) & GIVEN) !== 0;
   const isAnyGiven = (t: Token): boolean => (flags(t) & (GIVEN | GIVEN_CONTEXT)) !== 0;
-  const isInitial = (t: Token): boolean => t.text.length === 1 && t.capital && text[t.end] === '.';
+  const isInitial = (t: Token): boolean => t.end - t.start === 1 && t.capital && text[t.end] === '.';
   const isPatronymic = (t: Token): boolean =>
     t.key.length >= 7 && (PATRONYMIC.test(t.key) || (KAZAKH_PATRONYMIC.test(t.key) && (t.capital || isAnyGiven({ ...t, key: t.key.replace(KAZAKH_PATRONYMIC, '') }))));
   const isSurname = (t: Token): boolean => t.capital && t.key.length >= 5 && SURNAME.test(t.key);

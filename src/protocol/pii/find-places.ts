@@ -49,7 +49,7 @@ export function findPlaces(text: string, tokens: Token[], out: Found[]): void {
     if (!isPlace) continue;
     // The area noun belongs to the name ("Алматинской области", "Түркістан облысында").
     let end = area ? area.end : tokens[last]!.end;
-    if (area && text[end] === '.' && area.text.length <= 4) end++;
+    if (area && text[end] === '.' && area.end - area.start <= 4) end++;
     out.push({ kind: 'place', start: t.start, end });
     i = area ? last + 1 : last;
   }

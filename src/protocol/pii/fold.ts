@@ -19,7 +19,7 @@ export function foldKey(word: string): string {
 }
 
 /** The lookup key of a word already in lower case. */
-export function foldLower(lower: string): string {
+function foldLower(lower: string): string {
   if (!FOLDABLE.test(lower)) return lower;
   let out = '';
   for (const c of lower) out += FOLD[c] ?? c;

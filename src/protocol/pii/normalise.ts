@@ -131,7 +131,8 @@ function normaliseCharacters(input: string): Normalised {
 function isCombining(s: string, at: number): boolean {
   if (at >= s.length) return false;
   const code = s.charCodeAt(at);
-  if (code < 0x300) return false;
+  // Latin, Greek and Cyrillic letters (most of any text here) without building a string to test.
+  if (code < 0x300 || (code >= 0x370 && code < 0x483) || (code > 0x489 && code < 0x591)) return false;
   const cp = s.codePointAt(at)!;
   return isDropped(cp) || COMBINING.test(String.fromCodePoint(cp));
 }

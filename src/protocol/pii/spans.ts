@@ -23,8 +23,10 @@ export function collect(
   pattern: RegExp,
   keep: (match: string, index: number) => number | null = (m) => m.length,
 ): void {
-  // A fresh copy: `exec` moves lastIndex, and the module's patterns must stay stateless.
-  const re = new RegExp(pattern.source, pattern.flags);
+  // `exec` moves lastIndex: it starts at 0 and is put back there, so the module's patterns stay
+  // stateless between calls (no copy: a copy per call costs more than the scan of a short text).
+  const re = pattern;
+  re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const length = keep(m[0], m.index);
     if (length !== null && length > 0) {
@@ -35,4 +37,5 @@ export function collect(
       re.lastIndex = m.index + ((text.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
     }
   }
+  re.lastIndex = 0;
 }

@@ -1,30 +1,44 @@
-import { foldKey, foldLower } from './fold.js';
+import { foldKey } from './fold.js';
 
 // The words of the normalised text, shared by the finders that work on words (places, names).
 
 export interface Token {
   start: number;
   end: number;
-  text: string;
   /** The lookup key (fold.ts). */
   key: string;
   /** Starts with a capital letter. */
   capital: boolean;
 }
 
-const WORD = /[\p{L}\p{M}]+/gu;
+const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
 
+/** A letter or combining mark: by range for the scripts of this service's texts, by Unicode property otherwise. */
+function isWordChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+  if (c >= 0x400 && c < 0x530) return c !== 0x482; // Cyrillic letters and combining marks, not the thousands sign
+  if ((c >= 0xc0 && c < 0x250 && c !== 0xd7 && c !== 0xf7) || (c >= 0x300 && c < 0x370)) return true;
+  if (c >= 0x2000 && c < 0x2c00) return false; // punctuation, symbols, arrows
+  // The second half of a surrogate pair is what the pair is.
+  const at = c >= 0xdc00 && c < 0xe000 && i > 0 ? i - 1 : i;
+  return LETTER_OR_MARK.test(String.fromCodePoint(text.codePointAt(at)!));
+}
+
+/** The words of `text` (runs of letters and marks), scanned without a match object per word. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  // Lower-cased once for the whole text (a few letters change length when lower-cased: then word by word).
-  const lower = text.toLowerCase();
-  const sameLength = lower.length === text.length;
-  for (const m of text.matchAll(WORD)) {
-    const end = m.index + m[0].length;
-    const key = sameLength ? foldLower(lower.slice(m.index, end)) : foldKey(m[0]);
-    const first = m[0][0]!;
-    const capital = sameLength ? lower.charCodeAt(m.index) !== text.charCodeAt(m.index) : first !== first.toLowerCase();
-    tokens.push({ start: m.index, end, text: m[0], key, capital });
+  let i = 0;
+  while (i < text.length) {
+    if (!isWordChar(text, i)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isWordChar(text, i)) i++;
+    // Word by word: slicing the lower-cased whole text is much slower in V8 (its result is not flat).
+    const first = text[start]!;
+    tokens.push({ start, end: i, key: foldKey(text.slice(start, i)), capital: first !== first.toLowerCase() });
   }
   return tokens;
 }
