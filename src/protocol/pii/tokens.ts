@@ -37,10 +37,18 @@ export function tokenize(text: string): Token[] {
     const start = i;
     while (i < text.length && isWordChar(text, i)) i++;
     // Word by word: slicing the lower-cased whole text is much slower in V8 (its result is not flat).
-    const first = text[start]!;
-    tokens.push({ start, end: i, key: foldKey(text.slice(start, i)), capital: first !== first.toLowerCase() });
+    tokens.push({ start, end: i, key: foldKey(text.slice(start, i)), capital: isCapital(text, start) });
   }
   return tokens;
+}
+
+/** The letter at `i` is a capital (by range for ASCII and basic Cyrillic, by lower-casing otherwise). */
+function isCapital(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return c >= 0x41 && c <= 0x5a;
+  if (c >= 0x400 && c < 0x460) return c < 0x430;
+  const ch = text[i]!;
+  return ch !== ch.toLowerCase();
 }
 
 /** The characters between two tokens. */
