@@ -74,9 +74,10 @@ describe('a public question end to end', () => {
   it('retired for personal data: its text, its words in the search indexes and its link to the asker are gone', async () => {
     const { client: asker } = await AskerClient.create(s.clientOptions);
     const reader = new KnowledgeClient({ baseUrl: s.url });
-    // A made-up surname stands for the personal data a reader reports after publication.
+    // A made-up surname stands for the personal data a reader reports after publication: the
+    // detector flagged it, and the moderator wrongly confirmed it as not personal.
     const asked = await asker.askQuestion({ title: 'Коллега Жумабекова узнала о моём статусе', body: 'Коллега Жумабекова рассказала всем на работе. Что делать?', language: 'ru' });
-    await staffCall(moderator, 'POST', `/api/moderation/entries/${asked.id}/accept`, { title: 'Коллега узнала о моём статусе', body: 'Коллега Жумабекова рассказала всем на работе. Что делать?', tags: ['work-money'] });
+    await staffCall(moderator, 'POST', `/api/moderation/entries/${asked.id}/accept`, { title: 'Коллега узнала о моём статусе', body: 'Коллега Жумабекова рассказала всем на работе. Что делать?', tags: ['work-money'], acknowledge: ['Жумабекова'] });
     await staffCall(psychologist, 'POST', `/api/moderation/entries/${asked.id}/answer`, { answer: 'Это нарушение конфиденциальности; поговорите с юристом и психологом.' });
     expect((await staffCall(moderator, 'POST', `/api/moderation/entries/${asked.id}/publish`, {})).status).toBe(200);
 

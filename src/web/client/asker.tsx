@@ -1,5 +1,6 @@
 import './no-eval.js';
 import { MessageList } from './message-list.js';
+import { PersonalDataWarning } from './personal-data.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import {
@@ -9,7 +10,6 @@ import {
 import type { ThreadSummary } from '../../protocol/api/threads.js';
 import { AGE_GROUPS, POPULATIONS, TOPICS, URGENCIES } from '../../protocol/api/threads.js';
 import { fromBase64Url } from '../../protocol/encoding.js';
-import { detectPersonalData } from '../../protocol/pii.js';
 import { LANGS, translator, isLang, type Lang, type Translate } from '../i18n/index.js';
 
 // The asker's private space. Every secret stays in this tab: the recovery code and the keys
@@ -155,8 +155,6 @@ function Ask({ client, go }: { client: AskerClient; go: (s: Screen) => void }) {
   const [language, setLanguage] = useState<Lang>(lang);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // The same detector the moderators' queue runs: warn before anything leaves the device.
-  const found = [...detectPersonalData(title), ...detectPersonalData(body)];
   return (
     <form onSubmit={(e: Event) => {
       e.preventDefault();
@@ -173,11 +171,8 @@ function Ask({ client, go }: { client: AskerClient; go: (s: Screen) => void }) {
       <select id="ask-language" onChange={(e: Event) => setLanguage((e.target as HTMLSelectElement).value as Lang)}>
         {LANGS.map((l) => <option value={l} selected={l === language}>{translator(l)('lang.name')}</option>)}
       </select>
-      {found.length > 0 && (
-        <p class="notice" id="ask-pii" role="status">
-          {t('app.ask.pii')} {found.map((s, i) => <>{i > 0 && ', '}<mark class="pii">{s.text}</mark> ({t(`pii.${s.kind}`)})</>)}
-        </p>
-      )}
+      {/* The same detector the moderators' queue runs: a warning as they type, before anything leaves the device. */}
+      <PersonalDataWarning fields={[{ label: t('app.ask.titleLabel'), text: title }, { label: t('app.ask.bodyLabel'), text: body }]} t={t} />
       <ErrorNote message={error} />
       <p class="row">
         <button type="submit" disabled={busy}>{busy ? t('app.working') : t('app.ask.submit')}</button>

@@ -1,6 +1,7 @@
 import './no-eval.js';
 import { MessageList } from './message-list.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
+import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import {
@@ -251,22 +252,6 @@ function Consultations({ client }: { client: StaffClient }) {
   );
 }
 
-/** The text with detected personal data marked, so the moderator sees what to redact. */
-function Highlighted({ text, spans }: { text: string; spans: StaffEntry['personalData']['body'] }) {
-  const parts: (string | ReturnType<typeof Mark>)[] = [];
-  let at = 0;
-  for (const s of spans) {
-    parts.push(text.slice(at, s.start));
-    parts.push(<Mark text={text.slice(s.start, s.end)} kind={s.kind} acknowledged={s.acknowledged} />);
-    at = s.end;
-  }
-  parts.push(text.slice(at));
-  return <p class="highlighted">{parts}</p>;
-}
-function Mark({ text, kind, acknowledged }: { text: string; kind: string; acknowledged: boolean }) {
-  return <mark class={acknowledged ? '' : 'pii'} title={kind}>{text}</mark>;
-}
-
 function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffClient; entry: StaffEntry; tags: Tag[]; reload: () => void; canAnswer: boolean }) {
   const [title, setTitle] = useState(entry.title);
   const [body, setBody] = useState(entry.body);
@@ -277,20 +262,19 @@ function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffCl
   const [error, setError] = useState<string | null>(null);
   const act = (path: string, payload: unknown) => client.api(staffEntrySchema, 'POST', `/api/moderation/entries/${entry.id}/${path}`, payload)
     .then(reload).catch((err: { code?: string }) => setError(err.code === 'personal_data_unresolved' ? t('staff.mod.personalData') : t('app.error')));
-  const spans = [...entry.personalData.title, ...entry.personalData.body, ...entry.personalData.answer].filter((s) => !s.acknowledged);
+  // The texts as they read now: the moderator's redactions are checked again as they type.
+  const review = {
+    title: { text: entry.status === 'submitted' ? title : entry.title, checked: entry.title, findings: entry.personalData.title },
+    body: { text: entry.status === 'submitted' ? body : entry.body, checked: entry.body, findings: entry.personalData.body },
+    answer: entry.answer ? { text: entry.answer, checked: entry.answer, findings: entry.personalData.answer } : null,
+  };
+  const blocked = unresolvedCount(review, ack) > 0;
   const isModerator = client.roles.includes('moderator');
   return (
     <article class="card" data-entry={entry.id}>
       <p class="small">{t(`kind.${entry.kind}`)} · {t(`status.${entry.status}`)} · {entry.language}{entry.flags.length > 0 ? ` · ${t('staff.mod.flags')}: ${entry.flags.map((f) => `${t(`reason.${f.reason}`)} ×${f.count}`).join(', ')}` : ''}</p>
-      <h3>{entry.title}</h3>
-      <Highlighted text={entry.body} spans={entry.personalData.body} />
-      {entry.answer ? <Highlighted text={entry.answer} spans={entry.personalData.answer} /> : null}
-      {spans.length > 0 ? (
-        <div class="notice">
-          <p>{t('staff.mod.personalData')}</p>
-          <ul>{spans.map((s) => <li><mark class="pii">{s.text}</mark> ({t(`pii.${s.kind}`)}) <button type="button" class="secondary" onClick={() => setAck([...ack, s.text])}>{t('staff.mod.notPersonal')}</button></li>)}</ul>
-        </div>
-      ) : null}
+      <PersonalDataReview texts={review} confirmed={ack} t={t}
+        onConfirm={(text) => setAck([...ack, text])} onUndo={(text) => setAck(ack.filter((a) => a !== text))} />
       {isModerator && entry.status === 'submitted' ? (
         <>
           <label for={`t-${entry.id}`}>{t('app.ask.titleLabel')}</label>
@@ -316,8 +300,8 @@ function EntryCard({ client, entry, tags, reload, canAnswer }: { client: StaffCl
       <ErrorNote message={error} />
       {isModerator ? (
         <p class="row">
-          {entry.status === 'submitted' ? <button type="button" class="accept" onClick={() => act('accept', { title, body, tags: chosen, acknowledge: ack })}>{t('staff.mod.accept')}</button> : null}
-          {entry.status === 'answered' || entry.status === 'in_review' ? <button type="button" class="publish" onClick={() => act('publish', { acknowledge: ack })}>{t('staff.mod.publish')}</button> : null}
+          {entry.status === 'submitted' ? <button type="button" class="accept" disabled={blocked} onClick={() => act('accept', { title, body, tags: chosen, acknowledge: ack })}>{t('staff.mod.accept')}</button> : null}
+          {entry.status === 'answered' || entry.status === 'in_review' ? <button type="button" class="publish" disabled={blocked} onClick={() => act('publish', { acknowledge: ack })}>{t('staff.mod.publish')}</button> : null}
           {entry.status === 'answered' || entry.status === 'in_review' ? <button type="button" class="secondary" onClick={() => act('return', { reason: 'needs_changes' })}>{t('staff.mod.return')}</button> : null}
           {entry.status === 'published' && entry.flags.length > 0 ? <button type="button" class="secondary" onClick={() => act('flags', { decision: 'keep' })}>{t('staff.mod.keep')}</button> : null}
           {entry.status === 'published' ? <button type="button" class="danger" onClick={() => act('retire', { reason })}>{t('staff.mod.retire')}</button> : null}
