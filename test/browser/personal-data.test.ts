@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kbEntries } from '../../db/schema.js';
 import { AskerClient } from '../../src/client/index.js';
-import { createInvite, signDirectory } from '../../src/staff/service.js';
+import { createInvite } from '../../src/staff/service.js';
+import { installManifest } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { launch, newContext, newRecorder, shots, type Recorder } from './support.js';
 
@@ -34,7 +35,7 @@ async function moderatorJoins(page: Page, login: string): Promise<void> {
   await page.fill('#s-repeat', 'a long staff passphrase');
   await page.click('#s-submit');
   await page.locator('#logout').waitFor();
-  signDirectory(server.db, server.sodium, server.org.privateKey);
+  installManifest(server);
 }
 
 describe('personal data in a question', () => {
