@@ -35,11 +35,15 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Parses the environment once at start-up; a bad value stops the process with the failing key named. */
+/** A setting the environment gives wrongly: the operator's to fix, said in one line (server.ts). */
+export class ConfigError extends Error {}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
   if (!result.success) {
-    const keys = result.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new Error(`Invalid configuration: ${keys}`);
+    // Names and zod's reason only, never the value: a PEPPER given wrongly must not reach a log.
+    const issues = result.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${issues}`);
   }
   return result.data;
 }

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { composeService, type Service } from './compose.js';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { databaseFile } from './db/connection.js';
 import { isStorageFailure, storageCodeOf } from './db/storage.js';
 import { closeLogger } from './logger.js';
@@ -13,7 +13,16 @@ import { demoBanner, DemoKeyRefused } from './staff/demo-organisation.js';
 /** Stop is asked for: everything is finished and the process gone within this (systemd's default stop timeout is 90 s; ours is 5). */
 const SHUTDOWN_DEADLINE_MS = 4_000;
 
-const config = loadConfig();
+// A setting given wrongly (an empty ORG_PUBLIC_KEY, a PORT that is not a number) is one line and
+// exit 1, like the other start-up failures below, not a stack.
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`Tynys cannot start: ${err.message}\n`);
+  process.exit(1);
+}
 
 // A data directory on a read-only or full disk is an operator's problem, not a bug: say so in
 // one line (a stack would bury it) and exit non-zero, so that systemd reports a failed start.

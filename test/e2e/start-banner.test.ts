@@ -79,4 +79,13 @@ describe('the start banner', () => {
       taken.close();
     }
   }, 60_000);
+
+  it('a setting given wrongly (an empty ORG_PUBLIC_KEY): one line naming it, exit 1, no value echoed', async () => {
+    const { ready } = spawnServer({ ...process.env, PORT: '0', ORG_PUBLIC_KEY: '', PEPPER: 'not-hex-secret', DATA_DIR: freshDir(), LOG_LEVEL: 'silent', DEMO_CONTENT: 'false' });
+    const failed = await ready.then(() => null, (err: Error) => err.message);
+    const output = failed!.replace(/^server exited \(1\) before it was ready:\n/, '');
+    expect(output.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(output).toMatch(/^Tynys cannot start: Invalid configuration: .*ORG_PUBLIC_KEY/);
+    expect(output).not.toContain('not-hex-secret');
+  }, 60_000);
 });
