@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staff } from '../../db/schema.js';
 import { shortFingerprint } from '../../src/protocol/manifest.js';
@@ -154,6 +154,32 @@ describe('remember on this device', () => {
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     await page.reload();
     await page.locator('#new-code').waitFor();
+    await ctx.close();
+  });
+});
+
+describe('a slow line', () => {
+  it('an answer that arrives after the person moved on does not bring the previous screen back', async () => {
+    const ctx = await newContext(browser, server, rec, { width: 360 });
+    const page = await ctx.newPage();
+    // The home screen's two lists answer late, as on slow 3G.
+    const late = async (route: Route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    };
+    await page.route('**/api/threads', late);
+    await page.route('**/api/kb/questions/mine', late);
+    await page.goto(`${server.url}/en/app`);
+    await page.click('#new-code');
+    const code = (await page.locator('#recovery-code').textContent())!.trim();
+    await page.fill('#confirm-code', code.slice(-4));
+    await page.locator('form button[type=submit]').click();
+    await page.click('#go-ask');
+    await page.locator('#ask-body').waitFor();
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/threads')), page.waitForResponse((r) => r.url().endsWith('/api/kb/questions/mine'))]);
+    await page.waitForTimeout(300);
+    expect(await page.locator('#go-consult').count()).toBe(0);
+    expect(await page.locator('#my-threads, #my-questions').count()).toBe(0);
     await ctx.close();
   });
 });
