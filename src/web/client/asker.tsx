@@ -1,5 +1,6 @@
 import './no-eval.js';
 import { MessageList } from './message-list.js';
+import { useLive } from './use-live.js';
 import { PersonalDataWarning } from './personal-data.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
@@ -107,19 +108,13 @@ function Home({ client, go, onLeave, onErase }: { client: AskerClient; go: (s: S
   const [questions, setQuestions] = useState<MyQuestion[] | null>(null);
   const [threads, setThreads] = useState<ThreadSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // On a slow line the lists can arrive after the person has moved on to another screen; setting
-  // state then would render this screen again under the new one (hono/jsx re-renders a component
-  // whose state changes, mounted or not), so answers that come late are dropped.
-  const alive = useRef(true);
-  const ifAlive = <T,>(set: (v: T) => void) => (v: T) => { if (alive.current) set(v); };
+  // On a slow line the lists can arrive after the person has moved on to another screen (use-live.ts).
+  const live = useLive();
   const load = () => {
-    client.myQuestions().then(ifAlive(setQuestions)).catch(ifAlive(() => setError(t('app.error'))));
-    client.listThreads().then(ifAlive(setThreads)).catch(ifAlive(() => setError(t('app.error'))));
+    client.myQuestions().then(live(setQuestions)).catch(live(() => setError(t('app.error'))));
+    client.listThreads().then(live(setThreads)).catch(live(() => setError(t('app.error'))));
   };
-  useEffect(() => {
-    load();
-    return () => { alive.current = false; };
-  }, []);
+  useEffect(load, []);
   return (
     <div>
       <ErrorNote message={error} />

@@ -1,3 +1,4 @@
+import { useLive } from './use-live.js';
 import { useEffect, useState } from 'hono/jsx';
 import type { StaffClient } from '../../client/index.js';
 import { okSchema } from '../../protocol/api/common.js';
@@ -65,7 +66,8 @@ export function StaffAccounts({ client, t }: { client: StaffClient; t: Translate
   const [accounts, setAccounts] = useState<StaffAccount[] | null>(null);
   const [notice, setNotice] = useState<{ text: string; code?: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = () => { client.api(staffAccountList, 'GET', '/api/admin/staff').then((r) => setAccounts(r.staff)).catch(() => setError(t('app.error'))); };
+  const live = useLive();
+  const load = () => { client.api(staffAccountList, 'GET', '/api/admin/staff').then(live((r: { staff: StaffAccount[] }) => setAccounts(r.staff))).catch(live(() => setError(t('app.error')))); };
   useEffect(load, []);
   const onNotice = (n: { text: string; code?: string } | null, err?: string) => { setNotice(n); setError(err ?? null); };
   return (
@@ -89,9 +91,10 @@ export function AuditLog({ client, t }: { client: StaffClient; t: Translate }) {
   const [entries, setEntries] = useState<Audit[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const live = useLive();
   const load = (before: number | null) => client.api(auditPage, 'GET', `/api/admin/staff-audit?limit=50${before === null ? '' : `&before=${before}`}`)
-    .then((page) => { setEntries((list) => (before === null ? page.entries : [...list, ...page.entries])); setNext(page.next); })
-    .catch(() => setError(t('app.error')));
+    .then(live((page: { entries: Audit[]; next: number | null }) => { setEntries((list) => (before === null ? page.entries : [...list, ...page.entries])); setNext(page.next); }))
+    .catch(live(() => setError(t('app.error'))));
   useEffect(() => { void load(null); }, []);
   return (
     <section id="staff-audit">

@@ -1,5 +1,6 @@
 import './no-eval.js';
 import { MessageList } from './message-list.js';
+import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
@@ -220,9 +221,10 @@ function Consultations({ client }: { client: StaffClient }) {
   const [mine, setMine] = useState<ThreadSummary[]>([]);
   const [open, setOpen] = useState<ThreadSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const live = useLive();
   const load = () => {
-    client.queue().then(setQueue).catch(() => setError(t('app.error')));
-    client.listThreads().then((list) => setMine(list.filter((th) => th.assignedStaffId === client.id && th.status !== 'closed'))).catch(() => setError(t('app.error')));
+    client.queue().then(live(setQueue)).catch(live(() => setError(t('app.error'))));
+    client.listThreads().then(live((list: ThreadSummary[]) => setMine(list.filter((th) => th.assignedStaffId === client.id && th.status !== 'closed')))).catch(live(() => setError(t('app.error'))));
   };
   useEffect(load, []);
   if (open) return <Conversation client={client} thread={open} back={() => { setOpen(null); load(); }} />;
@@ -325,10 +327,11 @@ function Moderation({ client, answers }: { client: StaffClient; answers: boolean
   const [data, setData] = useState<{ counts: Record<string, number>; entries: StaffEntry[] } | null>(null);
   const [tags, setTags] = useState<Tag[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const live = useLive();
   const load = () => {
-    client.api(moderationQueueResponse, 'GET', `/api/moderation/queue?queue=${queue}`).then(setData).catch(() => setError(t('app.error')));
+    client.api(moderationQueueResponse, 'GET', `/api/moderation/queue?queue=${queue}`).then(live(setData)).catch(live(() => setError(t('app.error'))));
   };
-  useEffect(() => { client.api(tagListResponse, 'GET', '/api/kb/tags').then((r) => setTags(r.tags)).catch(() => setError(t('app.error'))); }, []);
+  useEffect(() => { client.api(tagListResponse, 'GET', '/api/kb/tags').then(live((r: { tags: Tag[] }) => setTags(r.tags))).catch(live(() => setError(t('app.error')))); }, []);
   useEffect(load, [queue]);
   return (
     <div>
@@ -350,7 +353,8 @@ function Admin({ client }: { client: StaffClient }) {
   const [tags, setTags] = useState<Tag[]>([]);
   const [tag, setTag] = useState({ slug: '', kind: 'topic' as Tag['kind'], ru: '', kk: '', en: '' });
   const [error, setError] = useState<string | null>(null);
-  const loadTags = () => client.api(tagListResponse, 'GET', '/api/kb/tags').then((r) => setTags(r.tags)).catch(() => setError(t('app.error')));
+  const live = useLive();
+  const loadTags = () => client.api(tagListResponse, 'GET', '/api/kb/tags').then(live((r: { tags: Tag[] }) => setTags(r.tags))).catch(live(() => setError(t('app.error'))));
   useEffect(() => { loadTags(); }, []);
   return (
     <div>
