@@ -140,10 +140,14 @@ export const threadKeys = sqliteTable('thread_keys', {
 export const messages = sqliteTable('messages', {
   threadId: text('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
   seq: integer('seq').notNull(),
-  type: text('type', { enum: ['message', 'claim', 'handover'] }).notNull(),
+  type: text('type', { enum: ['message', 'claim', 'handover', 'return'] }).notNull(),
   senderId: text('sender_id').notNull(),
   prevHash: bytes('prev_hash').notNull(),
-  /** A message's nonce and padded ciphertext; null for claims and hand-overs. */
+  /**
+   * A message's nonce and padded ciphertext; null for claims and hand-overs. A return keeps the
+   * pool it names here, as its signed header lines (count, then `<staffId> <fingerprint>`), with
+   * nonce null: the CHECK below holds as it is, so no migration was needed.
+   */
   nonce: bytes('nonce'),
   ciphertext: bytes('ciphertext'),
   signature: bytes('signature').notNull(),

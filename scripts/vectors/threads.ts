@@ -40,9 +40,12 @@ export function threadVectors(sodium: Sodium) {
   let head = genesisHash(gBytes, gSig);
   let seq = 0;
   const items: unknown[] = [];
-  const push = (type: ItemHeader['type'], from: typeof p1, options: { body?: MessageBody; to?: typeof p1 } = {}) => {
+  const push = (type: ItemHeader['type'], from: typeof p1, options: { body?: MessageBody; to?: typeof p1; pool?: (typeof p1)[] } = {}) => {
     seq += 1;
-    const header: ItemHeader = { threadId, seq, type, senderId: from.id, prevHash: head, ...(options.to ? { to: { staffId: options.to.id, fingerprint: fp(options.to) } } : {}) };
+    const header: ItemHeader = {
+      threadId, seq, type, senderId: from.id, prevHash: head, ...(options.to ? { to: { staffId: options.to.id, fingerprint: fp(options.to) } } : {}),
+      ...(options.pool ? { pool: options.pool.map((p) => ({ staffId: p.id, fingerprint: fp(p) })) } : {}),
+    };
     let payload: Uint8Array = new Uint8Array(0);
     let message: Record<string, string> = {};
     let signature: Uint8Array;
@@ -60,6 +63,7 @@ export function threadVectors(sodium: Sodium) {
     const hash = itemHash(signed, signature);
     items.push({
       seq, type, senderId: from.id, prevHash: b(head), ...(header.to ? { toStaffId: header.to.staffId, toFingerprint: b(header.to.fingerprint) } : {}),
+      ...(header.pool ? { pool: header.pool.map((m) => ({ staffId: m.staffId, fingerprint: b(m.fingerprint) })) } : {}),
       header: new TextDecoder().decode(itemHeaderBytes(header)), signedBytes: b(signed), signature: b(signature), hash: b(hash), ...message,
     });
     head = hash;
@@ -69,6 +73,9 @@ export function threadVectors(sodium: Sodium) {
   push('message', p1, { body: { type: 'text', at: 1_790_000_060_000, read: 1, text: 'Здравствуйте. Расскажите, как вы спите?' } });
   push('handover', p1, { to: p2 });
   push('message', p2, { body: { type: 'text', at: 1_790_000_120_000, read: 4, text: 'I am taking over from my colleague.' } });
+  // The holder can no longer answer: the opener returns the thread to the pool, and p1 claims it again.
+  push('return', opener, { pool: [p1] });
+  push('claim', p1);
 
   // crypto_box_seal with a fixed ephemeral key pair, built from libsodium's own pieces, so the vector
   // is reproducible; that crypto_box_seal_open opens it shows the construction is the same.

@@ -6,7 +6,7 @@ import {
   type ThreadSummary, type WireItem,
 } from '../protocol/api/threads.js';
 import { bytesEqual, concatBytes, fromBase64Url, toBase64Url } from '../protocol/encoding.js';
-import { itemHash, itemSignedBytes, newThreadKey, openMessage, openThreadKey, sealMessage, sealThreadKey, type ItemHeader } from '../protocol/envelope.js';
+import { itemHash, itemSignedBytes, newThreadKey, openMessage, openThreadKey, sealMessage, sealThreadKey, signItem, type ItemHeader, type PoolMember } from '../protocol/envelope.js';
 import { genesisBytes, genesisHash, keyCommitment, keyFingerprint, signGenesis, verifyGenesis, type Genesis } from '../protocol/genesis.js';
 import { newId } from '../protocol/ids.js';
 import type { KeyPair } from '../protocol/kdf.js';
@@ -56,10 +56,10 @@ export interface PlainMessage {
   senderRevoked: boolean;
 }
 
-/** A claim or hand-over in the transcript (signed by the psychologist who made it). */
+/** A claim or hand-over in the transcript (signed by the psychologist who made it), or a return to the pool (signed by the opener). */
 export interface PlainEvent {
   seq: number;
-  type: 'claim' | 'handover';
+  type: 'claim' | 'handover' | 'return';
   senderId: string;
   /** A hand-over's new holder. */
   toStaffId: string | null;
@@ -162,6 +162,15 @@ function decodeWire(w: WireItem): TranscriptItem | null {
     if (!fingerprint || w.toStaffId === undefined) return null;
     item.to = { staffId: w.toStaffId, fingerprint };
   }
+  if (w.pool !== undefined) {
+    const pool: PoolMember[] = [];
+    for (const m of w.pool) {
+      const fingerprint = fromBase64Url(m.fingerprint);
+      if (!fingerprint) return null;
+      pool.push({ staffId: m.staffId, fingerprint });
+    }
+    item.pool = pool;
+  }
   return item;
 }
 
@@ -173,13 +182,17 @@ const memberKey = (staffId: string, signPublicKey: Uint8Array): string => `${sta
  */
 export const DIRECTORY_MAX_AGE_MS = 60_000;
 
-/** The keys an item names by a signed fingerprint: a claim's sender (the genesis's recipient), a hand-over's new holder. */
-function namedKeys(g: Genesis, item: { type: string; senderId: string; to?: { staffId: string; fingerprint: Uint8Array } }): { id: string; fingerprint: Uint8Array } | null {
+/**
+ * The keys an item names by a signed fingerprint: a claim's sender (in the current pool: the
+ * genesis's recipients, or the last return's), a hand-over's new holder, a return's pool members.
+ */
+function namedKeys(pool: readonly PoolMember[], item: TranscriptItem): { id: string; fingerprint: Uint8Array }[] {
   if (item.type === 'claim') {
-    const r = g.recipients.find((x) => x.id === item.senderId);
-    return r ? { id: r.id, fingerprint: r.fingerprint } : null;
+    const r = pool.find((x) => x.staffId === item.senderId);
+    return r ? [{ id: r.staffId, fingerprint: r.fingerprint }] : [];
   }
-  return item.type === 'handover' && item.to ? { id: item.to.staffId, fingerprint: item.to.fingerprint } : null;
+  if (item.type === 'return') return (item.pool ?? []).map((m) => ({ id: m.staffId, fingerprint: m.fingerprint }));
+  return item.type === 'handover' && item.to ? [{ id: item.to.staffId, fingerprint: item.to.fingerprint }] : [];
 }
 
 /**
@@ -361,6 +374,35 @@ export abstract class Participant {
     });
   }
 
+  /**
+   * Gives a held thread back to the intake pool (the opener only: PROTOCOL.md §7.4): when its
+   * holder was disabled, removed or reset, or left the signed manifest. The server never has K, so
+   * this client seals it to each member of the verified pool for the thread's kind and language
+   * (not itself, not the holder) and signs a return naming them by key fingerprint. Whoever claims
+   * it next reads the whole history. Returns the item's sequence.
+   */
+  async returnToPool(threadId: string): Promise<number> {
+    return this.serialised(threadId, async () => {
+      const view = await this.view(threadId);
+      // The holder as the transcript says, not as a list the server sent: read what is new first.
+      await this.catchUp(threadId, view, view.hashes);
+      const holder = view.state.holder;
+      if (view.genesis.openerId !== this.id) throw new ApiError('forbidden', 0, 'Only the thread\'s opener returns it to the pool: nothing was sent.');
+      if (!holder) throw new ApiError('thread_not_assigned', 0, 'Nobody holds this thread: nothing was sent.');
+      const role = poolRole(view.genesis.kind);
+      const members = (await this.directory(true)).pool(role, view.genesis.language).filter((s) => s.staffId !== this.id && s.staffId !== holder.id)
+        .sort((a, b) => (a.staffId < b.staffId ? -1 : 1));
+      if (members.length === 0) throw new ApiError('no_pool', 0, `No other verified ${role} works in this language yet.`);
+      const pool: PoolMember[] = members.map((s) => ({ staffId: s.staffId, fingerprint: keyFingerprint(s.boxPublicKey, s.signPublicKey) }));
+      const sealedKeys = members.map((s) => ({ recipientId: s.staffId, sealedKey: toBase64Url(sealThreadKey(this.sodium, view.key, threadId, s.boxPublicKey)) }));
+      const empty = new Uint8Array(0);
+      return this.postItem(threadId, 'return', (header) => ({
+        signature: signItem(this.sodium, header, empty, this.sign.privateKey), payload: empty,
+        request: { pool: pool.map((m) => ({ staffId: m.staffId, fingerprint: toBase64Url(m.fingerprint) })), sealedKeys },
+      }), 'return', undefined, pool);
+    });
+  }
+
   /** Runs `task` after this client's earlier writes to the thread, in call order. */
   protected async serialised<T>(threadId: string, task: () => Promise<T>): Promise<T> {
     const previous = this.sending.get(threadId) ?? Promise.resolve();
@@ -380,10 +422,11 @@ export abstract class Participant {
    */
   protected async postItem(
     threadId: string,
-    route: 'messages' | 'claim' | 'handover',
+    route: 'messages' | 'claim' | 'handover' | 'return',
     build: (header: ItemHeader) => { signature: Uint8Array; payload: Uint8Array; request: Record<string, unknown> },
     type: ItemHeader['type'],
     to?: ItemHeader['to'],
+    pool?: ItemHeader['pool'],
   ): Promise<number> {
     let caughtUp = false;
     for (let attempt = 1; ; attempt++) {
@@ -398,7 +441,7 @@ export abstract class Participant {
         await this.catchUp(threadId, view, view.hashes);
         continue;
       }
-      const header: ItemHeader = { threadId, seq: view.state.seq + 1, type, senderId: this.id, prevHash: view.state.head, ...(to ? { to } : {}) };
+      const header: ItemHeader = { threadId, seq: view.state.seq + 1, type, senderId: this.id, prevHash: view.state.head, ...(to ? { to } : {}), ...(pool ? { pool } : {}) };
       const { signature, payload, request } = build(header);
       // Our own item passes the check every reader runs before it leaves this client: a server
       // that steered the choice (a colleague outside the pool, a thread this client does not
@@ -406,7 +449,7 @@ export abstract class Participant {
       const own: TranscriptItem = {
         seq: header.seq, type, senderId: this.id, prevHash: header.prevHash, signature,
         ...(type === 'message' ? { nonce: payload.subarray(0, SIZES.nonce), ciphertext: payload.subarray(SIZES.nonce) } : {}),
-        ...(to ? { to } : {}),
+        ...(to ? { to } : {}), ...(pool ? { pool } : {}),
       };
       // Only the newest manifest counts for what this client sends: nobody who left is claimed as, or handed to.
       const checked = applyItem(this.sodium, view.state, own, (id) => {
@@ -447,6 +490,7 @@ export abstract class Participant {
           seq: header.seq, type, senderId: this.id, prevHash: toBase64Url(header.prevHash), signature: toBase64Url(signature), createdAt: Date.now(),
           ...(type === 'message' ? { nonce: toBase64Url(payload.subarray(0, SIZES.nonce)), ciphertext: toBase64Url(payload.subarray(SIZES.nonce)) } : {}),
           ...(to ? { toStaffId: to.staffId, toFingerprint: toBase64Url(to.fingerprint) } : {}),
+          ...(pool ? { pool: pool.map((m) => ({ staffId: m.staffId, fingerprint: toBase64Url(m.fingerprint) })) } : {}),
         };
         await this.applyBatch(threadId, now, [wire], now.hashes);
       } else if (now && now.hashes[header.seq - 1] && !bytesEqual(now.hashes[header.seq - 1]!, hash)) {
@@ -645,20 +689,21 @@ export abstract class Participant {
     const decoded = items.map((w) => ({ w, item: decodeWire(w) }));
     let directory = await this.directory();
     // Keys named that this directory does not hold: a member added since it was fetched.
-    const unknown = (d: Directory) => decoded.some(({ item }) => {
-      const named = item && namedKeys(view.genesis, item);
-      return named !== null && named !== undefined && d.find(named.id, named.fingerprint) === null;
-    });
+    const unknown = (d: Directory) => decoded.some(({ item }) => item !== null && namedKeys(view.state.pool, item).some((n) => d.find(n.id, n.fingerprint) === null));
     if (unknown(directory)) directory = await this.directory(true);
     const posted = this.posted.get(threadId);
     for (const { w, item } of decoded) {
       if (!item) throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);
-      const named = namedKeys(view.genesis, item);
-      const found = named ? directory.find(named.id, named.fingerprint) : null;
+      const named = namedKeys(view.state.pool, item);
+      const entries = named.map((n) => directory.find(n.id, n.fingerprint));
+      const found = entries[0] ?? null;
       const holderBefore = view.state.holder;
-      const applied = applyItem(this.sodium, view.state, item, (id) => (found && found.staff.staffId === id ? toKnown(found.staff) : null));
+      const applied = applyItem(this.sodium, view.state, item, (id) => {
+        const entry = entries.find((e) => e?.staff.staffId === id);
+        return entry ? toKnown(entry.staff) : null;
+      });
       if (!applied.ok) {
-        if (named && !found && (applied.fault === 'bad_claim' || applied.fault === 'bad_handover')) {
+        if (entries.some((e) => !e) && (applied.fault === 'bad_claim' || applied.fault === 'bad_handover' || applied.fault === 'bad_return')) {
           throw new ProtocolError('revoked_sender', `Item ${w.seq} names staff keys that no manifest this client accepted holds: someone who left the directory before this client saw them.`);
         }
         throw new ProtocolError(applied.fault, `Item ${w.seq} does not verify: ${applied.fault}.`);

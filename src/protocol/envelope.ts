@@ -1,17 +1,24 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assertBytes } from './bytes.js';
 import { MAX_CIPHERTEXT_BYTES, SEALED_KEY_BYTES, SIZES, THREAD_LABELS } from './constants.js';
-import { bytesEqual, concatBytes, toBase64Url, utf8 } from './encoding.js';
+import { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from './encoding.js';
 import { pad, unpad } from './padding.js';
+import { MAX_GENESIS_RECIPIENTS } from './genesis.js';
 import type { Sodium } from './sodium.js';
 
 // Transcript items and the message envelope (DESIGN.md §5, PROTOCOL.md §7). A thread's
 // transcript is a hash chain: genesis, then items numbered 1, 2, … — messages, claims and
-// hand-overs — each signed by its author over a header that names the version, thread, sequence,
+// hand-overs, and returns to the pool — each signed by its author over a header that names the version, thread, sequence,
 // type, author and the hash of the previous item. A deleted, reordered or inserted item breaks
 // the chain; a ciphertext moved to another thread or position fails its associated data.
 
-export type ItemType = 'message' | 'claim' | 'handover';
+export type ItemType = 'message' | 'claim' | 'handover' | 'return';
+
+/** A member of the pool a return names: a staff id and the fingerprint of their keys. */
+export interface PoolMember {
+  staffId: string;
+  fingerprint: Uint8Array;
+}
 
 export interface ItemHeader {
   threadId: string;
@@ -22,6 +29,8 @@ export interface ItemHeader {
   prevHash: Uint8Array;
   /** A hand-over names the colleague it goes to and the fingerprint of their keys. */
   to?: { staffId: string; fingerprint: Uint8Array };
+  /** A return names the new intake pool (1–200, ascending staff ids, no duplicates). */
+  pool?: readonly PoolMember[];
 }
 
 
@@ -30,12 +39,48 @@ export function itemHeaderBytes(h: ItemHeader): Uint8Array {
   if (!Number.isSafeInteger(h.seq) || h.seq < 1) throw new RangeError('seq: expected a positive integer');
   assertBytes(h.prevHash, SIZES.hash, 'prevHash');
   if ((h.type === 'handover') !== (h.to !== undefined)) throw new RangeError('to: a hand-over, and only a hand-over, names its recipient');
+  if ((h.type === 'return') !== (h.pool !== undefined)) throw new RangeError('pool: a return, and only a return, names a pool');
   const lines = [THREAD_LABELS.item, h.threadId, String(h.seq), h.type, h.senderId, toBase64Url(h.prevHash)];
   if (h.to) {
     assertBytes(h.to.fingerprint, SIZES.hash, 'to.fingerprint');
     lines.push(h.to.staffId, toBase64Url(h.to.fingerprint));
   }
+  // Written as a genesis writes its recipients (a count, then one line each), so the same
+  // canonical rules hold: items of the other types keep their bytes.
+  if (h.pool) lines.push(...poolLines(h.pool));
   return utf8(lines.join('\n'));
+}
+
+/** A return's pool as header lines: the count, then `<staffId> <base64url(fingerprint)>` per member. */
+export function poolLines(pool: readonly PoolMember[]): string[] {
+  if (pool.length < 1 || pool.length > MAX_GENESIS_RECIPIENTS) throw new RangeError(`pool: 1-${MAX_GENESIS_RECIPIENTS} members`);
+  pool.forEach((m, i) => {
+    if (!STAFF_ID.test(m.staffId)) throw new RangeError('pool: staff ids only');
+    if (i > 0 && !(pool[i - 1]!.staffId < m.staffId)) throw new RangeError('pool: ascending ids, no duplicates');
+    assertBytes(m.fingerprint, SIZES.hash, 'pool.fingerprint');
+  });
+  return [String(pool.length), ...pool.map((m) => `${m.staffId} ${toBase64Url(m.fingerprint)}`)];
+}
+
+const STAFF_ID = /^s_[A-Za-z0-9_-]{22}$/;
+
+/** Reads pool lines back (as the server stores a return's pool); null unless canonical. */
+export function parsePoolLines(text: string): PoolMember[] | null {
+  const [count, ...rest] = text.split('\n');
+  if (!/^[1-9][0-9]{0,2}$/.test(count ?? '') || rest.length !== Number(count)) return null;
+  const pool: PoolMember[] = [];
+  for (const line of rest) {
+    const [staffId, fp, extra] = line.split(' ');
+    if (staffId === undefined || fp === undefined || extra !== undefined) return null;
+    const fingerprint = fromBase64Url(fp);
+    if (!fingerprint) return null;
+    pool.push({ staffId, fingerprint });
+  }
+  try {
+    return poolLines(pool).join('\n') === text ? pool : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What an item's author signs: the header, a 0x00 byte (the header holds none), then the payload (a message's nonce and ciphertext; empty otherwise). */

@@ -43,6 +43,7 @@ export const ERROR_STATUS = {
   already_disabled: 409,
   not_disabled: 409,
   holder_revoked: 409,
+  thread_not_assigned: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -89,6 +90,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   already_disabled: 'This staff account is disabled already.',
   not_disabled: 'This staff account is not disabled.',
   holder_revoked: 'The staff member holding this thread is no longer available; nothing more can be sent here.',
+  thread_not_assigned: 'Nobody holds this thread: there is nothing to return to the pool.',
 };
 
 /** The JSON body of every error response. `issues` lists failing paths, never submitted values. */

@@ -1,5 +1,5 @@
 import { bytesEqual, concatBytes } from './encoding.js';
-import { itemHash, itemSignedBytes, verifyItem, type ItemHeader, type ItemType } from './envelope.js';
+import { itemHash, itemSignedBytes, verifyItem, type ItemHeader, type ItemType, type PoolMember } from './envelope.js';
 import { keyFingerprint, type Genesis } from './genesis.js';
 import type { Sodium } from './sodium.js';
 import { poolRole } from './thread-metadata.js';
@@ -9,7 +9,10 @@ import { poolRole } from './thread-metadata.js';
 // transcript they are served; the server runs it on each item posted, from the state it stored.
 // Only the opener (with the key its genesis names) and the holder at that point may post a
 // message; a claim comes from a pool member the genesis named, with the keys it named; a
-// hand-over comes from the holder and goes to a colleague of the pool's role and language.
+// hand-over comes from the holder and goes to a colleague of the pool's role and language; a
+// return comes from the opener while someone holds the thread, and names a new pool (the server
+// cannot: it never has K, so only the opener can seal it to new colleagues). Claims after a return
+// are checked against the pool it named, not the genesis's.
 
 /** A transcript item as read from the wire, bytes decoded. */
 export interface TranscriptItem {
@@ -22,6 +25,8 @@ export interface TranscriptItem {
   nonce?: Uint8Array;
   ciphertext?: Uint8Array;
   to?: { staffId: string; fingerprint: Uint8Array };
+  /** A return's new pool. */
+  pool?: readonly PoolMember[];
 }
 
 /** A staff member as the checker's verified directory has them. */
@@ -41,18 +46,27 @@ export interface TranscriptState {
   head: Uint8Array;
   /** Who holds the thread: null until a claim. */
   holder: { id: string; signPublicKey: Uint8Array } | null;
+  /** Who may claim: the genesis recipients, or the pool the last return named. */
+  pool: readonly PoolMember[];
 }
 
-export type TranscriptFault = 'sequence_gap' | 'broken_chain' | 'unknown_sender' | 'bad_signature' | 'bad_claim' | 'bad_handover' | 'malformed_item';
+export type TranscriptFault = 'sequence_gap' | 'broken_chain' | 'unknown_sender' | 'bad_signature' | 'bad_claim' | 'bad_handover' | 'bad_return' | 'malformed_item';
 
 export type Applied = { ok: true; state: TranscriptState; hash: Uint8Array; header: ItemHeader } | { ok: false; fault: TranscriptFault };
 
 export function startTranscript(genesis: Genesis, genesisHash: Uint8Array): TranscriptState {
-  return { genesis, seq: 0, head: genesisHash, holder: null };
+  return { genesis, seq: 0, head: genesisHash, holder: null, pool: genesisPool(genesis) };
+}
+
+/** The intake pool a genesis names (its recipients; the opener is never one). */
+export function genesisPool(genesis: Genesis): PoolMember[] {
+  return genesis.recipients.map((r) => ({ staffId: r.id, fingerprint: r.fingerprint }));
 }
 
 export function headerOf(threadId: string, item: TranscriptItem): ItemHeader {
-  return { threadId, seq: item.seq, type: item.type, senderId: item.senderId, prevHash: item.prevHash, ...(item.to ? { to: item.to } : {}) };
+  return {
+    threadId, seq: item.seq, type: item.type, senderId: item.senderId, prevHash: item.prevHash, ...(item.to ? { to: item.to } : {}), ...(item.pool ? { pool: item.pool } : {}),
+  };
 }
 
 export function payloadOf(item: TranscriptItem): Uint8Array {
@@ -64,12 +78,18 @@ function fitsPool(g: Genesis, s: KnownStaff): boolean {
   return s.roles.includes(poolRole(g.kind)) && s.languages.includes(g.language);
 }
 
+/** Whether `id` is a verified directory entry that fits the pool, with keys of this fingerprint. */
+function fitsWithKeys(g: Genesis, entry: KnownStaff | null, fingerprint: Uint8Array): entry is KnownStaff {
+  return entry !== null && fitsPool(g, entry) && bytesEqual(keyFingerprint(entry.boxPublicKey, entry.signPublicKey), fingerprint);
+}
+
 /** Checks `item` as the next one after `state`; `staff` looks a staff id up in the checker's verified directory. */
 export function applyItem(sodium: Sodium, state: TranscriptState, item: TranscriptItem, staff: (id: string) => KnownStaff | null): Applied {
   const g = state.genesis;
   if (item.seq !== state.seq + 1) return { ok: false, fault: 'sequence_gap' };
   if (!bytesEqual(item.prevHash, state.head)) return { ok: false, fault: 'broken_chain' };
-  if ((item.type === 'message') !== (item.nonce !== undefined && item.ciphertext !== undefined) || (item.type === 'handover') !== (item.to !== undefined)) {
+  if ((item.type === 'message') !== (item.nonce !== undefined && item.ciphertext !== undefined) || (item.type === 'handover') !== (item.to !== undefined)
+    || (item.type === 'return') !== (item.pool !== undefined)) {
     return { ok: false, fault: 'malformed_item' };
   }
   let header: ItemHeader;
@@ -81,18 +101,27 @@ export function applyItem(sodium: Sodium, state: TranscriptState, item: Transcri
   }
   let signer: Uint8Array;
   let holder = state.holder;
+  let pool = state.pool;
   if (item.type === 'message') {
     if (item.senderId === g.openerId) signer = g.openerSignPublicKey;
     else if (holder && item.senderId === holder.id) signer = holder.signPublicKey;
     else return { ok: false, fault: 'unknown_sender' };
   } else if (item.type === 'claim') {
-    const named = g.recipients.find((r) => r.id === item.senderId);
+    const named = pool.find((m) => m.staffId === item.senderId);
     const entry = named ? staff(item.senderId) : null;
-    if (holder || !named || !entry || !fitsPool(g, entry) || !bytesEqual(keyFingerprint(entry.boxPublicKey, entry.signPublicKey), named.fingerprint)) {
-      return { ok: false, fault: 'bad_claim' };
-    }
+    if (holder || !named || !fitsWithKeys(g, entry, named.fingerprint)) return { ok: false, fault: 'bad_claim' };
     signer = entry.signPublicKey;
     holder = { id: entry.id, signPublicKey: entry.signPublicKey };
+  } else if (item.type === 'return') {
+    // The opener takes the thread back from its holder (revoked, or gone from the directory) and
+    // names who may claim it next; each must fit the pool, with the keys named.
+    const named = item.pool!;
+    if (item.senderId !== g.openerId || !holder || !named.every((m) => m.staffId !== g.openerId && fitsWithKeys(g, staff(m.staffId), m.fingerprint))) {
+      return { ok: false, fault: 'bad_return' };
+    }
+    signer = g.openerSignPublicKey;
+    holder = null;
+    pool = named;
   } else {
     const to = item.to!;
     const entry = staff(to.staffId);
@@ -106,5 +135,5 @@ export function applyItem(sodium: Sodium, state: TranscriptState, item: Transcri
   const payload = payloadOf(item);
   if (!verifyItem(sodium, header, payload, item.signature, signer)) return { ok: false, fault: 'bad_signature' };
   const hash = itemHash(itemSignedBytes(header, payload), item.signature);
-  return { ok: true, state: { genesis: g, seq: item.seq, head: hash, holder }, hash, header };
+  return { ok: true, state: { genesis: g, seq: item.seq, head: hash, holder, pool }, hash, header };
 }

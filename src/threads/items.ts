@@ -1,4 +1,4 @@
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { messages, threadKeys, threads } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { preparedFor } from '../db/prepared.js';
@@ -9,9 +9,9 @@ import { bytesEqual } from '../protocol/encoding.js';
 import type { Sodium } from '../protocol/sodium.js';
 import { applyItem, type KnownStaff, type TranscriptFault, type TranscriptItem } from '../protocol/transcript.js';
 import type { SignatureCheck, SignaturePool } from './signature-pool.js';
-import { getThread, transcriptStateOf, wireOf, type ThreadRow } from './service.js';
+import { currentPool, getThread, storedPool, transcriptStateOf, wireOf, type ThreadRow } from './service.js';
 
-// Posting to a thread's transcript: a message, a claim or a hand-over (DESIGN.md §5). Each is
+// Posting to a thread's transcript: a message, a claim, a hand-over or a return (DESIGN.md §5). Each is
 // checked by applyItem, the same function every client runs over the transcript it reads, from
 // the state the stored row stands for; then stored by the group commit only if nothing was stored
 // in between (sequence and head hash unchanged). Claims and hand-overs are items like messages,
@@ -34,6 +34,9 @@ const FAULT_REASON: Record<TranscriptFault, PostFailure> = {
   bad_claim: 'forbidden',
   // A colleague without the pool's role and language, or named with other keys.
   bad_handover: 'invalid_recipients',
+  // A return naming someone outside the pool, or with other keys (routes.ts refuses a non-opener
+  // and a thread nobody holds before this check, with their own codes).
+  bad_return: 'invalid_recipients',
   malformed_item: 'invalid_input',
 };
 
@@ -45,6 +48,8 @@ export interface CheckedItem {
   hash: Uint8Array;
   /** A hand-over's K sealed to the new holder. */
   sealedKey?: Uint8Array;
+  /** A return's K sealed to each new pool member who may still act (none for a disabled one). */
+  sealedKeys?: ReadonlyMap<string, Uint8Array>;
   now: number;
   /**
    * Asked again inside the commit: whether the staff the item relies on (a claimer, the holder who
@@ -60,8 +65,15 @@ export interface CheckedItem {
  */
 export async function postItem(
   db: Db,
-  deps: { sodium: Sodium; signatures: SignaturePool; staff: (id: string) => KnownStaff | null },
-  input: { row: ThreadRow; item: TranscriptItem; sealedKey?: Uint8Array; now: number },
+  deps: {
+    sodium: Sodium; signatures: SignaturePool; staff: (id: string) => KnownStaff | null;
+    /**
+     * A return's pool is checked against the signed manifest as the opener's client has it, where
+     * a member disabled since may still be: they are named, but receive no key (routes.ts).
+     */
+    signed?: (id: string) => KnownStaff | null;
+  },
+  input: { row: ThreadRow; item: TranscriptItem; sealedKey?: Uint8Array; sealedKeys?: ReadonlyMap<string, Uint8Array>; now: number },
 ): Promise<PostResult> {
   const { row, item } = input;
   const { sodium, staff } = deps;
@@ -75,14 +87,18 @@ export async function postItem(
   // verify (the check is deterministic, and the signatures are its only oracle); if one does not,
   // applyItem runs again with libsodium here, and its fault is the answer.
   const checks: SignatureCheck[] = [];
-  let applied = applyItem(noting(sodium, checks), transcriptStateOf(row, staff), item, staff);
+  // Only a claim needs the pool; after a return it is the return's, read from the transcript.
+  const state = transcriptStateOf(row, staff, item.type === 'claim' ? currentPool(db, row) : undefined);
+  const lookup = item.type === 'return' && deps.signed ? deps.signed : staff;
+  let applied = applyItem(noting(sodium, checks), state, item, lookup);
   if (checks.length > 0 && !(await deps.signatures.verify(checks)).every(Boolean)) {
-    applied = applyItem(sodium, transcriptStateOf(row, staff), item, staff);
+    applied = applyItem(sodium, state, item, lookup);
   }
   if (!applied.ok) return { ok: false, reason: FAULT_REASON[applied.fault] };
   const staffCheck = staffCheckOf(row, item, staff);
   return commitItem(db, {
-    threadId: row.id, item, hash: applied.hash, now: input.now, ...(input.sealedKey ? { sealedKey: input.sealedKey } : {}), ...(staffCheck ? { staffCheck } : {}),
+    threadId: row.id, item, hash: applied.hash, now: input.now, ...(input.sealedKey ? { sealedKey: input.sealedKey } : {}),
+    ...(input.sealedKeys ? { sealedKeys: input.sealedKeys } : {}), ...(staffCheck ? { staffCheck } : {}),
   });
 }
 
@@ -129,7 +145,7 @@ function storeItem(db: Db, input: CheckedItem): PostResult {
   if (refused) return { ok: false, reason: refused };
   const stored = {
     threadId: input.threadId, seq: item.seq, type: item.type, senderId: item.senderId, prevHash: Buffer.from(item.prevHash),
-    nonce: buffer(item.nonce), ciphertext: buffer(item.ciphertext), signature: Buffer.from(item.signature),
+    nonce: buffer(item.nonce), ciphertext: item.pool ? storedPool(item.pool) : buffer(item.ciphertext), signature: Buffer.from(item.signature),
     toStaffId: item.to?.staffId ?? null, toFingerprint: buffer(item.to?.fingerprint), createdAt: storedTime('messages.created_at', input.now),
   };
   insertItem(db).run(stored);
@@ -147,6 +163,16 @@ function storeItem(db: Db, input: CheckedItem): PostResult {
     db.update(threads).set({ assignedStaffId: to }).where(eq(threads.id, input.threadId)).run();
     db.delete(threadKeys).where(and(eq(threadKeys.threadId, input.threadId), inArray(threadKeys.principalId, [item.senderId, to]))).run();
     db.insert(threadKeys).values({ threadId: input.threadId, principalId: to, sealedKey: Buffer.from(input.sealedKey!) }).run();
+    thread = getThread(db, input.threadId);
+  } else if (item.type === 'return') {
+    // Back in the pool: nobody holds it, the old holder's key (and any other but the opener's) is
+    // dropped, and the new pool's keys are stored; the queue shows it to them again.
+    const opener = (row.askerId ?? row.openerStaffId)!;
+    db.update(threads).set({ status: 'open', assignedStaffId: null }).where(eq(threads.id, input.threadId)).run();
+    db.delete(threadKeys).where(and(eq(threadKeys.threadId, input.threadId), ne(threadKeys.principalId, opener))).run();
+    for (const [principalId, sealed] of input.sealedKeys ?? []) {
+      db.insert(threadKeys).values({ threadId: input.threadId, principalId, sealedKey: Buffer.from(sealed) }).run();
+    }
     thread = getThread(db, input.threadId);
   }
   return { ok: true, item: wireOf(stored), thread };

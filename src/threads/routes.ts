@@ -7,7 +7,7 @@ import { BEARER_SECURITY, newRouter, requirePrincipal, requireStaff, type AppEnv
 import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import { okSchema, threadIdParam } from '../protocol/api/common.js';
 import {
-  claimRequest, handoverRequest, itemSchema, itemsQuery, itemsResponse, openThreadRequest, postMessageRequest, queueQuery,
+  claimRequest, handoverRequest, itemSchema, returnRequest, itemsQuery, itemsResponse, openThreadRequest, postMessageRequest, queueQuery,
   threadDetail, threadListResponse, threadSummary,
 } from '../protocol/api/threads.js';
 import type { StaffDirectory } from '../protocol/directory.js';
@@ -122,6 +122,19 @@ const handoverRoute = createRoute({
   responses: {
     200: jsonResponse(threadSummary, 'Handed over'),
     ...postErrors({ 400: '`invalid_recipients`: the colleague\'s signed entry lacks the pool\'s role or language, or has other keys than toFingerprint names', 403: '`forbidden`: only the holder hands over' }),
+  },
+});
+const returnRoute = createRoute({
+  method: 'post', path: '/threads/{id}/return', operationId: 'returnThread', tags: ['threads'], security: BEARER_SECURITY,
+  summary: 'Return a held thread to the intake pool with a signed return item naming the new pool and the thread key sealed to each (the opener; the server never has the key)',
+  request: { ...params, ...jsonBody(returnRequest) },
+  responses: {
+    200: jsonResponse(threadSummary, 'Back in the pool'),
+    ...postErrors({
+      400: '`invalid_recipients`: a pool member\'s signed entry lacks the pool\'s role or language or has other keys, or the sealed keys are not one per pool member',
+      403: '`forbidden`: only the opener returns a thread',
+      409: '`thread_not_assigned`: nobody holds the thread',
+    }),
   },
 });
 const closeRoute = createRoute({
@@ -252,6 +265,23 @@ export function threadRoutes(deps: ThreadDeps) {
       const { seq, prevHash, signature, toStaffId, toFingerprint, sealedKey } = c.req.valid('json');
       const { thread } = await post(row, { seq, type: 'handover', senderId: caller.id, prevHash, signature, to: { staffId: toStaffId, fingerprint: toFingerprint } }, sealedKey);
       return c.json(summaryOf(thread!), 200);
+    })
+    .openapi(returnRoute, async (c) => {
+      const { caller, row } = participate(c, c.req.valid('param').id, ['opener']);
+      const { seq, prevHash, signature, pool, sealedKeys } = c.req.valid('json');
+      if (row.status === 'closed') throw new AppError('thread_closed');
+      if (row.status !== 'assigned') throw new AppError('thread_not_assigned');
+      // One sealed key per pool member, no other (applyItem checks the pool itself); one for a
+      // member disabled since the manifest was signed is not stored, as at opening.
+      const keys = new Map(sealedKeys.map((k) => [k.recipientId, k.sealedKey]));
+      if (keys.size !== sealedKeys.length || keys.size !== pool.length || !pool.every((m) => keys.has(m.staffId))) throw new AppError('invalid_recipients');
+      for (const id of [...keys.keys()]) if (!deps.staffActive(id)) keys.delete(id);
+      const result = stored(await postItem(db, { sodium, signatures: deps.signatures, staff, signed: verified }, {
+        row, item: { seq, type: 'return', senderId: caller.id, prevHash, signature, pool }, sealedKeys: keys, now: clock(),
+      }));
+      events.publish(row.id, { type: 'item', item: result.item });
+      events.publish(row.id, { type: 'status', thread: summaryOf(result.thread!) });
+      return c.json(summaryOf(result.thread!), 200);
     })
     .openapi(closeRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id, ['opener', 'assigned']);

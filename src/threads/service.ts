@@ -6,10 +6,11 @@ import { preparedFor } from '../db/prepared.js';
 import type { Language } from '../protocol/api/common.js';
 import { URGENCIES, type ThreadSummary, type WireItem } from '../protocol/api/threads.js';
 import type { StaffDirectory } from '../protocol/directory.js';
+import { parsePoolLines, poolLines, type PoolMember } from '../protocol/envelope.js';
 import { toBase64Url } from '../protocol/encoding.js';
 import { parseGenesis, type Genesis } from '../protocol/genesis.js';
 import type { ThreadKind, Topic, Urgency } from '../protocol/thread-metadata.js';
-import type { KnownStaff, TranscriptState } from '../protocol/transcript.js';
+import { genesisPool, type KnownStaff, type TranscriptState } from '../protocol/transcript.js';
 
 // Consultation and case threads (DESIGN.md §5): the rows, who stands where in them, and the
 // transcript as stored. The server routes by metadata its opener signed, stores sealed keys and
@@ -117,11 +118,33 @@ function storedGenesis(row: ThreadRow): Genesis {
  * all-zero key is a small-order point no Ed25519 signature verifies under (and items.ts refuses
  * them first).
  */
-export function transcriptStateOf(row: ThreadRow, staff: (id: string) => KnownStaff | null): TranscriptState {
+export function transcriptStateOf(row: ThreadRow, staff: (id: string) => KnownStaff | null, pool?: readonly PoolMember[]): TranscriptState {
   const genesis = storedGenesis(row);
-  const holder = row.assignedStaffId === null ? null : { id: row.assignedStaffId, signPublicKey: staff(row.assignedStaffId)?.signPublicKey ?? new Uint8Array(32) };
-  return { genesis, seq: row.lastSeq, head: new Uint8Array(row.headHash), holder };
+  const noKey = new Uint8Array(32);
+  // A removed holder's row is gone and the foreign key set the thread's holder to null; the
+  // transcript still has a holder (the opener may return the thread), one nobody can sign as: an
+  // id no sender has (ids are `s_…`) and the key above.
+  const holder = row.assignedStaffId !== null ? { id: row.assignedStaffId, signPublicKey: staff(row.assignedStaffId)?.signPublicKey ?? noKey }
+    : row.status === 'assigned' ? { id: '(removed)', signPublicKey: noKey } : null;
+  return { genesis, seq: row.lastSeq, head: new Uint8Array(row.headHash), holder, pool: pool ?? genesisPool(genesis) };
 }
+
+const lastReturn = preparedFor((db) => db.select({ pool: messages.ciphertext }).from(messages)
+  .where(and(eq(messages.threadId, sql.placeholder('threadId')), eq(messages.type, 'return')))
+  .orderBy(desc(messages.seq)).limit(1).prepare());
+
+/** Who may claim the thread now: the pool the last return named, else the genesis recipients. */
+export function currentPool(db: Db, row: ThreadRow): readonly PoolMember[] {
+  const stored = lastReturn(db).get({ threadId: row.id });
+  if (!stored?.pool) return genesisPool(storedGenesis(row));
+  const pool = parsePoolLines(new TextDecoder().decode(stored.pool));
+  // Stored only after applyItem accepted it: a pool that does not parse is a broken database.
+  if (!pool) throw new Error('stored return pool does not parse');
+  return pool;
+}
+
+/** How a return's pool is stored (messages.ciphertext, nonce null): its signed header lines. */
+export const storedPool = (pool: readonly PoolMember[]): Buffer => Buffer.from(poolLines(pool).join('\n'), 'utf8');
 
 // Every thread request reads the thread and, for pool members, their sealed key: prepared once.
 const threadById = preparedFor((db) => db.select().from(threads).where(eq(threads.id, sql.placeholder('threadId'))).prepare());
@@ -212,6 +235,7 @@ export function wireOf(m: ItemRow): WireItem {
     prevHash: toBase64Url(m.prevHash),
     signature: toBase64Url(m.signature),
     ...(m.nonce && m.ciphertext ? { nonce: toBase64Url(m.nonce), ciphertext: toBase64Url(m.ciphertext) } : {}),
+    ...(m.type === 'return' && m.ciphertext ? { pool: parsePoolLines(new TextDecoder().decode(m.ciphertext))!.map((p) => ({ staffId: p.staffId, fingerprint: toBase64Url(p.fingerprint) })) } : {}),
     ...(m.toStaffId && m.toFingerprint ? { toStaffId: m.toStaffId, toFingerprint: toBase64Url(m.toFingerprint) } : {}),
     createdAt: m.createdAt,
   };

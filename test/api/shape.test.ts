@@ -47,7 +47,7 @@ describe('API shape', () => {
       '/staff/prelogin',
       '/staff/reset',
       '/staff/sessions', '/threads', '/threads/{id}', '/threads/{id}/claim',
-      '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/items', '/threads/{id}/messages',
+      '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/items', '/threads/{id}/messages', '/threads/{id}/return',
     ]);
     // Request bodies are described from the same zod schemas the handlers validate with.
     expect(res.body.paths['/threads/{id}/messages'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PostMessageRequest' });

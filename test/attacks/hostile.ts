@@ -6,6 +6,7 @@ import { concatBytes } from '../../src/protocol/encoding.js';
 import type { KeyPair } from '../../src/protocol/kdf.js';
 import { encodeBody, type MessageBody } from '../../src/protocol/message-body.js';
 import type { TestServer } from '../support/server.js';
+import { storedPool } from '../../src/threads/service.js';
 
 // The hostile layer of the attack tests (issue 10 point 10): what a compromised server can do.
 // It owns the database, so it edits rows directly (through the running service's own
@@ -36,9 +37,10 @@ export function headOf(s: TestServer, threadId: string): { seq: number; head: Ui
 export function insertItem(s: TestServer, threadId: string, item: {
   type: ItemType; senderId: string; sign: KeyPair; threadKey?: Uint8Array; text?: string; read?: number;
   to?: ItemHeader['to'];
+  pool?: ItemHeader['pool'];
 }): number {
   const { seq, head } = headOf(s, threadId);
-  const header: ItemHeader = { threadId, seq: seq + 1, type: item.type, senderId: item.senderId, prevHash: head, ...(item.to ? { to: item.to } : {}) };
+  const header: ItemHeader = { threadId, seq: seq + 1, type: item.type, senderId: item.senderId, prevHash: head, ...(item.to ? { to: item.to } : {}), ...(item.pool ? { pool: item.pool } : {}) };
   let nonce: Uint8Array | null = null;
   let ciphertext: Uint8Array | null = null;
   let signature: Uint8Array;
@@ -53,7 +55,7 @@ export function insertItem(s: TestServer, threadId: string, item: {
   const hash = itemHash(itemSignedBytes(header, payload), signature);
   const buf = (b: Uint8Array | null) => (b ? Buffer.from(b) : null);
   s.db.insert(messages).values({
-    threadId, seq: header.seq, type: item.type, senderId: item.senderId, prevHash: Buffer.from(head), nonce: buf(nonce), ciphertext: buf(ciphertext),
+    threadId, seq: header.seq, type: item.type, senderId: item.senderId, prevHash: Buffer.from(head), nonce: buf(nonce), ciphertext: item.pool ? storedPool(item.pool) : buf(ciphertext),
     signature: Buffer.from(signature), toStaffId: item.to?.staffId ?? null, toFingerprint: buf(item.to?.fingerprint ?? null), createdAt: Date.now(),
   }).run();
   s.db.update(threads).set({ lastSeq: header.seq, headHash: Buffer.from(hash) }).where(eq(threads.id, threadId)).run();

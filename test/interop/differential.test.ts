@@ -110,16 +110,21 @@ describe('independent implementation = the project\'s protocol functions', () =>
 
   it('item signed bytes are the same for any item', () => {
     const item = fc.record({
-      threadId: id('t'), seq: fc.integer({ min: 1, max: 2 ** 40 }), type: fc.constantFrom('message', 'claim', 'handover'), senderId: fc.oneof(id('a'), id('s')),
-      prevHash: bytes(32), toStaffId: id('s'), toFingerprint: bytes(32), nonce: bytes(24), ciphertext: fc.uint8Array({ minLength: 272, maxLength: 272 }),
+      threadId: id('t'), seq: fc.integer({ min: 1, max: 2 ** 40 }), type: fc.constantFrom('message', 'claim', 'handover', 'return'), senderId: fc.oneof(id('a'), id('s')),
+      prevHash: bytes(32), toStaffId: id('s'), toFingerprint: bytes(32),
+      pool: fc.uniqueArray(fc.record({ staffId: id('s'), fingerprint: bytes(32) }), { minLength: 1, maxLength: 5, selector: (m) => m.staffId }).map((p) => p.sort((x, y) => (x.staffId < y.staffId ? -1 : 1))), nonce: bytes(24), ciphertext: fc.uint8Array({ minLength: 272, maxLength: 272 }),
     });
     fc.assert(fc.property(item, (i) => {
       const mine: UnsignedItem = {
         seq: i.seq, type: i.type, senderId: i.senderId, prevHash: i.prevHash,
         ...(i.type === 'message' ? { nonce: i.nonce, ciphertext: i.ciphertext } : {}),
         ...(i.type === 'handover' ? { toStaffId: i.toStaffId, toFingerprint: i.toFingerprint } : {}),
+        ...(i.type === 'return' ? { pool: i.pool } : {}),
       };
-      const header: sdkEnvelope.ItemHeader = { threadId: i.threadId, seq: i.seq, type: i.type, senderId: i.senderId, prevHash: i.prevHash, ...(i.type === 'handover' ? { to: { staffId: i.toStaffId, fingerprint: i.toFingerprint } } : {}) };
+      const header: sdkEnvelope.ItemHeader = {
+        threadId: i.threadId, seq: i.seq, type: i.type, senderId: i.senderId, prevHash: i.prevHash,
+        ...(i.type === 'handover' ? { to: { staffId: i.toStaffId, fingerprint: i.toFingerprint } } : {}), ...(i.type === 'return' ? { pool: i.pool } : {}),
+      };
       const payload = i.type === 'message' ? new Uint8Array([...i.nonce, ...i.ciphertext]) : new Uint8Array(0);
       expect(itemSignedBytes(i.threadId, mine)).toEqual(sdkEnvelope.itemSignedBytes(header, payload));
     }));
@@ -174,8 +179,10 @@ describe('independent implementation = the project\'s protocol functions', () =>
       by: fc.nat(everyone.length - 1),
       // Mostly signed by its sender; now and then by someone else's key.
       signer: fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.nat(everyone.length - 1), weight: 1 }),
-      type: fc.constantFrom('message', 'claim', 'handover'),
+      type: fc.constantFrom('message', 'claim', 'handover', 'return'),
       to: fc.nat(staff.length - 1),
+      // A return's pool: `to` and these, in ascending id order.
+      more: fc.array(fc.nat(staff.length - 1), { maxLength: 3 }),
     });
     fc.assert(fc.property(fc.constantFrom('consultation' as const, 'case' as const), fc.array(action, { minLength: 1, maxLength: 12 }), (kind, actions) => {
       const threadId = 't_THREADTHREADTHREADTHRE';
@@ -196,14 +203,20 @@ describe('independent implementation = the project\'s protocol functions', () =>
           seq: mine.seq + 1, type: a.type, senderId: by.id, prevHash: mine.head,
           ...(a.type === 'message' ? { nonce: new Uint8Array(24), ciphertext: new Uint8Array(16 + 256) } : {}),
           ...(a.type === 'handover' ? { toStaffId: to.id, toFingerprint: fingerprintOf(to) } : {}),
+          ...(a.type === 'return' ? {
+            pool: [...new Set([a.to, ...a.more])].map((n) => staff[n]!).sort((x, y) => (x.id < y.id ? -1 : 1)).map((p) => ({ staffId: p.id, fingerprint: fingerprintOf(p) })),
+          } : {}),
         };
         const item = signItem(threadId, unsigned, everyone[a.signer ?? a.by]!.sign.seed);
         const checked = checkItem(genesis, directory, mine, item);
-        const applied = sdkTranscript.applyItem(sodium, theirs, { ...item, ...(item.toStaffId ? { to: { staffId: item.toStaffId, fingerprint: item.toFingerprint! } } : {}) }, known);
+        const applied = sdkTranscript.applyItem(sodium, theirs, {
+          ...item, ...(item.toStaffId ? { to: { staffId: item.toStaffId, fingerprint: item.toFingerprint! } } : {}),
+        }, known);
         expect(checked.ok, `${a.type} by ${by.id}${a.signer === null ? '' : ` signed by ${everyone[a.signer]!.id}`} after holder ${mine.holder?.id}`).toBe(applied.ok);
         if (checked.ok && applied.ok) {
           expect(checked.hash).toEqual(applied.hash);
           expect(checked.state.holder?.id).toBe(applied.state.holder?.id);
+          if (a.type === 'return') expect(checked.state.pool?.map((m) => m.id)).toEqual(applied.state.pool.map((m) => m.staffId));
           mine = checked.state;
           theirs = applied.state;
         }

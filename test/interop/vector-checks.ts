@@ -186,6 +186,7 @@ export const CHECKS: Record<string, VectorCheck> = {
           seq: w.seq, type: w.type as ItemType, senderId: w.senderId, prevHash: bytes(w.prevHash),
           ...(w.nonce ? { nonce: bytes(w.nonce), ciphertext: bytes(w.ciphertext) } : {}),
           ...(w.toStaffId ? { toStaffId: w.toStaffId, toFingerprint: bytes(w.toFingerprint) } : {}),
+          ...(w.pool ? { pool: (w.pool as { staffId: string; fingerprint: string }[]).map((m) => ({ staffId: m.staffId, fingerprint: bytes(m.fingerprint) })) } : {}),
         };
         expect(itemHeader(v.threadId, unsigned)).toBe(w.header);
         expect(hex(itemSignedBytes(v.threadId, unsigned))).toBe(w.signedBytes);

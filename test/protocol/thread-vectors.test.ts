@@ -23,7 +23,7 @@ interface Vectors {
   padding: { plain: Hex; padded: Hex }[];
   genesis: { text: string; bytes: Hex; signature: Hex; hash: Hex }[];
   sealedKey: { threadId: string; recipient: 'p1'; sealed: Hex; opensTo: Hex; key: Hex }[];
-  transcript: { threadId: string; key: Hex; genesisHash: Hex; items: ({ seq: number; type: TranscriptItem['type']; senderId: string; prevHash: Hex; signature: Hex; hash: Hex; header: string; toStaffId?: string; toFingerprint?: Hex; nonce?: Hex; ciphertext?: Hex; body?: string })[] }[];
+  transcript: { threadId: string; key: Hex; genesisHash: Hex; items: ({ seq: number; type: TranscriptItem['type']; senderId: string; prevHash: Hex; signature: Hex; hash: Hex; header: string; toStaffId?: string; toFingerprint?: Hex; pool?: { staffId: string; fingerprint: Hex }[]; nonce?: Hex; ciphertext?: Hex; body?: string })[] }[];
 }
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
@@ -77,6 +77,7 @@ describe('thread vectors (PROTOCOL.md §6–7)', () => {
         seq: x.seq, type: x.type, senderId: x.senderId, prevHash: hex(x.prevHash), signature: hex(x.signature),
         ...(x.nonce && x.ciphertext ? { nonce: hex(x.nonce), ciphertext: hex(x.ciphertext) } : {}),
         ...(x.toStaffId && x.toFingerprint ? { to: { staffId: x.toStaffId, fingerprint: hex(x.toFingerprint) } } : {}),
+        ...(x.pool ? { pool: x.pool.map((m) => ({ staffId: m.staffId, fingerprint: hex(m.fingerprint) })) } : {}),
       };
       const r = applyItem(sodium, state, item, staff);
       expect(r.ok, `item ${x.seq}`).toBe(true);
@@ -91,6 +92,8 @@ describe('thread vectors (PROTOCOL.md §6–7)', () => {
       }
       state = r.state;
     }
-    expect(state.holder?.id).toBe(v.threadParties.p2.id);
+    // p2 held it, the opener returned it to a pool of p1 alone, and p1 claimed it.
+    expect(state.holder?.id).toBe(v.threadParties.p1.id);
+    expect(t!.items.map((x) => x.type)).toEqual(['message', 'claim', 'message', 'handover', 'message', 'return', 'claim']);
   });
 });

@@ -27,12 +27,17 @@ function transcript() {
     const header: ItemHeader = { threadId: f.threadId, seq: state.seq + 1, type: 'handover', senderId: from.id, prevHash: state.head, to: { staffId: to.id, fingerprint } };
     return { seq: header.seq, type: 'handover', senderId: from.id, prevHash: header.prevHash, to: header.to!, signature: signItem(sodium, header, new Uint8Array(0), from.sign.privateKey) };
   };
+  const member = (p: Person, fingerprint = keyFingerprint(p.box.publicKey, p.sign.publicKey)) => ({ staffId: p.id, fingerprint });
+  const giveBack = (from: { id: string; sign: Person['sign'] }, pool: { staffId: string; fingerprint: Uint8Array }[]): TranscriptItem => {
+    const header: ItemHeader = { threadId: f.threadId, seq: state.seq + 1, type: 'return', senderId: from.id, prevHash: state.head, pool };
+    return { seq: header.seq, type: 'return', senderId: from.id, prevHash: header.prevHash, pool, signature: signItem(sodium, header, new Uint8Array(0), from.sign.privateKey) };
+  };
   const apply = (item: TranscriptItem) => {
     const r = applyItem(sodium, state, item, f.lookup);
     if (r.ok) state = r.state;
     return r.ok ? 'ok' : r.fault;
   };
-  return { f, message, claim, handover, apply, state: () => state };
+  return { f, message, claim, handover, member, giveBack, apply, state: () => state };
 }
 
 describe('transcript: who may speak', () => {
@@ -116,5 +121,41 @@ describe('transcript: the chain', () => {
     expect(t.apply(noNonce)).toBe('malformed_item');
     expect(t.apply({ ...m, type: 'claim' })).toBe('malformed_item');
     expect(t.apply({ ...m, nonce: concatBytes(m.nonce!, new Uint8Array(1)) })).toBe('bad_signature');
+  });
+});
+
+describe('transcript: a return to the pool', () => {
+  it('the opener takes a held thread back; the old holder speaks no more; only the new pool may claim', () => {
+    const t = transcript();
+    expect(t.state().pool.map((m) => m.staffId)).toEqual(t.f.genesis.recipients.map((r) => r.id));
+    expect(t.apply(t.claim(t.f.p1))).toBe('ok');
+    expect(t.apply(t.message(t.f.p1))).toBe('ok');
+    expect(t.apply(t.giveBack(t.f.opener, [t.member(t.f.p2)]))).toBe('ok');
+    expect(t.state().holder).toBeNull();
+    expect(t.state().pool.map((m) => m.staffId)).toEqual([t.f.p2.id]);
+    expect(t.apply(t.message(t.f.p1))).toBe('unknown_sender');
+    expect(t.apply(t.claim(t.f.p1))).toBe('bad_claim'); // a genesis recipient, not in the new pool
+    expect(t.apply(t.message(t.f.opener))).toBe('ok');
+    expect(t.apply(t.claim(t.f.p2))).toBe('ok');
+    expect(t.apply(t.message(t.f.p2))).toBe('ok');
+  });
+
+  it('refuses a return by anyone but the opener, without a holder, or naming someone outside the pool or other keys', () => {
+    const t = transcript();
+    expect(t.apply(t.giveBack(t.f.opener, [t.member(t.f.p2)]))).toBe('bad_return'); // nobody holds it
+    expect(t.apply(t.claim(t.f.p1))).toBe('ok');
+    expect(t.apply(t.giveBack(t.f.p1, [t.member(t.f.p2)]))).toBe('bad_return'); // the holder
+    expect(t.apply(t.giveBack(t.f.moderator, [t.member(t.f.p2)]))).toBe('bad_return');
+    expect(t.apply(t.giveBack(t.f.opener, [t.member(t.f.moderator)]))).toBe('bad_return'); // not the pool's role
+    expect(t.apply(t.giveBack(t.f.opener, [t.member(t.f.english)]))).toBe('bad_return'); // not the thread's language
+    expect(t.apply(t.giveBack(t.f.opener, [t.member(t.f.p2, new Uint8Array(32))]))).toBe('bad_return'); // other keys
+    const two = [t.member(t.f.p1), t.member(t.f.p2)].sort((a, b) => (a.staffId < b.staffId ? -1 : 1));
+    expect(t.apply({ ...t.giveBack(t.f.opener, two), pool: [...two].reverse() })).toBe('malformed_item'); // not in ascending order
+    expect(t.apply({ ...t.giveBack(t.f.opener, two), pool: [two[0]!, two[0]!] })).toBe('malformed_item'); // twice
+    expect(t.apply({ ...t.giveBack(t.f.opener, two), pool: [] })).toBe('malformed_item');
+    expect(t.apply({ ...t.claim(t.f.p2), pool: two })).toBe('malformed_item'); // only a return names a pool
+    expect(t.apply({ ...t.giveBack(t.f.opener, two), signature: t.giveBack(t.f.p1, two).signature })).toBe('bad_signature');
+    expect(t.apply(t.giveBack(t.f.opener, two))).toBe('ok');
+    expect(t.state().seq).toBe(2);
   });
 });

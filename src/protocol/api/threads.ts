@@ -85,7 +85,20 @@ export const handoverRequest = z.object({
   sealedKey: sealedKeyIn,
 }).meta({ id: 'HandoverRequest' });
 
-export const itemTypeSchema = z.enum(['message', 'claim', 'handover']);
+/** A member of the pool a return names: a staff id and the fingerprint of their keys. */
+const poolMemberIn = z.object({ staffId: idSchema, fingerprint: hashIn });
+
+/**
+ * The opener takes the thread back from a holder who can no longer answer: a signed return item
+ * naming the new pool (ascending staff ids), and K sealed to each member of it, bound to the thread id.
+ */
+export const returnRequest = z.object({
+  ...itemPosition,
+  pool: z.array(poolMemberIn).min(1).max(MAX_RECIPIENTS),
+  sealedKeys: z.array(z.object({ recipientId: idSchema, sealedKey: sealedKeyIn })).min(1).max(MAX_RECIPIENTS),
+}).meta({ id: 'ReturnRequest' });
+
+export const itemTypeSchema = z.enum(['message', 'claim', 'handover', 'return']);
 
 /** One transcript item as served; the fields a type does not use are absent. */
 export const itemSchema = z.object({
@@ -98,6 +111,8 @@ export const itemSchema = z.object({
   ciphertext: bytesOut(ciphertextBytes).optional(),
   toStaffId: idSchema.optional(),
   toFingerprint: bytesOut(SIZES.hash).optional(),
+  /** A return's new pool, in the order signed. */
+  pool: z.array(z.object({ staffId: idSchema, fingerprint: bytesOut(SIZES.hash) })).optional(),
   /** When the server stored it, to the minute (the author's own time is inside the ciphertext). */
   createdAt: z.number().int(),
 }).meta({ id: 'TranscriptItem' });

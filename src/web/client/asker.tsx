@@ -263,6 +263,23 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
   const [refused, setRefused] = useState<string | null>(null);
   // The psychologist holding it left the directory: it stays readable, and nothing more is sent.
   const [holderLeft, setHolderLeft] = useState(false);
+  const [returning, setReturning] = useState(false);
+  // Back in the pool (this client signed a return): the next psychologist will read the whole conversation.
+  const findAnother = () => {
+    setReturning(true);
+    client.returnToPool(id).then(() => { setRevoked(false); setHolderLeft(false); setStatus('open'); setError(null); })
+      .catch((err: unknown) => setError(directoryMessage(err) ?? t('app.error')))
+      .finally(() => setReturning(false));
+  };
+  const findAnotherButton = (
+    <>
+      <p class="small">{t('app.thread.findAnotherNote')}</p>
+      <p class="row">
+        <button type="button" id="find-another" disabled={returning} onClick={findAnother}>{t('app.thread.findAnother')}</button>
+        <button type="button" class="secondary" id="consult-again" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button>
+      </p>
+    </>
+  );
   const seen = useRef<Set<number>>(new Set());
   const append = (m: PlainMessage) => {
     if (seen.current!.has(m.seq)) return;
@@ -306,10 +323,10 @@ function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: S
       {revoked ? (
         <div class="notice" role="status" id="holder-revoked">
           <p>{t('app.thread.holderRevoked')}</p>
-          <p class="row"><button type="button" id="consult-again" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button></p>
+          {findAnotherButton}
         </div>
       ) : null}
-      {holderLeft && !revoked ? <p class="notice" role="status" id="holder-left">{t('app.thread.holderLeft')}</p> : null}
+      {holderLeft && !revoked ? <div class="notice" role="status" id="holder-left"><p>{t('app.thread.holderLeft')}</p>{findAnotherButton}</div> : null}
       <form onSubmit={(e: Event) => {
         e.preventDefault();
         const body = text.trim();

@@ -127,6 +127,8 @@ export const en = {
   'app.thread.revoked': 'Part of this conversation was with a psychologist who no longer works with the service, and it cannot be checked on this device, so it is not shown. Start a new conversation to continue.',
   'app.thread.intakeSent': 'You shared with the psychologist:',
   'app.thread.holderRevoked': 'Your psychologist is no longer available. Nobody can read new messages in this conversation, so sending is closed. Please start a new consultation; this conversation stays here until you erase it.',
+  'app.thread.findAnother': 'Find another psychologist',
+  'app.thread.findAnotherNote': 'The next psychologist will read this conversation from the start.',
   'app.thread.status.revoked': 'Your psychologist is no longer available',
   'app.error': 'Something went wrong. Please try again.',
   'urgency.routine': 'It can wait a few days',

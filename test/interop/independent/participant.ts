@@ -79,6 +79,7 @@ export function wireItem(item: Item): Record<string, unknown> {
     seq: item.seq, prevHash: toBase64Url(item.prevHash), signature: toBase64Url(item.signature),
     ...(item.nonce ? { nonce: toBase64Url(item.nonce), ciphertext: toBase64Url(item.ciphertext!) } : {}),
     ...(item.toStaffId ? { toStaffId: item.toStaffId, toFingerprint: toBase64Url(item.toFingerprint!) } : {}),
+    ...(item.pool ? { pool: item.pool.map((m) => ({ staffId: m.staffId, fingerprint: toBase64Url(m.fingerprint) })) } : {}),
   };
 }
 
@@ -208,5 +209,23 @@ export class Participant {
       }, this.me.sign.seed),
       extra: { sealedKey: toBase64Url(sealThreadKey(view.threadKey, threadId, colleague.boxPublicKey)) },
     }));
+  }
+
+  /** The opener gives a held thread back to the pool of the verified directory (not itself, not the holder), sealing K to each (§7.4 return). */
+  async returnToPool(threadId: string): Promise<HttpAnswer<unknown>> {
+    return this.post(threadId, 'return', (view) => {
+      const holder = view.state.holder?.id;
+      const genesis = view.genesis;
+      const members = [...this.directory.values()]
+        .filter((e) => e.staffId !== this.me.id && e.staffId !== holder && e.roles.includes(poolRole(genesis.kind)) && e.languages.includes(genesis.language))
+        .sort((a, b) => (a.staffId < b.staffId ? -1 : 1));
+      return {
+        item: signItem(threadId, {
+          seq: view.state.seq + 1, type: 'return', senderId: this.me.id, prevHash: view.state.head,
+          pool: members.map((e) => ({ staffId: e.staffId, fingerprint: keyFingerprint(e.boxPublicKey, e.signPublicKey) })),
+        }, this.me.sign.seed),
+        extra: { sealedKeys: members.map((e) => ({ recipientId: e.staffId, sealedKey: toBase64Url(sealThreadKey(view.threadKey, threadId, e.boxPublicKey)) })) },
+      };
+    });
   }
 }

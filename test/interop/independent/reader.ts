@@ -34,6 +34,7 @@ export interface WireItem {
   ciphertext?: string;
   toStaffId?: string;
   toFingerprint?: string;
+  pool?: { staffId: string; fingerprint: string }[];
 }
 
 export interface ReaderIdentity {
@@ -90,6 +91,11 @@ export function decodeItem(wire: WireItem): Item | null {
     item[field] = bytes;
   }
   if (wire.toStaffId !== undefined) item.toStaffId = wire.toStaffId;
+  if (wire.pool !== undefined) {
+    const pool = wire.pool.map((m) => ({ staffId: m.staffId, fingerprint: fromBase64Url(m.fingerprint) }));
+    if (pool.some((m) => !m.fingerprint)) return null;
+    item.pool = pool.map((m) => ({ staffId: m.staffId, fingerprint: m.fingerprint! }));
+  }
   return item;
 }
 

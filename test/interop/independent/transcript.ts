@@ -21,6 +21,8 @@ export interface Item {
   /** handover only */
   toStaffId?: string;
   toFingerprint?: Uint8Array;
+  /** return only: the new pool, ascending staff ids */
+  pool?: { staffId: string; fingerprint: Uint8Array }[];
 }
 
 export type UnsignedItem = Omit<Item, 'signature'>;
@@ -30,6 +32,10 @@ export function itemHeader(threadId: string, item: UnsignedItem): string {
   assertLength(item.prevHash, 32, 'prevHash');
   const lines = ['tynys.item.v2', threadId, String(item.seq), item.type, item.senderId, toBase64Url(item.prevHash)];
   if (item.type === 'handover') lines.push(item.toStaffId!, toBase64Url(assertLength(item.toFingerprint!, 32, 'toFingerprint')));
+  if (item.type === 'return') {
+    const pool = item.pool!;
+    lines.push(String(pool.length), ...pool.map((m) => `${m.staffId} ${toBase64Url(assertLength(m.fingerprint, 32, 'pool fingerprint'))}`));
+  }
   return lines.join('\n');
 }
 
@@ -56,9 +62,15 @@ export interface TranscriptState {
   seq: number;
   head: Uint8Array;
   holder: Signer | null;
+  /** Who may claim: the genesis's recipients until a return names others. */
+  pool: { id: string; fingerprint: Uint8Array }[] | null;
 }
 
-export const initialState = (genesisHashBytes: Uint8Array): TranscriptState => ({ seq: 0, head: genesisHashBytes, holder: null });
+export const initialState = (genesisHashBytes: Uint8Array): TranscriptState => ({ seq: 0, head: genesisHashBytes, holder: null, pool: null });
+
+/** A return's pool: 1–200 staff ids, strictly ascending. */
+const poolShapeOk = (pool: { staffId: string; fingerprint: Uint8Array }[]): boolean => pool.length >= 1 && pool.length <= 200
+  && pool.every((m, i) => /^s_[A-Za-z0-9_-]{22}$/.test(m.staffId) && m.fingerprint.length === 32 && (i === 0 || pool[i - 1]!.staffId < m.staffId));
 
 export type ItemRefusal = 'gap' | 'broken_chain' | 'shape' | 'not_allowed' | 'bad_signature';
 export type ItemCheck = { ok: true; state: TranscriptState; hash: Uint8Array } | { ok: false; reason: ItemRefusal };
@@ -84,17 +96,29 @@ export function checkItem(genesis: Genesis, directory: Map<string, DirectoryEntr
   if (!isMessage && (item.nonce !== undefined || item.ciphertext !== undefined)) return { ok: false, reason: 'shape' };
   if (isHandover !== (item.toStaffId !== undefined && item.toFingerprint?.length === 32)) return { ok: false, reason: 'shape' };
   if (!isHandover && (item.toStaffId !== undefined || item.toFingerprint !== undefined)) return { ok: false, reason: 'shape' };
+  if ((item.type === 'return') !== (item.pool !== undefined) || (item.pool && !poolShapeOk(item.pool))) return { ok: false, reason: 'shape' };
   if (item.signature.length !== 64) return { ok: false, reason: 'shape' };
   // 3. Who must have signed it, and who holds the thread after it.
   let signer: Signer | null = null;
   let holder = state.holder;
+  let pool = state.pool;
   if (item.type === 'message') {
     if (item.senderId === genesis.openerId) signer = { id: genesis.openerId, signPublicKey: genesis.openerSignPublicKey };
     else if (item.senderId === state.holder?.id) signer = state.holder;
   } else if (item.type === 'claim') {
-    const named = genesis.recipients.find((r) => r.id === item.senderId);
+    const named = (state.pool ?? genesis.recipients).find((r) => r.id === item.senderId);
     const member = poolMember(genesis, directory, item.senderId);
     if (!state.holder && named && member && equal(member.fingerprint, named.fingerprint)) signer = holder = member;
+  } else if (item.type === 'return') {
+    // The opener, while someone holds it; every member of the new pool a verified pool member with the keys named.
+    if (state.holder && item.senderId === genesis.openerId && item.pool!.every((m) => {
+      const member = m.staffId === genesis.openerId ? null : poolMember(genesis, directory, m.staffId);
+      return member !== null && equal(member.fingerprint, m.fingerprint);
+    })) {
+      signer = { id: genesis.openerId, signPublicKey: genesis.openerSignPublicKey };
+      holder = null;
+      pool = item.pool!.map((m) => ({ id: m.staffId, fingerprint: m.fingerprint }));
+    }
   } else if (state.holder && item.senderId === state.holder.id) {
     const colleague = poolMember(genesis, directory, item.toStaffId);
     if (colleague && colleague.id !== state.holder.id && colleague.id !== genesis.openerId && equal(colleague.fingerprint, item.toFingerprint!)) {
@@ -107,5 +131,5 @@ export function checkItem(genesis: Genesis, directory: Map<string, DirectoryEntr
   if (!ed25519.verify(item.signature, itemSignedBytes(genesis.threadId, item), signer.signPublicKey, { zip215: false })) return { ok: false, reason: 'bad_signature' };
   // 5. Advance.
   const hash = itemHash(genesis.threadId, item);
-  return { ok: true, hash, state: { seq: item.seq, head: hash, holder: holder ? { id: holder.id, signPublicKey: holder.signPublicKey } : null } };
+  return { ok: true, hash, state: { seq: item.seq, head: hash, holder: holder ? { id: holder.id, signPublicKey: holder.signPublicKey } : null, pool } };
 }

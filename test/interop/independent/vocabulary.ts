@@ -9,7 +9,7 @@ export const TOPICS = [
   'relationships', 'violence', 'grief', 'work-money', 'isolation', 'other',
 ] as const;
 export const URGENCIES = ['routine', 'soon', 'urgent'] as const;
-export const ITEM_TYPES = ['message', 'claim', 'handover'] as const;
+export const ITEM_TYPES = ['message', 'claim', 'handover', 'return'] as const;
 export const POPULATIONS = [
   'plhiv', 'msm', 'sex-workers', 'people-who-use-drugs', 'trans', 'prisoners', 'migrants', 'young-people', 'partners-families',
 ] as const;
