@@ -47,8 +47,10 @@ describe('staff lifecycle in the console', () => {
     await admin.click('#s-submit');
     await admin.locator('#logout').waitFor();
 
-    // A consultation the psychologist (through the SDK) holds and answered.
+    // A consultation the psychologist (through the SDK) holds and answered; a colleague is on duty too.
     const psy = await server.addStaff(['psychologist'], ['ru'], 'lc-psy', PASS);
+    const psy2 = await server.addStaff(['psychologist'], ['ru'], 'lc-psy2', PASS);
+    await psy2.directory(true);
     const askerCtx = await newContext(browser, server, rec, { width: 360 });
     const asker = await askerCtx.newPage();
     await asker.goto(`${server.url}/ru/app`);
@@ -75,6 +77,17 @@ describe('staff lifecycle in the console', () => {
     expect(await asker.locator('#send').count()).toBe(0);
     await shots(asker, 'asker-holder-revoked');
     await expect(psy.listThreads()).rejects.toMatchObject({ status: 401 });
+
+    // The asker passes the conversation on: a colleague takes it and reads it from the start. The
+    // colleague's console saw a manifest listing the first psychologist (it joined before the
+    // removal); one that never did cannot check their messages yet (SECURITY.md, "Limits").
+    await asker.click('#find-another');
+    await asker.locator('#holder-revoked').waitFor({ state: 'detached', timeout: 10_000 });
+    await expect.poll(async () => (await psy2.queue()).map((th) => th.id), { timeout: 10_000 }).toContain(thread!.id);
+    await psy2.claim(thread!.id);
+    expect((await psy2.read(thread!.id)).map((m) => m.text)).toEqual(['мне нужна помощь', 'я вас слышу']);
+    await psy2.send(thread!.id, 'я продолжу с вами');
+    await asker.locator('#messages li', { hasText: 'я продолжу с вами' }).waitFor({ timeout: 10_000 });
 
     // Enabled, then reset by a new invite: the code says whom it resets, and the page says the new keys wait for the manifest.
     await row.locator('.enable-staff').click();
