@@ -7,7 +7,7 @@ import { createInvite } from '../../src/staff/service.js';
 import { installManifest } from '../support/manifest.js';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder } from './support.js';
+import { launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder, enterWithNewCode } from './support.js';
 
 // The whole service in real Chromium, as its people use it: an asker and a psychologist in two
 // browser contexts, a question through moderation to search, quick exit, languages, no-JS pages.
@@ -169,11 +169,7 @@ describe('a slow line', () => {
     };
     await page.route('**/api/threads', late);
     await page.route('**/api/kb/questions/mine', late);
-    await page.goto(`${server.url}/en/app`);
-    await page.click('#new-code');
-    const code = (await page.locator('#recovery-code').textContent())!.trim();
-    await page.fill('#confirm-code', code.slice(-4));
-    await page.locator('form button[type=submit]').click();
+    await enterWithNewCode(page, `${server.url}/en/app`);
     await page.click('#go-ask');
     await page.locator('#ask-body').waitFor();
     await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/threads')), page.waitForResponse((r) => r.url().endsWith('/api/kb/questions/mine'))]);
@@ -255,11 +251,7 @@ describe('staff administration and hand-over', () => {
 
     const askerCtx = await newContext(browser, server, rec);
     const asker = await askerCtx.newPage();
-    await asker.goto(`${server.url}/ru/app`);
-    await asker.click('#new-code');
-    const recovery = (await asker.locator('#recovery-code').textContent())!.trim();
-    await asker.fill('#confirm-code', recovery.slice(-4));
-    await asker.locator('form button[type=submit]').click();
+    await enterWithNewCode(asker, `${server.url}/ru/app`);
     await asker.click('#go-consult');
     await asker.click('#start-consult');
     await asker.fill('#message', 'SENTINEL-handover-5d: нужна помощь');

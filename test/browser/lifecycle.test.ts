@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../src/staff/service.js';
 import { installManifest } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, shots, type Recorder } from './support.js';
+import { launch, newContext, newRecorder, shots, type Recorder, enterWithNewCode } from './support.js';
 
 // The staff lifecycle in real Chromium: an admin disables the psychologist holding a
 // consultation (the asker's page says so live, and sending closes), enables them again and
@@ -53,11 +53,7 @@ describe('staff lifecycle in the console', () => {
     await psy2.directory(true);
     const askerCtx = await newContext(browser, server, rec, { width: 360 });
     const asker = await askerCtx.newPage();
-    await asker.goto(`${server.url}/ru/app`);
-    await asker.click('#new-code');
-    const recovery = (await asker.locator('#recovery-code').textContent())!.trim();
-    await asker.fill('#confirm-code', recovery.slice(-4));
-    await asker.locator('form button[type=submit]').click();
+    await enterWithNewCode(asker, `${server.url}/ru/app`);
     await asker.click('#go-consult');
     await asker.click('#start-consult');
     await asker.fill('#message', 'мне нужна помощь');

@@ -71,3 +71,13 @@ export async function shots(page: Page, name: string): Promise<void> {
   await shot(page, name);
   await page.setViewportSize(size);
 }
+
+/** The asker's first steps at `url` (an app page): a new private code, confirmed by its last four characters. Returns the code. */
+export async function enterWithNewCode(page: Page, url: string): Promise<string> {
+  await page.goto(url);
+  await page.click('#new-code');
+  const code = (await page.locator('#recovery-code').textContent())!.trim();
+  await page.fill('#confirm-code', code.slice(-4));
+  await page.locator('form button[type=submit]').click();
+  return code;
+}
