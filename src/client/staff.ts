@@ -56,33 +56,9 @@ export class StaffClient extends Participant {
     options: StaffClientOptions,
     invite: { code: string; login: string; displayName: string; languages: Language[]; passphrase: string; kdf?: KdfParams },
   ): Promise<StaffClient> {
-    const sodium = await loadSodium();
-    const kdf = invite.kdf ?? STAFF_KDF;
-    const salt = randomBytes(STAFF_KDF_BOUNDS.saltBytes);
-    assertKdf(kdf, salt, options.minKdf);
-    const secrets = await deriveStaffSecrets(invite.passphrase, salt, kdf);
-    const box = sodium.crypto_box_keypair();
-    const sign = sodium.crypto_sign_keypair();
-    const wrapped = wrapKeyBundle(sodium, secrets.wrapKey, { boxSecretKey: box.privateKey, signSecretKey: sign.privateKey });
-    secrets.wrapKey.fill(0);
-    const http = new Http(options);
-    const session = await http.request(staffSessionResponse, 'POST', '/api/staff/accept', {
-      code: invite.code,
-      login: invite.login,
-      displayName: invite.displayName,
-      languages: invite.languages,
-      kdfSalt: toBase64Url(salt),
-      kdf,
-      authKey: toBase64Url(secrets.authKey),
-      boxPublicKey: toBase64Url(box.publicKey),
-      signPublicKey: toBase64Url(sign.publicKey),
-      wrappedKeys: toBase64Url(wrapped),
+    return StaffClient.enrol(options, invite.passphrase, invite.kdf, '/api/staff/accept', {
+      code: invite.code, login: invite.login, displayName: invite.displayName, languages: invite.languages,
     });
-    secrets.authKey.fill(0);
-    http.token = session.token;
-    const client = new StaffClient(sodium, http, options, session.profile.staffId, { publicKey: box.publicKey, privateKey: box.privateKey }, { publicKey: sign.publicKey, privateKey: sign.privateKey });
-    client.roles = session.profile.roles;
-    return client;
   }
 
   /**
@@ -91,18 +67,27 @@ export class StaffClient extends Participant {
    * the new keys only once a signed manifest lists them (the admin's next export, sign, import).
    */
   static async acceptReset(options: StaffClientOptions, reset: { code: string; passphrase: string; kdf?: KdfParams }): Promise<StaffClient> {
+    return StaffClient.enrol(options, reset.passphrase, reset.kdf, '/api/staff/reset', { code: reset.code });
+  }
+
+  /**
+   * What accepting an invite and a reset share: the passphrase stretched (within the bounds),
+   * fresh key pairs wrapped under it, the public halves and the auth key sent with `fields` to
+   * `path`, and a client holding the new keys on the session it answers with.
+   */
+  private static async enrol(options: StaffClientOptions, passphrase: string, kdfGiven: KdfParams | undefined, path: string, fields: Record<string, unknown>): Promise<StaffClient> {
     const sodium = await loadSodium();
-    const kdf = reset.kdf ?? STAFF_KDF;
+    const kdf = kdfGiven ?? STAFF_KDF;
     const salt = randomBytes(STAFF_KDF_BOUNDS.saltBytes);
     assertKdf(kdf, salt, options.minKdf);
-    const secrets = await deriveStaffSecrets(reset.passphrase, salt, kdf);
+    const secrets = await deriveStaffSecrets(passphrase, salt, kdf);
     const box = sodium.crypto_box_keypair();
     const sign = sodium.crypto_sign_keypair();
     const wrapped = wrapKeyBundle(sodium, secrets.wrapKey, { boxSecretKey: box.privateKey, signSecretKey: sign.privateKey });
     secrets.wrapKey.fill(0);
     const http = new Http(options);
-    const session = await http.request(staffSessionResponse, 'POST', '/api/staff/reset', {
-      code: reset.code, kdfSalt: toBase64Url(salt), kdf, authKey: toBase64Url(secrets.authKey),
+    const session = await http.request(staffSessionResponse, 'POST', path, {
+      ...fields, kdfSalt: toBase64Url(salt), kdf, authKey: toBase64Url(secrets.authKey),
       boxPublicKey: toBase64Url(box.publicKey), signPublicKey: toBase64Url(sign.publicKey), wrappedKeys: toBase64Url(wrapped),
     });
     secrets.authKey.fill(0);

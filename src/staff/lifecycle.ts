@@ -10,11 +10,10 @@ import type { Pepper } from '../pepper.js';
 import type { Language } from '../protocol/api/common.js';
 import type { StaffRole } from '../protocol/api/staff.js';
 import { concatBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from '../protocol/encoding.js';
-import type { KdfParams } from '../protocol/kdf.js';
 import { shortFingerprint } from '../protocol/manifest.js';
 import type { ThreadAccess } from '../threads/revocation.js';
 import { recordStaffAction, type AuditActor } from './audit-log.js';
-import { createInvite, getStaff, INVITE_TTL_MS, type StaffRow } from './service.js';
+import { createInvite, getStaff, INVITE_TTL_MS, type StaffKeyMaterial, type StaffRow } from './service.js';
 
 // The staff lifecycle (DESIGN.md §4): disable, enable, remove, roles and languages, reset by a new
 // invite, log out everywhere. Each act and its audit row commit together. Taking access away
@@ -200,14 +199,8 @@ export function createResetInvite(deps: LifecycleDeps, actor: AuditActor, staffI
   return { code: `${staffId}.${toBase64Url(secret)}`, expiresAt };
 }
 
-export interface ResetInput {
+export interface ResetInput extends StaffKeyMaterial {
   code: string;
-  kdfSalt: Uint8Array;
-  kdf: KdfParams;
-  authKey: Uint8Array;
-  boxPublicKey: Uint8Array;
-  signPublicKey: Uint8Array;
-  wrappedKeys: Uint8Array;
 }
 
 /**

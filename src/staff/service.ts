@@ -23,17 +23,21 @@ export function createInvite(db: Db, pepper: Pepper, roles: StaffRole[], now: nu
   return { code: toBase64Url(secret), expiresAt, roles };
 }
 
-export interface AcceptInput {
-  code: string;
-  login: string;
-  displayName: string;
-  languages: Language[];
+/** What a member's browser sends when it makes their keys: on accepting an invite and a reset alike. */
+export interface StaffKeyMaterial {
   kdfSalt: Uint8Array;
   kdf: KdfParams;
   authKey: Uint8Array;
   boxPublicKey: Uint8Array;
   signPublicKey: Uint8Array;
   wrappedKeys: Uint8Array;
+}
+
+export interface AcceptInput extends StaffKeyMaterial {
+  code: string;
+  login: string;
+  displayName: string;
+  languages: Language[];
 }
 
 export type AcceptResult = { ok: true; staff: StaffRow } | { ok: false; reason: 'invite_invalid' | 'login_taken' };
