@@ -1,8 +1,8 @@
-import { directoryResponse, type StaffRole } from '../protocol/api/staff.js';
+import { directoryHistoryResponse, directoryResponse, type StaffRole } from '../protocol/api/staff.js';
 import type { Language } from '../protocol/api/common.js';
 import { bytesEqual } from '../protocol/encoding.js';
 import { keyFingerprint } from '../protocol/genesis.js';
-import { checkManifest, manifestFromWire, parseManifest, type ManifestEntry, type ManifestRefusal } from '../protocol/manifest.js';
+import { checkManifest, checkPastManifest, manifestFromWire, parseManifest, type ManifestEntry, type ManifestRefusal } from '../protocol/manifest.js';
 import type { Sodium } from '../protocol/sodium.js';
 import { ApiError, type Http } from './http.js';
 import type { ManifestMemory } from './manifest-memory.js';
@@ -30,6 +30,15 @@ const REFUSED: Record<DirectoryRefusal, string> = {
 /** Whether `err` is the SDK refusing the staff directory (ApiError with a DirectoryRefusal code). */
 export function isDirectoryRefusal(err: unknown): err is ApiError & { code: DirectoryRefusal } {
   return err instanceof ApiError && err.status === 0 && Object.hasOwn(REFUSED, err.code);
+}
+
+/** How many pages of older manifests a client reads at most looking for a member's keys (20 versions each). */
+export const MAX_HISTORY_PAGES = 10;
+
+/** A staff member's id and key fingerprint as a thread names them. */
+export interface NamedKeys {
+  id: string;
+  fingerprint: Uint8Array;
 }
 
 const sameKeys = (a: ManifestEntry, b: ManifestEntry): boolean => a.staffId === b.staffId && bytesEqual(a.signPublicKey, b.signPublicKey) && bytesEqual(a.boxPublicKey, b.boxPublicKey);
@@ -73,6 +82,38 @@ export class Directory {
     }
     trust.memory.remember({ version: manifest.version, bytes: signed.manifest, former });
     return new Directory(manifest.version, manifest.issuedAt, manifest.expiresAt, trust.now, new Map(manifest.entries.map((e) => [e.staffId, e])), former);
+  }
+
+  /**
+   * This directory plus the members named in `wanted` that it holds neither as current nor as
+   * former, found in the server's older manifests (GET /api/directory/history): a colleague who
+   * never saw the manifests naming someone who has left can still check what that person posted
+   * (PROTOCOL.md §7.7). Each older manifest must verify against the pinned key (or one it
+   * endorsed) and be older than the one before it; expiry does not apply to history. What is found
+   * is former, never current: nothing is sealed or sent to it. The search stops at the first
+   * manifest that does not verify, after MAX_HISTORY_PAGES pages, or when all are found.
+   */
+  async withPast(http: Http, trust: { sodium: Sodium; orgPublicKey: Uint8Array }, wanted: readonly NamedKeys[]): Promise<Directory> {
+    const missing = wanted.filter((w) => this.find(w.id, w.fingerprint) === null);
+    const found: VerifiedStaff[] = [];
+    let below = this.version;
+    search: for (let page = 0; page < MAX_HISTORY_PAGES && missing.length > 0 && below > 1; page++) {
+      const { manifests } = await http.request(directoryHistoryResponse, 'GET', `/api/directory/history?before=${below}`);
+      if (manifests.length === 0) break;
+      for (const wire of manifests) {
+        const signed = manifestFromWire(wire);
+        const manifest = signed && checkPastManifest(trust.sodium, signed, { pinned: trust.orgPublicKey, below });
+        if (!manifest) break search;
+        below = manifest.version;
+        for (const entry of manifest.entries) {
+          const i = missing.findIndex((m) => m.id === entry.staffId && bytesEqual(m.fingerprint, fingerprintOf(entry)));
+          if (i >= 0) found.push(entry);
+          if (i >= 0) missing.splice(i, 1);
+        }
+      }
+    }
+    if (found.length === 0) return this;
+    return new Directory(this.version, this.issuedAt, this.expiresAt, this.fetchedAt, this.entries, [...this.formerEntries, ...found]);
   }
 
   /** A member of the newest manifest, or null. */

@@ -14,7 +14,7 @@ import { decodeBody, encodeBody, type IntakeCard, type MessageBody } from '../pr
 import type { Sodium } from '../protocol/sodium.js';
 import { poolRole, type ThreadKind, type Topic, type Urgency } from '../protocol/thread-metadata.js';
 import { applyItem, headerOf, payloadOf, startTranscript, type KnownStaff, type TranscriptFault, type TranscriptItem, type TranscriptState } from '../protocol/transcript.js';
-import { Directory, type VerifiedStaff } from './directory.js';
+import { Directory, type NamedKeys, type VerifiedStaff } from './directory.js';
 import { ApiError, type Http } from './http.js';
 import { inMemoryManifestMemory, type ManifestMemory } from './manifest-memory.js';
 import { readSse } from './sse.js';
@@ -186,7 +186,7 @@ export const DIRECTORY_MAX_AGE_MS = 60_000;
  * The keys an item names by a signed fingerprint: a claim's sender (in the current pool: the
  * genesis's recipients, or the last return's), a hand-over's new holder, a return's pool members.
  */
-function namedKeys(pool: readonly PoolMember[], item: TranscriptItem): { id: string; fingerprint: Uint8Array }[] {
+function namedKeys(pool: readonly PoolMember[], item: TranscriptItem): NamedKeys[] {
   if (item.type === 'claim') {
     const r = pool.find((x) => x.staffId === item.senderId);
     return r ? [{ id: r.staffId, fingerprint: r.fingerprint }] : [];
@@ -238,6 +238,22 @@ export abstract class Participant {
       .then((next) => this.adopt(next))
       .finally(() => { this.directoryLoad = null; });
     return this.directoryLoad;
+  }
+
+  /**
+   * The directory holding every key in `wanted`: the one in hand, else a fresh fetch (a member
+   * added since), else with members who have left found in the organisation's older manifests.
+   * A key still missing after that is left for the caller to refuse.
+   */
+  protected async directoryHolding(wanted: readonly NamedKeys[]): Promise<Directory> {
+    const lacks = (d: Directory) => wanted.some((w) => d.find(w.id, w.fingerprint) === null);
+    let directory = await this.directory();
+    if (lacks(directory)) directory = await this.directory(true);
+    if (!lacks(directory)) return directory;
+    const withPast = await directory.withPast(this.http, { sodium: this.sodium, orgPublicKey: this.options.orgPublicKey }, wanted);
+    // Kept while the same manifest is current, so the history is searched once per member.
+    if (this.directoryCache === directory) this.directoryCache = withPast;
+    return withPast;
   }
 
   /** Takes a newly accepted directory; threads open here stop accepting items from whoever it dropped. */
@@ -687,10 +703,8 @@ export abstract class Participant {
   private async applyBatch(threadId: string, view: ThreadView, items: WireItem[], seen: Uint8Array[]): Promise<void> {
     if (items.length === 0) return;
     const decoded = items.map((w) => ({ w, item: decodeWire(w) }));
-    let directory = await this.directory();
-    // Keys named that this directory does not hold: a member added since it was fetched.
-    const unknown = (d: Directory) => decoded.some(({ item }) => item !== null && namedKeys(view.state.pool, item).some((n) => d.find(n.id, n.fingerprint) === null));
-    if (unknown(directory)) directory = await this.directory(true);
+    // Keys named that this directory may not hold: a member added since it was fetched, or one who left before this client saw them.
+    const directory = await this.directoryHolding(decoded.flatMap(({ item }) => (item ? namedKeys(view.state.pool, item) : [])));
     const posted = this.posted.get(threadId);
     for (const { w, item } of decoded) {
       if (!item) throw new ProtocolError('malformed_item', `Item ${w.seq} is malformed.`);

@@ -183,9 +183,9 @@ export class StaffClient extends Participant {
       if (!g.openerId.startsWith('a_')) throw new ProtocolError('foreign_genesis', 'A consultation is opened by an asker.');
       return;
     }
-    // A colleague who has left the directory since is found among former entries: their case stays readable.
+    // A colleague who has left the directory since is found among former entries (or in older manifests): their case stays readable.
     const keys = keyFingerprint(g.openerBoxPublicKey, g.openerSignPublicKey);
-    const entry = (await this.directory()).find(g.openerId, keys) ?? (await this.directory(true)).find(g.openerId, keys);
+    const entry = (await this.directoryHolding([{ id: g.openerId, fingerprint: keys }])).find(g.openerId, keys);
     if (!entry) throw new ProtocolError('foreign_genesis', 'This case was not opened by a verified colleague with the keys it names.');
   }
 

@@ -161,6 +161,19 @@ export function checkManifest(
   return { ok: true, manifest };
 }
 
+/**
+ * Checks an older manifest fetched from the server's history to find the keys of someone who has
+ * left the directory, for checking what they posted while they were in it (PROTOCOL.md §7.7):
+ * signed by the pinned key or one it endorsed, canonical, and older than `below` (the version of
+ * the newest manifest the client accepted). Expiry and the version memory do not apply: an old
+ * manifest is history, proof only that the organisation once named these keys. Its entries are
+ * never used to send anything, only as "former" members whose items are shown marked.
+ */
+export function checkPastManifest(sodium: Sodium, signed: SignedManifest, trust: { pinned: Uint8Array; below: number }): Manifest | null {
+  const check = checkManifest(sodium, signed, { pinned: trust.pinned, now: 0 });
+  return check.ok && check.manifest.version < trust.below ? check.manifest : null;
+}
+
 /** A short fingerprint to read aloud and compare out of band: the first 10 bytes of keyFingerprint, as five groups of four hex digits. */
 export function shortFingerprint(boxPublicKey: Uint8Array, signPublicKey: Uint8Array): string {
   const hex = Array.from(keyFingerprint(boxPublicKey, signPublicKey).subarray(0, 10), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { desc, lt } from 'drizzle-orm';
 import { directoryManifests } from '../../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { storedTime } from '../db/time-granularity.js';
@@ -10,10 +10,22 @@ import type { SignedManifest } from '../protocol/manifest.js';
 
 const copy = (b: Buffer): Uint8Array => new Uint8Array(b);
 
+type ManifestRow = typeof directoryManifests.$inferSelect;
+const signedOf = (row: ManifestRow): SignedManifest =>
+  ({ manifest: copy(row.manifest), signature: copy(row.signature), signer: copy(row.signer), ...(row.endorsement ? { endorsement: copy(row.endorsement) } : {}) });
+
 export function latestManifest(db: Db): SignedManifest | null {
   const row = db.select().from(directoryManifests).orderBy(desc(directoryManifests.version)).limit(1).get();
-  if (!row) return null;
-  return { manifest: copy(row.manifest), signature: copy(row.signature), signer: copy(row.signer), ...(row.endorsement ? { endorsement: copy(row.endorsement) } : {}) };
+  return row ? signedOf(row) : null;
+}
+
+/**
+ * Up to `limit` manifests older than `before`, newest first: the history a client searches for the
+ * keys of a member who has left (client/directory.ts), which it checks against the pinned key itself.
+ */
+export function manifestsBefore(db: Db, before: number, limit: number): SignedManifest[] {
+  return db.select().from(directoryManifests).where(lt(directoryManifests.version, before))
+    .orderBy(desc(directoryManifests.version)).limit(limit).all().map(signedOf);
 }
 
 /** The newest stored version (one indexed read), or 0 when none is stored. */

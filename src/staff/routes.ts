@@ -6,7 +6,7 @@ import { BEARER_SECURITY, newRouter, PUBLIC_SECURITY, requireStaff } from '../ht
 import { errorResponse, jsonBody, jsonResponse } from '../http/openapi.js';
 import type { Pepper } from '../pepper.js';
 import {
-  acceptInviteRequest, createInviteRequest, createInviteResponse, directoryResponse, preloginRequest, preloginResponse,
+  acceptInviteRequest, createInviteRequest, createInviteResponse, directoryHistoryQuery, directoryHistoryResponse, directoryResponse, preloginRequest, preloginResponse,
   staffLoginRequest, staffProfile, staffSessionResponse, STAFF_ROLES, type StaffRole,
 } from '../protocol/api/staff.js';
 import type { Language } from '../protocol/api/common.js';
@@ -14,7 +14,7 @@ import { toBase64Url } from '../protocol/encoding.js';
 import type { KdfParams } from '../protocol/kdf.js';
 import { createStaffInvite } from './lifecycle.js';
 import { acceptInvite, getStaff, prelogin, verifyStaffLogin, type StaffRow } from './service.js';
-import { latestManifest } from './manifest-store.js';
+import { latestManifest, manifestsBefore } from './manifest-store.js';
 import { manifestToWire } from '../protocol/manifest.js';
 
 export interface StaffDeps {
@@ -65,6 +65,13 @@ const meRoute = createRoute({
   method: 'get', path: '/staff/me', operationId: 'getStaffMe', tags: ['staff'], security: BEARER_SECURITY,
   summary: 'The calling staff member',
   responses: { 200: jsonResponse(staffProfile, 'Profile') },
+});
+
+const directoryHistoryRoute = createRoute({
+  method: 'get', path: '/directory/history', operationId: 'getDirectoryHistory', tags: ['staff'], security: PUBLIC_SECURITY,
+  summary: 'Older staff manifests as the organisation signed them, newest first: where a client finds the keys of a member who has left, to check what they posted',
+  request: { query: directoryHistoryQuery },
+  responses: { 200: jsonResponse(directoryHistoryResponse, 'Up to `limit` manifests with a version below `before`') },
 });
 
 const directoryRoute = createRoute({
@@ -124,5 +131,9 @@ export function staffRoutes(deps: StaffDeps) {
     .openapi(directoryRoute, (c) => {
       const latest = latestManifest(db);
       return c.json({ manifest: latest ? manifestToWire(latest) : null }, 200);
+    })
+    .openapi(directoryHistoryRoute, (c) => {
+      const { before, limit } = c.req.valid('query');
+      return c.json({ manifests: manifestsBefore(db, before, limit).map(manifestToWire) }, 200);
     });
 }

@@ -104,3 +104,23 @@ describe('the server\'s view of staff', () => {
     }
   });
 });
+
+describe('GET /api/directory/history', () => {
+  it('serves older manifests newest first, byte for byte, a page at a time, and refuses a bad query with 400', async () => {
+    const signed = [1, 2, 3, 4].map(() => installManifest({ db: t.db, sodium: t.sodium, org }));
+    const versions = async (query: string) => {
+      const res = await t.call('GET', `/api/directory/history${query}`);
+      expect(res.status).toBe(200);
+      return (res.body as { manifests: { manifest: string }[] }).manifests.map((m) => parseManifest(fromBase64Url(m.manifest)!)!.version);
+    };
+    expect(await versions('?before=4')).toEqual([3, 2, 1]);
+    expect(await versions('?before=4&limit=2')).toEqual([3, 2]);
+    expect(await versions('?before=1')).toEqual([]);
+    const res = await t.call('GET', '/api/directory/history?before=3&limit=1');
+    expect(res.body).toEqual({ manifests: [manifestToWire(signed[1]!)] });
+    for (const query of ['', '?before=0', '?before=abc', '?before=4&limit=0', '?before=4&limit=21', '?before=1e30']) {
+      const bad = await t.call('GET', `/api/directory/history${query}`);
+      expect([query, bad.status, (bad.body as { error: { code: string } }).error.code]).toEqual([query, 400, 'invalid_input']);
+    }
+  });
+});

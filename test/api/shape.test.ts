@@ -34,7 +34,7 @@ describe('API shape', () => {
       '/admin/staff', '/admin/staff-audit', '/admin/staff/{id}', '/admin/staff/{id}/disable', '/admin/staff/{id}/enable', '/admin/staff/{id}/logout', '/admin/staff/{id}/reset',
       '/admin/tags', '/admin/tags/{slug}', '/admin/tags/{slug}/merge',
       '/articles', '/articles/{id}', '/articles/{id}/submit',
-      '/directory', '/identities', '/identities/me', '/identities/me/sessions', '/identities/sessions',
+      '/directory', '/directory/history', '/identities', '/identities/me', '/identities/me/sessions', '/identities/sessions',
       '/kb/entries', '/kb/entries/{id}', '/kb/entries/{id}/flags', '/kb/entries/{id}/helpful',
       '/kb/questions', '/kb/questions/mine', '/kb/questions/{id}', '/kb/search', '/kb/tags',
       '/moderation/bulk', '/moderation/entries/{id}', '/moderation/entries/{id}/accept', '/moderation/entries/{id}/answer',

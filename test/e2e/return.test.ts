@@ -5,6 +5,9 @@ import { signItem } from '../../src/protocol/envelope.js';
 import { keyFingerprint } from '../../src/protocol/genesis.js';
 import { z } from 'zod';
 import { headOf, insertItem, keysOf } from '../attacks/hostile.js';
+import { manifestFromWire, manifestToWire, parseManifest, signManifest } from '../../src/protocol/manifest.js';
+import { directoryHistoryResponse } from '../../src/protocol/api/staff.js';
+import { latestManifest } from '../../src/staff/manifest-store.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 // A thread whose holder can no longer answer goes back to the intake pool (PROTOCOL.md §7.4
@@ -112,5 +115,87 @@ describe('returning a thread to the pool', () => {
     insertItem(s, t, { type: 'return', senderId: victim.id, sign: { publicKey: serverKey.publicKey, privateKey: serverKey.privateKey }, pool: [{ staffId: psyB.id, fingerprint: keyFingerprint(keysOf(psyB).box.publicKey, keysOf(psyB).sign.publicKey) }] });
     await expect(victim.read(t)).rejects.toMatchObject({ code: 'bad_signature' });
     await expect(psyA.read(t)).rejects.toMatchObject({ code: 'bad_signature' });
+  });
+  it('a psychologist who joined after the holder was removed reads the whole history, the holder’s keys found in older manifests', async () => {
+    const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation(consultation);
+    await asker.send(threadId, 'Не сплю третью неделю');
+    await psyA.claim(threadId);
+    await psyA.send(threadId, 'Что мешает уснуть?');
+    await admin.api(any, 'POST', `/api/admin/staff/${psyA.id}/disable`);
+    // The next manifest the organisation signs leaves A out; C joins with it and never saw A listed.
+    const psyC = await s.addStaff(['psychologist'], ['ru'], 'ret-c');
+    expect((await psyC.directory(true)).get(psyA.id)).toBeNull();
+    await asker.returnToPool(threadId);
+    await psyC.claim(threadId);
+    expect((await psyC.read(threadId)).map((m) => [m.text, m.senderRevoked])).toEqual([['Не сплю третью неделю', false], ['Что мешает уснуть?', true]]);
+    await psyC.send(threadId, 'Я продолжу с вами');
+    // The asker on a new device, with only the code, reads it too: A's message marked, C's not.
+    const elsewhere = await AskerClient.restore(s.clientOptions, recoveryCode);
+    expect((await elsewhere.read(threadId)).map((m) => [m.text, m.senderRevoked])).toEqual([
+      ['Не сплю третью неделю', false], ['Что мешает уснуть?', true], ['Я продолжу с вами', false],
+    ]);
+    await admin.api(any, 'POST', `/api/admin/staff/${psyA.id}/enable`);
+    psyA = await StaffClient.login(s.clientOptions, 'ret-a', 'passphrase of ret-a');
+  });
+
+  it('older manifests the server forges, or passes off as older, give no keys', async () => {
+    const { client: asker } = await AskerClient.create(s.clientOptions);
+    const threadId = await asker.openConsultation(consultation);
+    await psyB.claim(threadId);
+    await psyB.send(threadId, 'Здравствуйте');
+    await admin.api(any, 'POST', `/api/admin/staff/${psyB.id}/disable`);
+    const loginD = 'ret-d';
+    const psyD = await s.addStaff(['psychologist'], ['ru'], loginD);
+    await asker.returnToPool(threadId);
+    await psyD.claim(threadId);
+    const serverKey = s.sodium.crypto_sign_keypair();
+    /** A fresh login of D on a network whose history is rewritten by `rewrite`; the history requests it made. */
+    const onHistory = async (rewrite: (wire: z.infer<typeof directoryHistoryResponse>) => unknown) => {
+      const asked: string[] = [];
+      const fetch: typeof globalThis.fetch = async (input, init) => {
+        const res = await globalThis.fetch(input, init);
+        const url = new URL(String(input));
+        if (url.pathname !== '/api/directory/history') return res;
+        asked.push(url.search);
+        return Response.json(rewrite(directoryHistoryResponse.parse(await res.json())));
+      };
+      const d = await StaffClient.login({ ...s.clientOptions, fetch }, loginD, `passphrase of ${loginD}`);
+      return { d, asked };
+    };
+    // Re-signed by the server's own key: refused, as if no history were served.
+    const resigned = await onHistory((h) => ({ manifests: h.manifests.map((w) => manifestToWire({ ...manifestFromWire(w)!, ...signManifest(s.sodium, parseManifest(manifestFromWire(w)!.manifest)!, serverKey) })) }));
+    await expect(resigned.d.read(threadId)).rejects.toMatchObject({ code: 'revoked_sender' });
+    expect(resigned.asked.length).toBeGreaterThan(0);
+    // The newest manifest served again as "history" (not older than itself): refused.
+    const { d: same } = await onHistory(() => ({ manifests: [manifestToWire(latestManifest(s.db)!)] }));
+    await expect(same.read(threadId)).rejects.toMatchObject({ code: 'revoked_sender' });
+    // The honest history gives B's keys: the thread reads, B's message marked.
+    const honest = await onHistory((h) => h);
+    expect((await honest.d.read(threadId)).map((m) => [m.text, m.senderRevoked])).toEqual([['Здравствуйте', true]]);
+    await admin.api(any, 'POST', `/api/admin/staff/${psyB.id}/enable`);
+    psyB = await StaffClient.login(s.clientOptions, 'ret-b', 'passphrase of ret-b');
+  });
+  it('a case whose supervisor was removed: the psychologist who opened it passes it to another supervisor', async () => {
+    const supA = await s.addStaff(['supervisor'], ['ru'], 'ret-sup-a');
+    const supB = await s.addStaff(['supervisor'], ['ru'], 'ret-sup-b');
+    await psyA.directory(true);
+    const caseId = await psyA.openCase({ topic: 'other', language: 'ru', urgency: 'routine' });
+    await psyA.send(caseId, 'Случай: клиентка не приходит второй месяц');
+    await supA.claim(caseId);
+    await supA.send(caseId, 'Что вы уже пробовали?');
+    await admin.api(any, 'POST', `/api/admin/staff/${supA.id}/disable`);
+    await s.addStaff(['supervisor'], ['ru'], 'ret-sup-c'); // the next manifest leaves A out
+    expect((await psyA.thread(caseId)).holderRevoked).toBe(true);
+    await psyA.returnToPool(caseId);
+    // Back in the supervisors' queue (not the psychologists'); B claims it and reads it all.
+    expect((await supB.queue()).map((t) => t.id)).toContain(caseId);
+    expect((await psyB.queue()).map((t) => t.id)).not.toContain(caseId);
+    await supB.claim(caseId);
+    expect((await supB.read(caseId)).map((m) => [m.text, m.senderRevoked])).toEqual([
+      ['Случай: клиентка не приходит второй месяц', false], ['Что вы уже пробовали?', true],
+    ]);
+    await supB.send(caseId, 'Давайте разберём');
+    expect((await psyA.read(caseId)).at(-1)).toMatchObject({ text: 'Давайте разберём', senderId: supB.id });
   });
 });

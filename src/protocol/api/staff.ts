@@ -70,3 +70,13 @@ export const signedManifestSchema = z.object({
 }).meta({ id: 'SignedManifest' });
 export type SignedManifestWire = z.infer<typeof signedManifestSchema>;
 export const directoryResponse = z.object({ manifest: signedManifestSchema.nullable() }).meta({ id: 'Directory' });
+/** How many older manifests one history page holds at most. */
+export const MANIFEST_HISTORY_PAGE = 20;
+export const directoryHistoryQuery = z.object({
+  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ description: 'Only versions lower than this' }),
+  limit: z.coerce.number().int().min(1).max(MANIFEST_HISTORY_PAGE).default(MANIFEST_HISTORY_PAGE),
+});
+export const directoryHistoryResponse = z.object({
+  /** Newest first, as the organisation signed them. */
+  manifests: z.array(signedManifestSchema).max(MANIFEST_HISTORY_PAGE),
+}).meta({ id: 'DirectoryHistory' });
