@@ -74,16 +74,26 @@ describe('staff lifecycle in the console', () => {
     await shots(asker, 'asker-holder-revoked');
     await expect(psy.listThreads()).rejects.toMatchObject({ status: 401 });
 
-    // The asker passes the conversation on: a colleague takes it and reads it from the start. The
-    // colleague's console saw a manifest listing the first psychologist (it joined before the
-    // removal); one that never did cannot check their messages yet (SECURITY.md, "Limits").
+    // The organisation's next manifest leaves the disabled psychologist out; the asker passes the
+    // conversation on. A colleague on a fresh console (its tab never saw a manifest listing the first
+    // psychologist) takes it and reads it from the start: the first psychologist's keys come from the
+    // organisation's older manifests, and their message is marked.
+    installManifest(server);
     await asker.click('#find-another');
     await asker.locator('#holder-revoked').waitFor({ state: 'detached', timeout: 10_000 });
     await expect.poll(async () => (await psy2.queue()).map((th) => th.id), { timeout: 10_000 }).toContain(thread!.id);
-    await psy2.claim(thread!.id);
-    expect((await psy2.read(thread!.id)).map((m) => m.text)).toEqual(['мне нужна помощь', 'я вас слышу']);
-    await psy2.send(thread!.id, 'я продолжу с вами');
+    const colleagueCtx = await newContext(browser, server, rec, { width: 360 });
+    const colleague = await colleagueCtx.newPage();
+    await logIn(colleague, 'lc-psy2');
+    await colleague.locator('#queue .claim').first().click();
+    await colleague.locator('#messages li', { hasText: 'я вас слышу' }).waitFor({ timeout: 10_000 });
+    expect(await colleague.locator('#messages li').allTextContents()).toEqual([
+      expect.stringContaining('мне нужна помощь'), expect.stringMatching(/\(больше нет в справочнике\).*я вас слышу/s),
+    ]);
+    await colleague.fill('#reply', 'я продолжу с вами');
+    await colleague.click('#send-reply');
     await asker.locator('#messages li', { hasText: 'я продолжу с вами' }).waitFor({ timeout: 10_000 });
+    await colleagueCtx.close();
 
     // Enabled, then reset by a new invite: the code says whom it resets, and the page says the new keys wait for the manifest.
     await row.locator('.enable-staff').click();
