@@ -143,7 +143,7 @@ export function DutyQueue({ client, t, onClaim, onSessionEnded }: DutyQueueProps
     <section id="duty" aria-labelledby="duty-title">
       <h2 id="duty-title">{t('staff.tab.queue')}{threads && threads.size > 0 ? ` (${threads.size})` : ''}</h2>
       <p class="small" id="duty-live">{connected ? t('staff.duty.live') : t('staff.duty.reconnecting')}</p>
-      <label><input type="checkbox" id="duty-alerts" checked={alerts} onChange={toggleAlerts} />{t('staff.duty.alerts')}</label>
+      <label class="duty-alerts"><input type="checkbox" id="duty-alerts" checked={alerts} onChange={toggleAlerts} />{t('staff.duty.alerts')}</label>
       {blocked ? <p class="small" id="duty-alerts-blocked">{t('staff.duty.alertsBlocked')}</p> : null}
       {threads === null ? <p>{t('app.loading')}</p> : threads.size === 0 ? <p id="queue-empty">{t('staff.queue.empty')}</p> : (
         <ul id="queue" class="duty-queue">

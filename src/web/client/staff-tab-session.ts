@@ -22,20 +22,26 @@ export async function keepForTab(vault: TabVault, client: StaffClient): Promise<
 }
 
 /**
- * The client this tab had before its reload, or null (nothing kept, too late, or the session
- * ended: then what was kept is wiped). A network failure keeps it for the next reload.
+ * The client this tab had before its reload, or null: nothing kept, or the session ended (then
+ * what was kept is wiped). A tab brought back too late (tab-vault.ts) is not resumed: its session
+ * is logged out, so that what a disk or a restored session still holds is worth nothing. A
+ * network failure keeps it for the next reload.
  */
 export async function resumeFromTab(vault: TabVault, options: StaffClientOptions): Promise<StaffClient | null> {
-  const bytes = await vault.open(NAME);
-  if (!bytes) return null;
-  const material = decodeStaffMaterial(bytes);
-  bytes.fill(0);
+  const opened = await vault.open(NAME);
+  if (!opened) return null;
+  const material = decodeStaffMaterial(opened.secret);
+  opened.secret.fill(0);
   if (!material) {
     await vault.forget(NAME);
     return null;
   }
   try {
-    return await StaffClient.resume(options, material);
+    const client = await StaffClient.resume(options, material);
+    if (opened.current) return client;
+    await client.logout().catch(() => undefined);
+    client.forgetKeys();
+    return null;
   } catch (err) {
     if (err instanceof ProtocolError || (err instanceof ApiError && err.status >= 400 && err.status < 500)) await vault.forget(NAME);
     return null;

@@ -11,20 +11,29 @@ import { concatBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from '../.
 // alone: the ciphertext is in the tab's storage, the key in the origin's.
 //
 // What "the tab's life" means here:
-// - The tab holds a Web Lock named after its id while a page of it uses the vault; the browser
-//   releases it when the page goes. A key whose lock nobody holds belongs to a closed tab and is
-//   deleted by the next page of the origin that starts (the sweep), whichever tab it is in.
-// - A browser can bring sessionStorage back (reopening a closed tab, restoring a session): so a
-//   secret opens only within RELOAD_WINDOW_MS of its page being hidden (pagehide, or frozen), the
-//   time a reload takes, not the time a closed tab can wait to be reopened.
-// - A copy of the tab's sessionStorage (a duplicated tab, window.open) that cannot open the
-//   secret gets a tab id of its own: it never deletes or shares the original tab's key.
+// - A page using the vault holds a Web Lock named after its tab's id; the browser releases it
+//   when the page goes. A key whose lock nobody holds belongs to a tab that is gone, and the next
+//   page of the origin that starts deletes it (the sweep), whichever tab that page is in.
+// - A browser can bring sessionStorage back (reopening a closed tab, restoring a session), so a
+//   secret opens as current only within RELOAD_WINDOW_MS of its page being hidden (pagehide, or
+//   frozen): the time a reload takes, not the time a closed tab can wait to be reopened. Later, it
+//   opens once as stale, so that the caller can end what it stands for (the staff console logs
+//   that session out), and is forgotten.
+// - A copy of a tab's sessionStorage in another tab (a duplicated tab, window.open) never opens
+//   the original's secret: it was not hidden, or the original still holds its lock. The copy
+//   takes a tab id of its own and leaves the original's key alone.
+
+export interface Opened {
+  secret: Uint8Array;
+  /** False: the tab came back too late (see above); the vault has forgotten it, the caller ends what it stood for. */
+  current: boolean;
+}
 
 export interface TabVault {
   /** Seals `secret` for this tab under `name`; false when this browser cannot keep it (nothing is kept then). */
   seal(name: string, secret: Uint8Array): Promise<boolean>;
-  /** The secret this tab sealed under `name` before a reload, or null (never sealed, too late, another tab, wiped). */
-  open(name: string): Promise<Uint8Array | null>;
+  /** The secret this tab sealed under `name` before a reload, or null (never sealed, another tab's, wiped). */
+  open(name: string): Promise<Opened | null>;
   /** Forgets the secret under `name`, and the tab's key once nothing else is sealed with it. */
   forget(name: string): Promise<void>;
 }
@@ -83,7 +92,7 @@ function supported(): boolean {
 export function tabVault(): TabVault {
   const storage = sessionStorage;
   let held: string | null = null;
-  let started: Promise<void> | null = null;
+  let started: Promise<'current' | 'stale' | 'foreign' | 'none'> | null = null;
 
   /** Holds this tab's lock for the page's life (the callback's promise never settles). */
   const hold = (tab: string): void => {
@@ -92,13 +101,14 @@ export function tabVault(): TabVault {
     void navigator.locks.request(lockName(tab), () => new Promise<void>(() => {}));
   };
 
-  /** Deletes the keys of tabs that are gone: no page holds or waits for their lock. */
+  /** Deletes the keys of tabs that are gone: no page holds or waits for their lock (a stale tab's own is kept until it is opened). */
   const sweep = async (): Promise<void> => {
     const locks = await navigator.locks.query();
     const alive = new Set([...(locks.held ?? []), ...(locks.pending ?? [])].map((l) => l.name));
     await withStore('readwrite', async (store) => {
       const tabs = (await request(store.getAllKeys())).filter((k): k is string => typeof k === 'string');
-      await Promise.all(tabs.filter((tab) => tab !== held && !alive.has(lockName(tab))).map((tab) => request(store.delete(tab))));
+      const mine = storage.getItem(TAB);
+      await Promise.all(tabs.filter((tab) => tab !== held && tab !== mine && !alive.has(lockName(tab))).map((tab) => request(store.delete(tab))));
     });
   };
 
@@ -117,19 +127,27 @@ export function tabVault(): TabVault {
   };
 
   /**
-   * Once per page: this tab's lock if its secrets are still within the window; otherwise a copy
-   * of someone else's tab or a tab reopened too late, which lets go of the old id (without
-   * touching its key: the sweep removes it once no page holds it). Then the sweep.
+   * Once per page, what this tab's sessionStorage stands for: the tab's own secrets after a reload
+   * (`current`: its lock is taken again), its own brought back too late (`stale`), a copy of
+   * another tab's (`foreign`: let go of, the key left to its owner and the sweep), or nothing. Then
+   * the sweep.
    */
-  const start = (): Promise<void> => (started ??= (async () => {
+  const start = (): Promise<'current' | 'stale' | 'foreign' | 'none'> => (started ??= (async () => {
     addEventListener('pagehide', markHidden);
     document.addEventListener('freeze', markHidden);
     const tab = storage.getItem(TAB);
-    const hidden = Number(storage.getItem(HIDDEN));
+    const hiddenFor = Date.now() - Number(storage.getItem(HIDDEN) ?? Number.NaN);
     storage.removeItem(HIDDEN);
-    if (tab && Number.isFinite(hidden) && hidden > 0 && Date.now() - hidden >= 0 && Date.now() - hidden < RELOAD_WINDOW_MS) hold(tab);
-    else await dropTab({ key: false });
+    let state: 'current' | 'stale' | 'foreign' | 'none' = 'none';
+    if (tab) {
+      const locks = await navigator.locks.query();
+      const owned = [...(locks.held ?? []), ...(locks.pending ?? [])].some((l) => l.name === lockName(tab));
+      state = !(hiddenFor >= 0) ? 'foreign' : hiddenFor < RELOAD_WINDOW_MS ? 'current' : owned ? 'foreign' : 'stale';
+    }
+    if (state === 'current') hold(tab!);
+    if (state === 'foreign') await dropTab({ key: false });
     await sweep().catch(() => undefined);
+    return state;
   })());
 
   const forget = async (name: string): Promise<void> => {
@@ -143,7 +161,8 @@ export function tabVault(): TabVault {
     async seal(name, secret) {
       if (!supported()) return false;
       try {
-        await start();
+        // A stale tab's old secrets are not sealed beside: it starts afresh.
+        if ((await start()) === 'stale') await dropTab({ key: true });
         let tab = storage.getItem(TAB);
         if (!tab) {
           tab = toBase64Url(randomBytes(16));
@@ -170,10 +189,10 @@ export function tabVault(): TabVault {
     async open(name) {
       if (!supported()) return null;
       try {
-        await start();
+        const state = await start();
         const tab = storage.getItem(TAB);
         const blob = fromBase64Url(storage.getItem(SEALED + name) ?? '');
-        if (!tab || !blob || blob.length <= IV_BYTES) return null;
+        if ((state !== 'current' && state !== 'stale') || !tab || !blob || blob.length <= IV_BYTES) return null;
         const record = await withStore('readonly', (store) => request(store.get(tab) as IDBRequest<KeyRecord | undefined>));
         if (!record) {
           await dropTab({ key: false });
@@ -182,7 +201,8 @@ export function tabVault(): TabVault {
         const plain = await crypto.subtle.decrypt(
           { name: 'AES-GCM', iv: own(blob.subarray(0, IV_BYTES)), additionalData: own(associatedData(tab, name)) }, record.key, own(blob.subarray(IV_BYTES)),
         );
-        return new Uint8Array(plain);
+        if (state === 'stale') await dropTab({ key: true });
+        return { secret: new Uint8Array(plain), current: state === 'current' };
       } catch {
         await forget(name).catch(() => undefined);
         return null;
