@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AskerClient, StaffClient } from '../../src/client/index.js';
@@ -138,6 +139,8 @@ describe('on duty', () => {
     expect(notes).toEqual([{ title: 'Ждёт срочное обращение', options: { tag: 'tynys-urgent', lang: 'ru' } }]);
     expect(await page.title()).toBe('(2) Tynys');
     await shots(page, 'staff-duty-queue');
+    // The queue adds no accessibility violation of its own (the whole console is issue 12's point 6).
+    expect((await new AxeBuilder({ page }).include('#duty').analyze()).violations).toEqual([]);
     await context.close();
   });
 
@@ -180,6 +183,12 @@ describe('on duty', () => {
     await expect.poll(() => page.title()).toMatch(/^\(\d+\) Tynys$/);
     await page.locator(`#queue li[data-thread="${id}"] .claim`).click();
     await page.locator('#reply').waitFor();
+    // In a conversation, the title still counts urgent requests that arrive.
+    const waitingUrgent = async () => Number(/^\((\d+)\)/.exec(await page.title())?.[1] ?? 0);
+    const during = await waitingUrgent();
+    await asker.openConsultation({ topic: 'isolation', language: 'ru', urgency: 'urgent' });
+    await expect.poll(waitingUrgent).toBe(during + 1);
+    expect(await page.locator('#queue').isVisible()).toBe(false);
 
     // A tab brought back long after it was hidden (reopened, a restored session) asks again,
     // though the browser restored its sessionStorage: as if its page was hidden three minutes ago.

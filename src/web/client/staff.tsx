@@ -230,20 +230,24 @@ function Consultations({ client, onSessionEnded }: { client: StaffClient; onSess
     client.listThreads().then(live((list: ThreadSummary[]) => setMine(list.filter((th) => th.assignedStaffId === client.id && th.status !== 'closed')))).catch(live(() => setError(t('app.error'))));
   };
   useEffect(load, []);
-  if (open) return <Conversation client={client} thread={open} back={() => { setOpen(null); load(); }} />;
+  // The queue stays mounted (hidden) during a conversation: urgent requests still count in the
+  // title and sound, and coming back shows it as it is, not after a reconnect.
   return (
     <div>
-      <DirectoryStatus client={client} />
-      <ErrorNote message={error} />
-      <DutyQueue client={client} t={t} onSessionEnded={onSessionEnded} onClaim={(th) => client.claim(th.id).then(setOpen).catch((err: unknown) => {
-        // A thread that fails verification opens on the refusal screen (the SDK refuses it from now on).
-        if (err instanceof ProtocolError) setOpen(th);
-        else { setError(directoryMessage(err) ?? t('app.error')); load(); }
-      })} />
-      <h2>{t('staff.queue.mine')}</h2>
-      <ul id="mine">
-        {mine.map((th) => <li><a href="#" onClick={(e: Event) => { e.preventDefault(); setOpen(th); }}>{t(`topic.${th.topic}`)} · {t(`app.thread.status.${th.status}`)}</a></li>)}
-      </ul>
+      {open ? <Conversation client={client} thread={open} back={() => { setOpen(null); load(); }} /> : null}
+      <div hidden={open !== null}>
+        <DirectoryStatus client={client} />
+        <ErrorNote message={error} />
+        <DutyQueue client={client} t={t} onSessionEnded={onSessionEnded} onClaim={(th) => client.claim(th.id).then(setOpen).catch((err: unknown) => {
+          // A thread that fails verification opens on the refusal screen (the SDK refuses it from now on).
+          if (err instanceof ProtocolError) setOpen(th);
+          else { setError(directoryMessage(err) ?? t('app.error')); load(); }
+        })} />
+        <h2>{t('staff.queue.mine')}</h2>
+        <ul id="mine">
+          {mine.map((th) => <li><a href="#" onClick={(e: Event) => { e.preventDefault(); setOpen(th); }}>{t(`topic.${th.topic}`)} · {t(`app.thread.status.${th.status}`)}</a></li>)}
+        </ul>
+      </div>
     </div>
   );
 }
