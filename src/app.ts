@@ -27,6 +27,7 @@ import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from './
 import { type SignaturePool } from './threads/signature-pool.js';
 import type { Sodium } from './protocol/sodium.js';
 import { staffRoutes } from './staff/routes.js';
+import { getStaff } from './staff/service.js';
 import { staffDirectory } from './staff/directory.js';
 import { lifecycleRoutes } from './staff/lifecycle-routes.js';
 import { staffIsActive } from './staff/lifecycle.js';
@@ -183,6 +184,10 @@ export function buildApp(deps: AppDeps) {
     afterErase: () => checkpoint(db),
     sessionIsLive: (token) => sessionIsLive(db, pepper, sessions, token, clock()),
     staffActive,
+    staffRoles: (id) => {
+      const member = getStaff(db, id);
+      return member && member.disabledAt === null ? member.roles : [];
+    },
   }));
 
   ensureDefaultTags(db);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { okSchema as okResponse, type Language } from '../protocol/api/common.js';
-import { preloginResponse, staffSessionResponse, type StaffRole } from '../protocol/api/staff.js';
+import { errorSchema, okSchema as okResponse, type Language } from '../protocol/api/common.js';
+import { queueEvent, type QueueEvent } from '../protocol/api/queue.js';
+import { preloginResponse, staffProfile, staffSessionResponse, type StaffRole } from '../protocol/api/staff.js';
 import { threadListResponse, type ThreadSummary } from '../protocol/api/threads.js';
 import { bytesEqual, fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import { sealThreadKey, signItem } from '../protocol/envelope.js';
@@ -11,8 +12,10 @@ import { assertInteger } from '../protocol/bytes.js';
 import { STAFF_KDF_BOUNDS } from '../protocol/constants.js';
 import { deriveStaffSecrets, refuseStaffKdf, STAFF_KDF, type KdfParams } from '../protocol/kdf.js';
 import { unwrapKeyBundle, wrapKeyBundle } from '../protocol/key-bundle.js';
-import { loadSodium } from '../protocol/sodium.js';
+import { loadSodium, type Sodium } from '../protocol/sodium.js';
 import { ApiError, Http } from './http.js';
+import { readSse } from './sse.js';
+import type { StaffMaterial } from './staff-material.js';
 import type { Directory } from './directory.js';
 import { Participant, ProtocolError, type ClientOptions } from './participant.js';
 
@@ -31,6 +34,13 @@ export interface QueueFilter {
   topic?: Topic;
   urgency?: Urgency;
   kind?: 'consultation' | 'case';
+}
+
+export interface FollowQueueOptions {
+  filter?: QueueFilter;
+  /** Each event in order: first the whole queue (`snapshot`), then its changes. */
+  onEvent: (event: QueueEvent) => void;
+  signal?: AbortSignal;
 }
 
 /**
@@ -120,15 +130,54 @@ export class StaffClient extends Participant {
     const bundle = wrapped && unwrapKeyBundle(sodium, secrets.wrapKey, wrapped);
     secrets.wrapKey.fill(0);
     if (!bundle) throw new ProtocolError('bad_thread_key', 'The key bundle does not open with this passphrase.');
-    const box = { publicKey: sodium.crypto_scalarmult_base(bundle.boxSecretKey), privateKey: bundle.boxSecretKey };
-    const sign = { publicKey: bundle.signSecretKey.slice(32), privateKey: bundle.signSecretKey };
-    // The server could pair our bundle with other public keys; use only keys that match what we hold.
-    if (!bytesEqual(box.publicKey, fromBase64Url(session.profile.boxPublicKey) ?? new Uint8Array()) || !bytesEqual(sign.publicKey, fromBase64Url(session.profile.signPublicKey) ?? new Uint8Array())) {
+    http.token = session.token;
+    return StaffClient.holding(sodium, http, options, session.profile, bundle);
+  }
+
+  /**
+   * Comes back on a session this client held (a reload of the console's tab: exportMaterial()),
+   * without the passphrase. The server is asked who the token belongs to, and the keys are used
+   * only if they are that member's, as login checks the key bundle; a session that ended answers
+   * `unauthorized`. The staff directory is verified again on first use, against the manifest
+   * memory the options carry (the console keeps it for the tab's life, so a reload cannot be
+   * served an older manifest than the tab had accepted).
+   */
+  static async resume(options: StaffClientOptions, material: StaffMaterial): Promise<StaffClient> {
+    const sodium = await loadSodium();
+    const http = new Http(options);
+    http.token = material.token;
+    const profile = await http.request(staffProfile, 'GET', '/api/staff/me');
+    if (profile.staffId !== material.staffId) throw new ProtocolError('bad_thread_key', 'This session belongs to another staff member.');
+    return StaffClient.holding(sodium, http, options, profile, { boxSecretKey: material.boxSecretKey.slice(), signSecretKey: material.signSecretKey.slice() });
+  }
+
+  /**
+   * What resume() needs to come back on this session: the token and copies of the secret keys
+   * (the caller seals them, then wipes its copies). Whoever holds it is this member until the
+   * session ends; see staff-material.ts.
+   */
+  exportMaterial(): StaffMaterial {
+    if (!this.http.token) throw new ApiError('unauthorized', 0, 'This client holds no session.');
+    return { staffId: this.id, token: this.http.token, boxSecretKey: this.box.privateKey.slice(), signSecretKey: this.sign.privateKey.slice() };
+  }
+
+  /**
+   * A client holding these secret keys for this profile. The server could pair the member's keys
+   * with other public keys (or a session with someone else's profile): only keys that match what
+   * the profile lists are used, and a signing key whose public half is not the one its seed makes is refused.
+   */
+  private static holding(sodium: Sodium, http: Http, options: StaffClientOptions, profile: StaffProfile, keys: { boxSecretKey: Uint8Array; signSecretKey: Uint8Array }): StaffClient {
+    const box = { publicKey: sodium.crypto_scalarmult_base(keys.boxSecretKey), privateKey: keys.boxSecretKey };
+    const sign = { publicKey: keys.signSecretKey.slice(32), privateKey: keys.signSecretKey };
+    const fromSeed = sodium.crypto_sign_seed_keypair(keys.signSecretKey.subarray(0, 32)).publicKey;
+    if (!bytesEqual(fromSeed, sign.publicKey)
+      || !bytesEqual(box.publicKey, fromBase64Url(profile.boxPublicKey) ?? new Uint8Array()) || !bytesEqual(sign.publicKey, fromBase64Url(profile.signPublicKey) ?? new Uint8Array())) {
+      keys.boxSecretKey.fill(0);
+      keys.signSecretKey.fill(0);
       throw new ProtocolError('bad_thread_key', 'The public keys on the server do not match the key bundle.');
     }
-    http.token = session.token;
-    const client = new StaffClient(sodium, http, options, session.profile.staffId, box, sign);
-    client.roles = session.profile.roles;
+    const client = new StaffClient(sodium, http, options, profile.staffId, box, sign);
+    client.roles = profile.roles;
     return client;
   }
 
@@ -136,6 +185,36 @@ export class StaffClient extends Participant {
   async queue(filter: QueueFilter = {}): Promise<ThreadSummary[]> {
     const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'));
     return (await this.http.request(threadListResponse, 'GET', `/api/queue?${query.toString()}`)).threads;
+  }
+
+  /**
+   * Follows this member's intake queue live (GET /api/queue/events) until the stream ends (the
+   * session ended, the member was disabled, the server restarts: reconnect, and the new snapshot
+   * replaces what was shown) or `signal` aborts. Throws an ApiError when the stream is refused
+   * (`unauthorized` after a logout). The events are the server's word, as the queue list is:
+   * a thread's metadata is checked against its signed genesis when it is opened (thread()).
+   */
+  async followQueue(options: FollowQueueOptions): Promise<void> {
+    const query = new URLSearchParams(Object.entries(options.filter ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const res = await this.http.raw('GET', `/api/queue/events?${query.toString()}`, {
+      headers: { accept: 'text/event-stream' }, ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!res.ok || !res.body) {
+      const error = errorSchema.safeParse(await res.json().catch(() => null));
+      throw error.success ? new ApiError(error.data.error.code, res.status, error.data.error.message) : new ApiError('bad_response', res.status, `HTTP ${res.status}`);
+    }
+    try {
+      for await (const event of readSse(res.body)) {
+        let data: unknown;
+        try { data = JSON.parse(event.data); } catch { data = null; }
+        const parsed = queueEvent.safeParse(data);
+        if (!parsed.success) throw new ApiError('bad_response', res.status, 'The server sent an unexpected queue event.');
+        options.onEvent(parsed.data);
+      }
+    } catch (err) {
+      if (options.signal?.aborted) return;
+      throw err;
+    }
   }
 
   /**
@@ -211,6 +290,8 @@ export class StaffClient extends Participant {
     return this.http.token;
   }
 }
+
+type StaffProfile = z.output<typeof staffProfile>;
 
 const KDF_REFUSED = {
   kdf_downgrade: 'The server asked for a weaker key derivation than this client allows.',

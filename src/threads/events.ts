@@ -1,3 +1,4 @@
+import type { QueueChange } from '../protocol/api/queue.js';
 import type { ThreadSummary, WireItem } from '../protocol/api/threads.js';
 
 // Live updates inside this one process (DESIGN.md §10: one node serves a country). A thread's
@@ -12,8 +13,20 @@ export type ThreadEvent =
   /** The server is shutting down: open streams end so that it can exit (clients reconnect elsewhere or later). */
   | { type: 'closing' }
   /** A principal's access changed (disabled, removed, logged out everywhere): their streams check it now, not at the next heartbeat. */
-  | { type: 'recheck' };
+  | { type: 'recheck' }
+  /**
+   * A change to one staff member's intake queue, published on their queue channel (queueChannel,
+   * queue-stream.ts): `change` is what the stream writes, `thread` what its filters match.
+   */
+  | { type: 'queue'; change: QueueChange; thread: ThreadSummary };
 type Listener = (event: ThreadEvent) => void;
+
+/**
+ * The channel of a staff member's queue stream. Queue streams live beside the thread streams, in
+ * the same listeners, so that a `recheck` (disabled, logged out everywhere) and shutdown's
+ * `closing` reach them by the same path; thread ids never contain ':'.
+ */
+export const queueChannel = (staffId: string): string => `queue:${staffId}`;
 
 export class ThreadEvents {
   private readonly listeners = new Map<string, Set<Listener>>();

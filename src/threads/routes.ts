@@ -19,6 +19,8 @@ import type { ThreadEvents } from './events.js';
 import { postItem, type PostResult } from './items.js';
 import type { SignaturePool } from './signature-pool.js';
 import { openThread } from './open.js';
+import { queueNotices } from './queue-notices.js';
+import { queueRoutes } from './queue-routes.js';
 import { threadEventStream } from './stream.js';
 import {
   closeThread, eraseThread, getThread, holderRevoked, knownStaff, listItems, listThreads, queue, sealedKeyFor, standingOf, summarizer,
@@ -46,6 +48,8 @@ export interface ThreadDeps {
    * is not can claim, hand over, post and receive a hand-over no more, whatever the directory says.
    */
   staffActive: StaffActive;
+  /** A staff member's roles now, none when disabled or removed: the live queue re-checks them. */
+  staffRoles: (staffId: string) => readonly string[];
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -167,6 +171,8 @@ export function threadRoutes(deps: ThreadDeps) {
   // hand-over to them `invalid_recipients`).
   const staff = (id: string) => (deps.staffActive(id) ? verified(id) : null);
   const summaryOf = summarizer(db, deps.staffActive);
+  // Changes to the intake queue, told to the members whose queue they change (queue-notices.ts).
+  const notices = queueNotices(db, events, summaryOf);
 
   /** The thread if the caller takes part in it with one of `standings`; otherwise "no such thread". */
   const participate = (c: Context<AppEnv>, id: string, standings: readonly Standing[] = ['opener', 'assigned', 'pool']) => {
@@ -190,6 +196,7 @@ export function threadRoutes(deps: ThreadDeps) {
     .openapi(openRoute, (c) => {
       const result = openThread(db, { sodium, directory, identities: deps.identities, staffActive: deps.staffActive }, callerOf(c), c.req.valid('json'), { now: clock(), maxOpenThreads: deps.maxOpenThreads });
       if (!result.ok) throw new AppError(result.reason);
+      notices.entered(result.thread, 'new');
       return c.json(summaryOf(result.thread), 201);
     })
     .openapi(listRoute, (c) => c.json({ threads: listThreads(db, callerOf(c)).map(summaryOf) }, 200))
@@ -211,7 +218,9 @@ export function threadRoutes(deps: ThreadDeps) {
     .openapi(claimRoute, async (c) => {
       const { caller, row } = participate(c, c.req.valid('param').id, ['pool']);
       const { seq, prevHash, signature } = c.req.valid('json');
+      const waitingFor = notices.audience(row);
       const { thread } = await post(row, { seq, type: 'claim', senderId: caller.id, prevHash, signature });
+      notices.left(waitingFor, thread!, 'claimed');
       return c.json(summaryOf(thread!), 200);
     })
     .openapi(itemsRoute, (c) => {
@@ -281,19 +290,27 @@ export function threadRoutes(deps: ThreadDeps) {
       }));
       events.publish(row.id, { type: 'item', item: result.item });
       events.publish(row.id, { type: 'status', thread: summaryOf(result.thread!) });
+      notices.entered(result.thread!, 'returned');
       return c.json(summaryOf(result.thread!), 200);
     })
     .openapi(closeRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id, ['opener', 'assigned']);
+      const waitingFor = notices.audience(row);
       const closed = closeThread(db, row.id, clock());
       events.publish(row.id, { type: 'status', thread: summaryOf(closed) });
+      notices.left(waitingFor, closed, 'closed');
       return c.json(summaryOf(closed), 200);
     })
     .openapi(eraseRoute, (c) => {
       const { row } = participate(c, c.req.valid('param').id, ['opener']);
+      const waitingFor = notices.audience(row);
       eraseThread(db, row.id);
       events.publish(row.id, { type: 'erased' });
+      notices.left(waitingFor, row, 'closed');
       deps.afterErase();
       return c.json({ ok: true as const }, 200);
-    });
+    })
+    .route('/', queueRoutes({
+      db, events, summaryOf, sessionIsLive: deps.sessionIsLive, staffRoles: deps.staffRoles, onStreamError: deps.onStreamError, heartbeatMs: HEARTBEAT_MS,
+    }));
 }

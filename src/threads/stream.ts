@@ -110,8 +110,8 @@ export function threadEventStream(options: ThreadStreamOptions): ReadableStream<
           return;
         }
         if (event.type === 'item') sendItem(event.item);
-        else if (event.type === 'recheck') continue; // answered by the access check above
-        else write(encoder.encode(`event: status\ndata: ${JSON.stringify(event.thread)}\n\n`));
+        else if (event.type === 'status') write(encoder.encode(`event: status\ndata: ${JSON.stringify(event.thread)}\n\n`));
+        // `recheck` was answered by the access check above; `queue` is never published on a thread's channel.
       }
     } catch (err) {
       fail(err);

@@ -114,6 +114,11 @@ describe('the staff console', () => {
     const ctx = await newContext(browser, server, rec);
     const page = await ctx.newPage();
     const login = async () => {
+      // A new login each time: the one before logs out first (a reload alone would resume it).
+      if (await page.locator('#logout').count()) {
+        await page.click('#logout');
+        await page.locator('#s-login').waitFor();
+      }
       await page.goto(`${server.url}/en/staff`);
       await page.fill('#s-login', 'directory-psy');
       await page.fill('#s-pass', 'passphrase of directory-psy');

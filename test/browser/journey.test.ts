@@ -81,10 +81,9 @@ describe('consultation journey', () => {
     await asker.locator('#messages li', { hasText: SENT }).waitFor();
 
     // The psychologist sees it in the queue, takes it, reads and replies.
-    await psy.reload(); // keys live in memory only: a reload means logging in again
-    await psy.fill('#s-login', 'aigerim');
-    await psy.fill('#s-pass', 'a long staff passphrase');
-    await psy.click('#s-submit');
+    // A reload (the console takes the directory that now lists them) keeps them logged in in this tab.
+    await psy.reload();
+    await psy.locator('#logout').waitFor();
     await psy.locator('#queue .claim').first().click();
     await psy.locator('#messages li', { hasText: SENT }).waitFor();
     const card = (await psy.locator('#intake-card').textContent())!;
@@ -258,9 +257,7 @@ describe('staff administration and hand-over', () => {
     await asker.click('#send');
 
     await a.reload();
-    await a.fill('#s-login', 'first-psy');
-    await a.fill('#s-pass', 'a long staff passphrase');
-    await a.click('#s-submit');
+    await a.locator('#logout').waitFor();
     await a.locator('#queue .claim').first().click();
     await a.locator('#messages li', { hasText: 'SENTINEL-handover-5d' }).waitFor();
     await a.locator('#handover-to option', { hasText: 'second-psy' }).waitFor({ state: 'attached' });
@@ -268,9 +265,7 @@ describe('staff administration and hand-over', () => {
     await a.locator('#handover-to + button').click();
 
     await b.reload();
-    await b.fill('#s-login', 'second-psy');
-    await b.fill('#s-pass', 'a long staff passphrase');
-    await b.click('#s-submit');
+    await b.locator('#logout').waitFor();
     await b.locator('#key-status[data-state=listed]').waitFor();
     await b.locator('#mine a').first().click();
     await b.locator('#messages li', { hasText: 'SENTINEL-handover-5d' }).waitFor();
@@ -326,9 +321,7 @@ describe('a public question', () => {
     await psy.locator('article.card', { hasText: title }).waitFor({ state: 'detached' });
 
     await mod.reload();
-    await mod.fill('#s-login', `mod-${lang}`);
-    await mod.fill('#s-pass', 'a long staff passphrase');
-    await mod.click('#s-submit');
+    await mod.locator('#logout').waitFor();
     await mod.click('#queue-answered');
     await mod.locator('article.card', { hasText: title }).locator('button.publish').click();
     await mod.locator('article.card', { hasText: title }).waitFor({ state: 'detached' });

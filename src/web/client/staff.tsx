@@ -3,6 +3,9 @@ import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
+import { DutyQueue } from './duty-queue.js';
+import { forgetForTab, keepForTab, resumeFromTab } from './staff-tab-session.js';
+import { tabVault } from './tab-vault.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import {
@@ -32,6 +35,8 @@ const t: Translate = translator(lang);
 // The newest staff manifest this tab accepted: a server cannot roll it back while the tab lives.
 const manifestMemory = layeredManifestMemory(inMemoryManifestMemory(), storageManifestMemory(() => window.sessionStorage, 'tynys.staff.manifest'));
 const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), minKdf: __STAFF_KDF__, manifestMemory };
+// The session and keys, sealed for this tab's life: a reload does not ask for the passphrase again.
+const vault = tabVault();
 
 /** What to tell a staff member when the directory is refused or leaves someone out (nothing was sent), or null for another error. */
 function directoryMessage(err: unknown): string | null {
@@ -216,40 +221,33 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
   );
 }
 
-function Consultations({ client }: { client: StaffClient }) {
-  const [queue, setQueue] = useState<ThreadSummary[] | null>(null);
+function Consultations({ client, onSessionEnded }: { client: StaffClient; onSessionEnded: () => void }) {
   const [mine, setMine] = useState<ThreadSummary[]>([]);
   const [open, setOpen] = useState<ThreadSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const live = useLive();
   const load = () => {
-    client.queue().then(live(setQueue)).catch(live(() => setError(t('app.error'))));
     client.listThreads().then(live((list: ThreadSummary[]) => setMine(list.filter((th) => th.assignedStaffId === client.id && th.status !== 'closed')))).catch(live(() => setError(t('app.error'))));
   };
   useEffect(load, []);
-  if (open) return <Conversation client={client} thread={open} back={() => { setOpen(null); load(); }} />;
+  // The queue stays mounted (hidden) during a conversation: urgent requests still count in the
+  // title and sound, and coming back shows it as it is, not after a reconnect.
   return (
     <div>
-      <DirectoryStatus client={client} />
-      <ErrorNote message={error} />
-      <h2>{t('staff.tab.queue')}</h2>
-      {queue === null ? <p>{t('app.loading')}</p> : queue.length === 0 ? <p>{t('staff.queue.empty')}</p> : (
-        <ul id="queue">
-          {queue.map((th) => (
-            <li>{t(`urgency.${th.urgency}`)} · {t(`topic.${th.topic}`)} · {th.language}{' '}
-              <button type="button" class="claim" onClick={() => client.claim(th.id).then(setOpen).catch((err: unknown) => {
-                // A thread that fails verification opens on the refusal screen (the SDK refuses it from now on).
-                if (err instanceof ProtocolError) setOpen(th);
-                else { setError(directoryMessage(err) ?? t('app.error')); load(); }
-              })}>{t('staff.queue.claim')}</button>
-            </li>
-          ))}
+      {open ? <Conversation client={client} thread={open} back={() => { setOpen(null); load(); }} /> : null}
+      <div hidden={open !== null}>
+        <DirectoryStatus client={client} />
+        <ErrorNote message={error} />
+        <DutyQueue client={client} t={t} onSessionEnded={onSessionEnded} onClaim={(th) => client.claim(th.id).then(setOpen).catch((err: unknown) => {
+          // A thread that fails verification opens on the refusal screen (the SDK refuses it from now on).
+          if (err instanceof ProtocolError) setOpen(th);
+          else { setError(directoryMessage(err) ?? t('app.error')); load(); }
+        })} />
+        <h2>{t('staff.queue.mine')}</h2>
+        <ul id="mine">
+          {mine.map((th) => <li><a href="#" onClick={(e: Event) => { e.preventDefault(); setOpen(th); }}>{t(`topic.${th.topic}`)} · {t(`app.thread.status.${th.status}`)}</a></li>)}
         </ul>
-      )}
-      <h2>{t('staff.queue.mine')}</h2>
-      <ul id="mine">
-        {mine.map((th) => <li><a href="#" onClick={(e: Event) => { e.preventDefault(); setOpen(th); }}>{t(`topic.${th.topic}`)} · {t(`app.thread.status.${th.status}`)}</a></li>)}
-      </ul>
+      </div>
     </div>
   );
 }
@@ -452,8 +450,9 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
         <button type="button" id="logout" class="secondary" onClick={() => client.logout().finally(onOut)}>{t('staff.logout')}</button>
         <button type="button" id="logout-everywhere" class="secondary" onClick={() => client.logoutEverywhere().finally(onOut)}>{t('staff.logoutEverywhere')}</button>
       </div>
+      <p class="small" id="tab-session">{t('staff.tabSession')}</p>
       <KeyStatus client={client} />
-      {tab === 'queue' ? <Consultations client={client} /> : null}
+      {tab === 'queue' ? <Consultations client={client} onSessionEnded={onOut} /> : null}
       {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
       {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
       {tab === 'admin' ? <Admin client={client} /> : null}
@@ -463,7 +462,21 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
 
 function App() {
   const [client, setClient] = useState<StaffClient | null>(null);
-  return client ? <Console client={client} onOut={() => { client.forgetKeys(); setClient(null); }} /> : <Login onIn={setClient} />;
+  const [resuming, setResuming] = useState(true);
+  useEffect(() => {
+    resumeFromTab(vault, options).then((resumed) => { if (resumed) setClient(resumed); }).catch(() => undefined).finally(() => setResuming(false));
+  }, []);
+  if (resuming) return <p role="status">{t('app.loading')}</p>;
+  const signIn = (c: StaffClient) => {
+    void keepForTab(vault, c).catch(() => undefined);
+    setClient(c);
+  };
+  const out = () => {
+    void forgetForTab(vault).catch(() => undefined);
+    client?.forgetKeys();
+    setClient(null);
+  };
+  return client ? <Console client={client} onOut={out} /> : <Login onIn={signIn} />;
 }
 
 if (root) render(<App />, root);
