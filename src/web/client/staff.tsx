@@ -2,6 +2,7 @@ import './no-eval.js';
 import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
+import { StaffWebinars } from './staff-webinars.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
@@ -434,7 +435,7 @@ function KeyStatus({ client }: { client: StaffClient }) {
   );
 }
 
-type Tab = 'queue' | 'moderation' | 'answers' | 'admin';
+type Tab = 'queue' | 'moderation' | 'answers' | 'admin' | 'webinars';
 
 function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) {
   const has = (...r: StaffRole[]) => r.some((x) => client.roles.includes(x));
@@ -443,6 +444,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
     ...(has('moderator') ? ['moderation' as const] : []),
     ...(has('psychologist') ? ['answers' as const] : []),
     ...(has('admin') ? ['admin' as const] : []),
+    ...(has('admin', 'supervisor') ? ['webinars' as const] : []),
   ];
   const [tab, setTab] = useState<Tab>(tabs[0] ?? 'queue');
   return (
@@ -457,6 +459,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
       {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
       {tab === 'admin' ? <Admin client={client} /> : null}
+      {tab === 'webinars' ? <StaffWebinars client={client} t={t} lang={lang} /> : null}
     </div>
   );
 }
