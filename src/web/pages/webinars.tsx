@@ -51,7 +51,7 @@ export function WebinarListPage({ t, lang, filter, upcoming, past }: { t: Transl
       <h1>{t('webinars.title')}</h1>
       <p class="lead">{t('webinars.lead')}</p>
       <nav aria-label={t('webinars.filter')}>
-        <ul class="tags">
+        <ul class="tags filters">
           {options.map((o) => (
             <li><a href={`/${lang}/webinars?language=${o}`} aria-current={o === filter ? 'true' : undefined}>{o === 'all' ? t('webinars.filter.all') : CATALOGS[o]['lang.name']}</a></li>
           ))}
