@@ -164,7 +164,12 @@ export function StaffWebinars({ client, t, lang }: { client: StaffClient; t: Tra
   return (
     <section id="staff-webinars" aria-labelledby="h-webinars">
       <h2 id="h-webinars">{t('staff.tab.webinars')}</h2>
-      {editing === null ? <button type="button" id="new-webinar" onClick={() => { setNotice(''); setEditing('new'); }}>{t('staff.web.new')}</button> : (
+      {editing === null ? (
+        <p class="row">
+          <button type="button" id="new-webinar" onClick={() => { setNotice(''); setEditing('new'); }}>{t('staff.web.new')}</button>
+          <button type="button" class="secondary" id="webinars-refresh" onClick={() => reload('')}>{t('staff.admin.refresh')}</button>
+        </p>
+      ) : (
         <WebinarForm key={editing === 'new' ? 'new' : editing.id} client={client} t={t} lang={lang} editing={editing === 'new' ? null : editing}
           done={(text) => { setEditing(null); reload(text); }} />
       )}
