@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { LANGUAGES } from '../src/protocol/api/common.js';
 import { THREAD_KINDS, TOPICS } from '../src/protocol/thread-metadata.js';
+import { WEBINAR_STATUSES, type WebinarAudience } from '../src/protocol/api/webinars.js';
 
 // Every table here is named in SECURITY.md ("what the server keeps"); keep the two in step.
 // Times are unix milliseconds, rounded where the exact moment would only help correlation.
@@ -268,3 +269,32 @@ export const piiWords = sqliteTable('pii_words', {
   word: text('word').primaryKey(),
   createdAt: integer('created_at').notNull(),
 });
+
+// ---- Webinars (DESIGN.md §7) ---------------------------------------------------------------------
+
+/**
+ * Events staff announce. A registration is anonymous and only counts: `registrations` is the one
+ * thing it changes, with no row of its own and no time, so nothing stored can tie a registration
+ * to a person, a session or a moment. Figures entered after the event stay when links are removed.
+ */
+export const webinars = sqliteTable('webinars', {
+  id: text('id').primaryKey(),
+  status: text('status', { enum: WEBINAR_STATUSES }).notNull(),
+  title: text('title').notNull(),
+  speaker: text('speaker').notNull(),
+  description: text('description').notNull(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
+  audience: text('audience', { mode: 'json' }).$type<WebinarAudience[]>().notNull(),
+  /** The start as a UTC instant; `time_zone` is the IANA zone it was announced in. */
+  startsAt: integer('starts_at').notNull(),
+  timeZone: text('time_zone').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  joinUrl: text('join_url'),
+  recordingUrl: text('recording_url'),
+  registrations: integer('registrations').notNull().default(0),
+  attendance: integer('attendance'),
+  recordingViews: integer('recording_views'),
+}, (t) => [
+  index('webinars_public').on(t.status, t.language, t.startsAt),
+  check('webinars_figures', sql`${t.registrations} >= 0 AND (${t.attendance} IS NULL OR ${t.attendance} >= 0) AND (${t.recordingViews} IS NULL OR ${t.recordingViews} >= 0)`),
+]);

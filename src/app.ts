@@ -44,6 +44,9 @@ import { listTags } from './knowledge/tags.js';
 import { knowledgeRoutes } from './knowledge/routes.js';
 import { knowledgeStaffRoutes } from './knowledge/staff-routes.js';
 import { ensureDefaultTags } from './knowledge/tags.js';
+import { recordStaffAction } from './staff/audit-log.js';
+import { webinarRoutes } from './webinars/routes.js';
+import { getPublic as getPublicWebinar, listPublic as listPublicWebinars, publicView as publicWebinarView } from './webinars/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -194,6 +197,10 @@ export function buildApp(deps: AppDeps) {
   prepareKnowledgeBase(db, pepper);
   api.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
   api.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db) }));
+  api.route('/', webinarRoutes({
+    db, pow, clock,
+    audit: (r, now) => recordStaffAction(db, { actor: r.actor, action: `webinar.${r.action}`, subject: r.webinarId, detail: r.detail }, now),
+  }));
 
   registerSharedComponents(api);
   // Built once, on first use (every route is registered by then): the document and the reference page are the same for everyone.
@@ -239,6 +246,11 @@ export function buildApp(deps: AppDeps) {
           throw err;
         }
       },
+    },
+    webinars: {
+      list: (q) => { const now = clock(); return listPublicWebinars(db, q, now).map((row) => publicWebinarView(row, now)); },
+      get: (id) => { const row = getPublicWebinar(db, id); return row ? publicWebinarView(row, clock()) : null; },
+      clock,
     },
   }));
 

@@ -10,7 +10,7 @@ const challenge = createRoute({
   operationId: 'createPowChallenge',
   tags: ['abuse'],
   security: PUBLIC_SECURITY,
-  summary: 'Get a proof-of-work challenge for minting an identity or submitting a question',
+  summary: 'Get a proof-of-work challenge for minting an identity, submitting a question or registering for a webinar',
   request: jsonBody(powChallengeRequest),
   responses: { 201: jsonResponse(powChallengeResponse, 'A challenge, single use, valid 10 minutes') },
 });

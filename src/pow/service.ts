@@ -7,8 +7,8 @@ import type { Pepper } from '../pepper.js';
 // memory until they expire. Difficulty rises by one bit each time the issue rate doubles past
 // a quiet baseline, so a flood pays more per identity than a person does.
 
-export type PowPurpose = 'identity' | 'question';
-const PURPOSES: PowPurpose[] = ['identity', 'question'];
+export type PowPurpose = 'identity' | 'question' | 'webinar';
+const PURPOSES: PowPurpose[] = ['identity', 'question', 'webinar'];
 const TTL_MS = 10 * 60_000;
 const QUIET_PER_MINUTE = 30;
 const MAX_EXTRA_BITS = 6;

@@ -44,6 +44,9 @@ export const ERROR_STATUS = {
   not_disabled: 409,
   holder_revoked: 409,
   thread_not_assigned: 409,
+  webinar_not_found: 404,
+  webinar_state: 409,
+  registration_closed: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -91,6 +94,9 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   not_disabled: 'This staff account is not disabled.',
   holder_revoked: 'The staff member holding this thread is no longer available; nothing more can be sent here.',
   thread_not_assigned: 'Nobody holds this thread: there is nothing to return to the pool.',
+  webinar_not_found: 'No such webinar.',
+  webinar_state: 'This is not possible in the webinar\'s current state (draft, published, cancelled; figures only once it has started).',
+  registration_closed: 'Registration for this webinar is closed: it was cancelled or has ended.',
 };
 
 /** The JSON body of every error response. `issues` lists failing paths, never submitted values. */

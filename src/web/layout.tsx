@@ -17,7 +17,7 @@ export interface PageProps {
   path: string;
   assets: Assets;
   /** Extra script for pages that need one (the apps). */
-  script?: 'asker.js' | 'staff.js';
+  script?: 'asker.js' | 'staff.js' | 'webinar.js';
   /** A demo organisation is pinned (staff/demo-organisation.ts): a banner says so on every page. */
   demo?: boolean;
   children: Child;
@@ -104,6 +104,7 @@ export function Frame({ lang, path, assets, script, demo, children }: PageProps)
               <li><a href={`/${lang}/`}>{t('nav.home')}</a></li>
               <li><a href={`/${lang}/browse`}>{t('nav.browse')}</a></li>
               <li><a href={`/${lang}/search`}>{t('nav.search')}</a></li>
+              <li><a href={`/${lang}/webinars`}>{t('nav.webinars')}</a></li>
               <li><a href={`/${lang}/app`}>{t('nav.app')}</a></li>
             </ul>
           </nav>

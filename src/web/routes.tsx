@@ -7,8 +7,9 @@ import type { AppEnv } from '../http/context.js';
 import type { PublicEntry, searchQuery, searchResponse, Tag } from '../protocol/api/knowledge.js';
 import type { Assets } from './assets.js';
 import { DEFAULT_LANG, isLang, translator, type Lang } from './i18n/index.js';
-import { Page } from './layout.js';
+import { Page, type PageProps } from './layout.js';
 import { AppShell, BrowsePage, EntryPage, HomePage, NotFoundPage, SearchPage } from './pages/public.js';
+import { webinarPages, type PageRender, type WebinarReader } from './webinar-pages.js';
 
 // Server-rendered pages under /ru/, /kk/ and /en/ (Russian is the default). Public pages may be
 // cached briefly; search results and the private spaces' pages are never stored (a search holds
@@ -27,6 +28,7 @@ export interface WebDeps {
   /** A demo organisation is pinned: every page carries the demo banner. */
   demo?: boolean;
   knowledge: KnowledgeReader;
+  webinars: WebinarReader;
 }
 
 const PAGE_SIZE = 20;
@@ -38,7 +40,7 @@ export function webRoutes(deps: WebDeps): Hono<AppEnv> {
   const { assets, knowledge } = deps;
   const demo = deps.demo ?? false;
 
-  const render = (c: Context<AppEnv>, lang: Lang, body: Child, options: { status?: 200 | 404; private?: boolean; script?: 'asker.js' | 'staff.js' } = {}) => {
+  const render: PageRender = (c: Context<AppEnv>, lang: Lang, body: Child, options: { status?: 200 | 404; private?: boolean; script?: PageProps['script'] } = {}) => {
     const url = new URL(c.req.url);
     const path = url.pathname.slice(3) + url.search;
     c.header('Cache-Control', options.private ? 'no-store' : 'public, max-age=60');
@@ -119,6 +121,7 @@ export function webRoutes(deps: WebDeps): Hono<AppEnv> {
       if (!lang) throw new AppError('not_found');
       return render(c, lang, <AppShell t={translator(lang)} lang={lang} kind="staff" />, { private: true, script: 'staff.js' });
     })
+    .route('/', webinarPages({ webinars: deps.webinars, render }))
     .get('/:lang/*', (c) => {
       const lang = langOf(c);
       if (!lang) throw new AppError('not_found');

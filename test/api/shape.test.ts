@@ -33,6 +33,7 @@ describe('API shape', () => {
       '/admin/pii-words',
       '/admin/staff', '/admin/staff-audit', '/admin/staff/{id}', '/admin/staff/{id}/disable', '/admin/staff/{id}/enable', '/admin/staff/{id}/logout', '/admin/staff/{id}/reset',
       '/admin/tags', '/admin/tags/{slug}', '/admin/tags/{slug}/merge',
+      '/admin/webinars', '/admin/webinars/{id}', '/admin/webinars/{id}/cancel', '/admin/webinars/{id}/figures', '/admin/webinars/{id}/publish',
       '/articles', '/articles/{id}', '/articles/{id}/submit',
       '/directory', '/directory/history', '/identities', '/identities/me', '/identities/me/sessions', '/identities/sessions',
       '/kb/entries', '/kb/entries/{id}', '/kb/entries/{id}/flags', '/kb/entries/{id}/helpful',
@@ -48,6 +49,7 @@ describe('API shape', () => {
       '/staff/reset',
       '/staff/sessions', '/threads', '/threads/{id}', '/threads/{id}/claim',
       '/threads/{id}/close', '/threads/{id}/events', '/threads/{id}/handover', '/threads/{id}/items', '/threads/{id}/messages', '/threads/{id}/return',
+      '/webinars', '/webinars/{id}', '/webinars/{id}/registrations',
     ]);
     // Request bodies are described from the same zod schemas the handlers validate with.
     expect(res.body.paths['/threads/{id}/messages'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PostMessageRequest' });

@@ -117,6 +117,11 @@ describe('time columns', () => {
     // Staff lifecycle: a disable (staff.disabled_at), in the audit log with the invite above (staff_audit_log.at).
     tick();
     expect((await t.call('POST', `/api/admin/staff/${moderator2.staffId}/disable`, { token: admin.token })).status).toBe(200);
+    // A webinar (webinars.starts_at), announced by the admin.
+    tick();
+    expect((await t.call('POST', '/api/admin/webinars', { token: admin.token, json: {
+      title: 'Тревога у подростков', speaker: 'Сапарова А.', localStart: '2027-01-14T15:00', timeZone: 'Asia/Almaty', durationMinutes: 90, language: 'ru', audience: ['psychologists'],
+    } })).status).toBe(201);
 
     // A later hour: sessions record their new last use.
     t.clock.now += 2 * HOUR + 1_001;

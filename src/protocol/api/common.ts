@@ -60,7 +60,7 @@ export const powSchema = z.object({
   counter: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 
-export const powPurposeSchema = z.enum(['identity', 'question']);
+export const powPurposeSchema = z.enum(['identity', 'question', 'webinar']);
 export const powChallengeRequest = z.object({ purpose: powPurposeSchema }).meta({ id: 'PowChallengeRequest' });
 /** An issued challenge: 27 bytes (version, purpose, bits, expiry, 16 random) and a 16-byte MAC (pow/service.ts). */
 export const POW_CHALLENGE_BYTES = POW.challengeBytes;

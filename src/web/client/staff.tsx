@@ -2,6 +2,7 @@ import './no-eval.js';
 import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
+import { StaffWebinars } from './staff-webinars.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { DutyQueue } from './duty-queue.js';
 import { forgetForTab, keepForTab, resumeFromTab } from './staff-tab-session.js';
@@ -432,7 +433,7 @@ function KeyStatus({ client }: { client: StaffClient }) {
   );
 }
 
-type Tab = 'queue' | 'moderation' | 'answers' | 'admin';
+type Tab = 'queue' | 'moderation' | 'answers' | 'admin' | 'webinars';
 
 function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) {
   const has = (...r: StaffRole[]) => r.some((x) => client.roles.includes(x));
@@ -441,6 +442,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
     ...(has('moderator') ? ['moderation' as const] : []),
     ...(has('psychologist') ? ['answers' as const] : []),
     ...(has('admin') ? ['admin' as const] : []),
+    ...(has('admin', 'supervisor') ? ['webinars' as const] : []),
   ];
   const [tab, setTab] = useState<Tab>(tabs[0] ?? 'queue');
   return (
@@ -456,6 +458,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
       {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
       {tab === 'admin' ? <Admin client={client} /> : null}
+      {tab === 'webinars' ? <StaffWebinars client={client} t={t} lang={lang} /> : null}
     </div>
   );
 }
