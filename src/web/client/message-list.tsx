@@ -16,7 +16,8 @@ export function MessageList(props: {
   /** Shown after the author's name when they are no longer in the signed staff directory. */
   former?: string;
   intake: (card: IntakeCard) => Child;
-  unseen: (seqs: string) => string;
+  /** The warning on a message whose author had not seen some of the reader's; left out, the caller says it its own way (`note`). */
+  unseen?: (seqs: string) => string;
   /** How a message's signed time is shown (message-time.ts); by default the date and time in full. */
   time?: (at: number) => { text: string; datetime: string };
   /** More to say under one message (the asker's thread: not seen by the other side, arrived late). */
@@ -34,7 +35,7 @@ export function MessageList(props: {
             {m.senderRevoked && props.former ? <><span class="small warning former">{props.former}</span>{' '}</> : null}
             <time class="small" datetime={when.datetime}>{when.text}</time>{' '}
             {m.intake ? props.intake(m.intake) : m.text}
-            {m.unseenByAuthor.length > 0 ? <p class="small warning unseen">{props.unseen(m.unseenByAuthor.join(', '))}</p> : null}
+            {m.unseenByAuthor.length > 0 && props.unseen ? <p class="small warning unseen">{props.unseen(m.unseenByAuthor.join(', '))}</p> : null}
             {props.note?.(m)}
           </li>
         );
