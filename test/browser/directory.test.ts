@@ -5,7 +5,7 @@ import { directoryManifests } from '../../db/schema.js';
 import { en } from '../../src/web/i18n/en.js';
 import { installManifest, servedVersion } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, type Recorder } from './support.js';
+import { choosePin, launch, newContext, newRecorder, type Recorder } from './support.js';
 
 // The signed staff manifest in the browser apps (issue 11 point 1): the asker app keeps the
 // newest version seen for the tab's life (and with a remembered code), the staff console for the
@@ -37,6 +37,7 @@ async function newAsker(page: Page, remember: boolean): Promise<string> {
   await page.fill('#confirm-code', code.slice(-4));
   if (remember) await page.check('#remember');
   await page.locator('form button[type=submit]').click();
+  if (remember) await choosePin(page, '2580');
   await page.locator('#go-consult').waitFor();
   return code;
 }
