@@ -131,10 +131,10 @@ export const PIN_VAULT = {
   ad: 'tynys/v1/pin-vault',
   saltBytes: 16,
   /**
-   * OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane; m in KiB): measured 0.2 s in Node on
-   * this project's server and ~0.9 s in Chromium with the CPU slowed 4× (a cheap phone), see
-   * scripts/bench-pin-vault.ts. Costlier would lock people out on old phones for little gain:
-   * a PIN has too few values to survive offline guessing at any cost a phone can pay.
+   * OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane; m in KiB): 0.3 s in desktop Chromium
+   * and 0.8 s with the CPU slowed 4×, the stand-in for a cheap phone (npm run bench:pin,
+   * BENCHMARKS.md). Costlier would keep people waiting on old phones for little gain: a PIN has
+   * too few values to survive offline guessing at any cost a phone can pay (SECURITY.md).
    */
   kdf: { m: 19 * 1024, t: 2, p: 1 },
   /** The bounds a stored vault's cost must keep (a tampered record must not hang the tab). */
