@@ -1,7 +1,7 @@
 // How long the PIN vault's Argon2id takes (src/client/pin-vault.ts, PIN_VAULT.kdf in
 // src/protocol/constants.ts): in Node, and in Debian's Chromium with the CPU slowed 1×, 4× and 6×
 // (DevTools' throttling, the usual stand-in for a cheap phone). Each figure is the median of 5 runs.
-//   npm run bench:pin
+//   npm run bench:pin [-- --chromium /path/to/chromium]
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { pinKey } from '../src/client/pin-vault.js';
@@ -26,7 +26,8 @@ const bundle = await build({
   stdin: { contents: "import { pinKey } from './src/client/pin-vault.ts'; (globalThis as any).pinKey = pinKey;", resolveDir: process.cwd(), loader: 'ts' },
   bundle: true, write: false, format: 'iife', platform: 'browser', minify: true,
 });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const at = process.argv.indexOf('--chromium');
+const browser = await chromium.launch({ executablePath: at > 0 ? process.argv[at + 1] : '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 const page = await browser.newPage();
 await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
 const cdp = await page.context().newCDPSession(page);
