@@ -269,7 +269,9 @@ function forgetDevice(): void {
   } catch { /* storage turned off: nothing was kept */ }
 }
 
-const loginError = (err: { code?: string }): MessageKey => (err.code?.startsWith('recovery_code') ? 'app.code.typo' : 'app.code.unknown');
+/** A typo in the code, a code no space has (401), or anything else (the network, the server). */
+const loginError = (err: { code?: string; status?: number }): MessageKey => (
+  err.code?.startsWith('recovery_code') ? 'app.code.typo' : err.status === 401 ? 'app.code.unknown' : 'app.error');
 
 function App() {
   const [screen, setScreen] = useState<Screen>(firstScreen);
@@ -301,23 +303,23 @@ function App() {
     setError(null);
     AskerClient.restore(options, code)
       .then((c) => enter(c, code, remember))
-      .catch((err: { code?: string }) => setError(loginError(err)))
+      .catch((err: { code?: string; status?: number }) => setError(loginError(err)))
       .finally(() => setBusy(false));
   };
   // A code the vault gave back. From now on each manifest accepted is kept with it (manifestMemory above).
   const openRemembered = (code: string): Promise<PinOutcome> => AskerClient.restore(options, code)
     .then((c): PinOutcome => { open(c); return { ok: true }; })
-    .catch((err: { code?: string }): PinOutcome => ({ ok: false, key: loginError(err) }));
+    .catch((err: { code?: string; status?: number }): PinOutcome => ({ ok: false, key: loginError(err) }));
   const savePin = async (pin: string, code: string, c: AskerClient | null) => {
     await vault.save(code, pin);
     if (c) return open(c);
-    // The code an older version kept, sealed now: in with it, or (a space that is gone) nothing kept.
+    // The code an older version kept, sealed now: in with it. A space that is gone is not kept;
+    // on a network failure the PIN screen offers another try.
     const outcome = await openRemembered(code);
-    if (!outcome.ok) {
-      forgetDevice();
-      setError(outcome.key);
-      setScreen({ name: 'start' });
-    }
+    if (outcome.ok) return;
+    if (outcome.key === 'app.code.unknown') forgetDevice();
+    setError(outcome.key);
+    setScreen(outcome.key === 'app.code.unknown' ? { name: 'start' } : { name: 'pinUnlock' });
   };
   const skipPin = (c: AskerClient | null) => {
     forgetDevice();
