@@ -9,3 +9,4 @@ export { ProtocolError, type ProtocolErrorCode, type ClientOptions, type PlainMe
 export { Directory, isDirectoryRefusal, type DirectoryRefusal, type VerifiedStaff } from './directory.js';
 export { inMemoryManifestMemory, layeredManifestMemory, storageManifestMemory, type ManifestMemory, type RememberedManifest } from './manifest-memory.js';
 export { formatRecoveryCode, parseRecoveryCode } from '../protocol/recovery-code.js';
+export { PinVault, checkPin, type PinProblem, type UnlockResult, type VaultArea } from './pin-vault.js';

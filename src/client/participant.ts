@@ -445,6 +445,8 @@ export abstract class Participant {
     pool?: ItemHeader['pool'],
   ): Promise<number> {
     let caughtUp = false;
+    // The last conflict brought nothing new to read: see items_withheld below.
+    let stalled = false;
     for (let attempt = 1; ; attempt++) {
       const view = await this.view(threadId);
       let directory = await this.directory();
@@ -487,11 +489,15 @@ export abstract class Participant {
           seq: header.seq, prevHash: toBase64Url(header.prevHash), signature: toBase64Url(signature), ...request,
         });
       } catch (err) {
-        if (!(err instanceof ApiError && err.code === 'sequence_conflict') || attempt >= SEND_ATTEMPTS) throw err;
+        if (!(err instanceof ApiError && err.code === 'sequence_conflict')) throw err;
+        // Refused as not the next item, again and again, while the server serves nothing after
+        // what this client verified: items exist that this client is not shown (PROTOCOL.md §7.7).
+        if (attempt >= SEND_ATTEMPTS) throw stalled ? new ApiError('items_withheld', 0, 'The server refuses this item as not the next one but serves nothing newer: items are withheld from this client. Nothing was sent.') : err;
         const before = view.state.seq;
         await this.catchUp(threadId, view, view.hashes);
         // Taken, yet nothing follows what this client verified: the server's history is not ours.
         if (view.state.seq === before) await this.readAll(threadId);
+        stalled = (this.views.get(threadId)?.state.seq ?? before) === before;
         await conflictPause(attempt);
         continue;
       }

@@ -121,3 +121,26 @@ export const POW = {
   /** A client gives up after this many counters, so a hostile difficulty cannot hang it. */
   maxTries: 2 ** 28,
 } as const;
+
+/**
+ * "Remember me on this device" (src/client/pin-vault.ts): the recovery secret in the browser's
+ * storage, XChaCha20-Poly1305 under Argon2id(PIN). Local to one device, never sent anywhere.
+ */
+export const PIN_VAULT = {
+  /** Associated data (UTF-8), followed by m, t, p (u32 big-endian) and the salt: no other ciphertext, and no other cost, passes for this one. */
+  ad: 'tynys/v1/pin-vault',
+  saltBytes: 16,
+  /**
+   * OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane; m in KiB): 0.3 s in desktop Chromium
+   * and 0.8 s with the CPU slowed 4×, the stand-in for a cheap phone (npm run bench:pin,
+   * BENCHMARKS.md). Costlier would keep people waiting on old phones for little gain: a PIN has
+   * too few values to survive offline guessing at any cost a phone can pay (SECURITY.md).
+   */
+  kdf: { m: 19 * 1024, t: 2, p: 1 },
+  /** The bounds a stored vault's cost must keep (a tampered record must not hang the tab). */
+  bounds: { min: { m: 8, t: 1 }, max: { m: 64 * 1024, t: 10 } },
+  /** Wrong PINs before the device forgets the code. */
+  attempts: 5,
+  /** A PIN: this many digits. */
+  pinDigits: { min: 4, max: 12 },
+} as const;

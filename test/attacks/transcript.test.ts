@@ -93,6 +93,25 @@ describe('a compromised server cannot hide', () => {
     expect(seen.find((m) => m.seq === 5)).toMatchObject({ unseenByAuthor: [3] });
   });
 
+  it('a reply withheld from the asker: the asker\'s next message is refused as withheld, and nothing is sent', async () => {
+    let hideFrom = 0; // items from this number on are withheld from the asker (0: none)
+    const { client: asker } = await AskerClient.create({ ...s.clientOptions, fetch: rewriting((u) => u.pathname.endsWith('/items'), (body: { items: { seq: number }[]; hasMore: boolean }) => (
+      hideFrom ? { items: body.items.filter((i) => i.seq < hideFrom), hasMore: false } : body)) });
+    const threadId = await asker.openConsultation({ topic: 'violence', language: 'ru', urgency: 'urgent' });
+    await asker.send(threadId, 'Мне нужна помощь'); // 1
+    await psy.claim(threadId); // 2
+    await psy.send(threadId, 'Где вы сейчас?'); // 3
+    hideFrom = 2;
+    expect((await asker.read(threadId)).map((m) => m.seq)).toEqual([1]);
+    // The server cannot take the message after item 1 (that would fork the psychologist's history)
+    // nor show what it hides: the SDK says items are withheld instead of a bare conflict.
+    await expect(asker.send(threadId, 'Вы здесь?')).rejects.toMatchObject({ code: 'items_withheld' });
+    expect(headOf(s, threadId).seq).toBe(3);
+    hideFrom = 0;
+    expect(await asker.send(threadId, 'Вы здесь?')).toBe(4);
+    expect((await asker.read(threadId)).map((m) => m.text)).toEqual(['Мне нужна помощь', 'Где вы сейчас?', 'Вы здесь?']);
+  });
+
   it('a transcript forked between two readers: the one whose item vanished detects the fork', async () => {
     const { client: asker, recoveryCode } = await AskerClient.create(s.clientOptions);
     const threadId = await asker.openConsultation({ topic: 'stigma', language: 'ru', urgency: 'soon' });

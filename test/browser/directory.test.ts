@@ -5,7 +5,7 @@ import { directoryManifests } from '../../db/schema.js';
 import { en } from '../../src/web/i18n/en.js';
 import { installManifest, servedVersion } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, type Recorder } from './support.js';
+import { choosePin, launch, newContext, newRecorder, type Recorder } from './support.js';
 
 // The signed staff manifest in the browser apps (issue 11 point 1): the asker app keeps the
 // newest version seen for the tab's life (and with a remembered code), the staff console for the
@@ -37,6 +37,7 @@ async function newAsker(page: Page, remember: boolean): Promise<string> {
   await page.fill('#confirm-code', code.slice(-4));
   if (remember) await page.check('#remember');
   await page.locator('form button[type=submit]').click();
+  if (remember) await choosePin(page, '2580');
   await page.locator('#go-consult').waitFor();
   return code;
 }
@@ -102,6 +103,20 @@ describe('the asker app', () => {
     expect(await startConsultation(page)).toBeNull();
     const kept = await page.evaluate(() => localStorage.getItem('tynys.manifest'));
     expect(JSON.parse(kept!)).toMatchObject({ version: servedVersion(server.db) });
+    // After a quick exit (the tab's memory is cleared) the PIN opens the space, and the device
+    // still remembers the version: the server going back to the one before is refused.
+    await page.click('#quick-exit');
+    await page.waitForURL('https://www.google.com/');
+    await page.goto(`${server.url}/en/app`);
+    await page.fill('#pin-enter', '2580');
+    await page.click('#pin-open');
+    await page.locator('#go-consult').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    const newest = servedVersion(server.db);
+    const row = server.db.select().from(directoryManifests).where(eq(directoryManifests.version, newest)).get()!;
+    withdraw(newest);
+    expect(await startConsultation(page)).toBe(en['app.directory.unverified']);
+    server.db.insert(directoryManifests).values(row).run();
     await page.click('#leave');
     await page.locator('#new-code').waitFor();
     expect(await page.evaluate(() => localStorage.length)).toBe(0);

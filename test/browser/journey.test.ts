@@ -7,7 +7,7 @@ import { createInvite } from '../../src/staff/service.js';
 import { installManifest } from '../support/manifest.js';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder, enterWithNewCode } from './support.js';
+import { choosePin, launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder, enterWithNewCode } from './support.js';
 
 // The whole service in real Chromium, as its people use it: an asker and a psychologist in two
 // browser contexts, a question through moderation to search, quick exit, languages, no-JS pages.
@@ -112,8 +112,8 @@ describe('consultation journey', () => {
     await back.locator('#my-threads a').first().click();
     await back.locator('#messages li', { hasText: REPLY }).waitFor();
     await back.locator('#messages li', { hasText: SENT }).waitFor();
-    back.on('dialog', (d) => void d.accept());
     await back.click('#erase-thread');
+    await back.click('#erase-thread-confirm');
     await back.locator('#go-consult').waitFor();
     expect(await back.locator('#my-threads').count()).toBe(0);
     await shots(back, 'asker-home');
@@ -142,8 +142,11 @@ describe('remember on this device', () => {
     await page.fill('#confirm-code', code.slice(-4));
     await page.check('#remember');
     await page.locator('form button[type=submit]').click();
+    await choosePin(page, '2580');
     await page.locator('#go-ask').waitFor();
     await page.reload();
+    await page.fill('#pin-enter', '2580');
+    await page.click('#pin-open');
     await page.locator('#go-ask').waitFor();
     // Leaving ends the session on the server too, not only in this tab.
     const ended = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith('/api/sessions/current'));

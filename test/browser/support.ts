@@ -81,3 +81,10 @@ export async function enterWithNewCode(page: Page, url: string): Promise<string>
   await page.locator('form button[type=submit]').click();
   return code;
 }
+
+/** "Remember me": the PIN screen that follows, filled in with `pin` twice. */
+export async function choosePin(page: Page, pin: string): Promise<void> {
+  await page.fill('#pin-new', pin);
+  await page.fill('#pin-repeat', pin);
+  await page.click('#pin-save');
+}

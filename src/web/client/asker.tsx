@@ -1,46 +1,55 @@
 import './no-eval.js';
-import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { PersonalDataWarning } from './personal-data.js';
-import { useEffect, useRef, useState } from 'hono/jsx';
+import { directoryMessage, ErrorNote } from './asker-notes.js';
+import { keepSpaceOnLanguageSwitch } from './asker-language.js';
+import { PinSetup, PinUnlock, takeLegacyCode, type PinOutcome } from './asker-remember.js';
+import { Thread } from './asker-thread.js';
+import { useEffect, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import {
-  ApiError, AskerClient, inMemoryManifestMemory, isDirectoryRefusal, layeredManifestMemory, ProtocolError, storageManifestMemory,
-  type ManifestMemory, type MyQuestion, type PlainMessage,
+  AskerClient, inMemoryManifestMemory, layeredManifestMemory, PinVault, storageManifestMemory,
+  type ManifestMemory, type MyQuestion,
 } from '../../client/index.js';
+import { loadSodium } from '../../protocol/sodium.js';
 import type { ThreadSummary } from '../../protocol/api/threads.js';
 import { AGE_GROUPS, POPULATIONS, TOPICS, URGENCIES } from '../../protocol/api/threads.js';
 import { fromBase64Url } from '../../protocol/encoding.js';
-import { LANGS, translator, isLang, type Lang, type Translate } from '../i18n/index.js';
+import { LANGS, translator, isLang, type Lang, type MessageKey, type Translate } from '../i18n/index.js';
 
 // The asker's private space. Every secret stays in this tab: the recovery code and the keys
-// derived from it live in memory, and in localStorage only if the person asks to be remembered
-// on this device. All crypto is the SDK's (src/client): messages are sealed and opened here.
+// derived from it live in memory, and on the device only if the person asks to be remembered
+// there, sealed under a PIN they choose (asker-remember.tsx). All crypto is the SDK's
+// (src/client): messages are sealed and opened here.
 
 declare const __ORG_PUBLIC_KEY__: string;
 
+/** Where versions before the PIN vault kept the code in plain text: read once, removed at once (asker-remember.tsx). */
 const REMEMBER_KEY = 'tynys.code';
+const VAULT_KEY = 'tynys.vault';
 const MANIFEST_KEY = 'tynys.manifest';
 const root = document.getElementById('app');
-const lang: Lang = isLang(root?.dataset.lang) ? (root!.dataset.lang as Lang) : 'ru';
-const t: Translate = translator(lang);
+// Reassigned when the person switches language inside the space (asker-language.ts).
+let lang: Lang = isLang(root?.dataset.lang) ? (root!.dataset.lang as Lang) : 'ru';
+let t: Translate = translator(lang);
 
 // The newest staff manifest this tab accepted (a server cannot roll it back while the tab lives),
 // and, for a person who asked to be remembered on this device, kept with the remembered code.
 const tabManifest = storageManifestMemory(() => window.sessionStorage, MANIFEST_KEY);
 const deviceManifest = storageManifestMemory(() => window.localStorage, MANIFEST_KEY);
-const remembered = (): boolean => localStorage.getItem(REMEMBER_KEY) !== null;
+const vault = new PinVault({ sodium: loadSodium, area: () => window.localStorage, key: VAULT_KEY });
+const remembered = (): boolean => {
+  try {
+    return vault.exists();
+  } catch {
+    return false; // storage turned off: nothing is remembered
+  }
+};
 const manifestMemory: ManifestMemory = layeredManifestMemory(inMemoryManifestMemory(), tabManifest, {
   highest: () => (remembered() ? deviceManifest.highest() : null),
   remember: (m) => { if (remembered()) deviceManifest.remember(m); },
 });
 const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), manifestMemory };
-
-/** What to tell the asker when the staff directory is refused (nothing was sent), or null for another error. */
-function directoryMessage(err: unknown): string | null {
-  if (!isDirectoryRefusal(err)) return null;
-  return err.code === 'directory_unavailable' ? t('app.consult.unavailable') : t('app.directory.unverified');
-}
 
 type Screen =
   | { name: 'start' }
@@ -49,11 +58,10 @@ type Screen =
   | { name: 'home' }
   | { name: 'ask' }
   | { name: 'consult' }
-  | { name: 'thread'; id: string };
-
-function ErrorNote({ message }: { message: string | null }) {
-  return message ? <p class="error" role="alert">{message}</p> : null;
-}
+  | { name: 'thread'; id: string }
+  /** Choose a PIN to be remembered with: after a new code or a restore (`client`), or for a code an older version left in plain text (no client yet). */
+  | { name: 'pinSetup'; code: string; client: AskerClient | null }
+  | { name: 'pinUnlock' };
 
 function Start({ go, busy, onNew }: { go: (s: Screen) => void; busy: boolean; onNew: () => void }) {
   return (
@@ -202,7 +210,7 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
       const intake = { populations, ...(ageGroup ? { ageGroup } : {}), ...(region.trim() ? { region: region.trim().slice(0, 80) } : {}) };
       client.openConsultation({ topic, language, urgency, intake })
         .then((id) => go({ name: 'thread', id }))
-        .catch((err: unknown) => { setBusy(false); setError(directoryMessage(err) ?? t('app.consult.unavailable')); });
+        .catch((err: unknown) => { setBusy(false); setError(directoryMessage(err, t) ?? t('app.consult.unavailable')); });
     }}>
       <h2>{t('app.consult.title')}</h2>
       <label for="c-topic">{t('app.consult.topic')}</label>
@@ -243,152 +251,84 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
   );
 }
 
-/** What the asker shared in the intake card, as they see it in their own thread. */
-function IntakeSummary({ intake }: { intake: NonNullable<PlainMessage['intake']> }) {
-  const parts = [
-    ...intake.populations.map((p) => t(`population.${p}`)),
-    ...(intake.ageGroup ? [t(`age.${intake.ageGroup}`)] : []),
-    ...(intake.region ? [intake.region] : []),
-  ];
-  return <span class="intake">{t('app.thread.intakeSent')} {parts.join(' · ')}{intake.note ? ` — ${intake.note}` : ''}</span>;
+/**
+ * What the space opens with: the PIN screen on a device that remembers the code, and nothing of
+ * the space before it. A code an older version left in plain text is taken out of storage first.
+ */
+function firstScreen(): Screen {
+  const legacy = takeLegacyCode(() => window.localStorage, REMEMBER_KEY);
+  if (legacy) return { name: 'pinSetup', code: legacy, client: null };
+  return remembered() ? { name: 'pinUnlock' } : { name: 'start' };
 }
 
-function Thread({ client, id, go }: { client: AskerClient; id: string; go: (s: Screen) => void }) {
-  const [messages, setMessages] = useState<PlainMessage[]>([]);
-  const [status, setStatus] = useState<string>('open');
-  // The holder was disabled, removed or reset: the server refuses new messages (holder_revoked).
-  const [revoked, setRevoked] = useState(false);
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [refused, setRefused] = useState<string | null>(null);
-  // The psychologist holding it left the directory: it stays readable, and nothing more is sent.
-  const [holderLeft, setHolderLeft] = useState(false);
-  const [returning, setReturning] = useState(false);
-  // Back in the pool (this client signed a return): the next psychologist will read the whole conversation.
-  const findAnother = () => {
-    setReturning(true);
-    client.returnToPool(id).then(() => { setRevoked(false); setHolderLeft(false); setStatus('open'); setError(null); })
-      .catch((err: unknown) => setError(directoryMessage(err) ?? t('app.error')))
-      .finally(() => setReturning(false));
-  };
-  const findAnotherButton = (
-    <>
-      <p class="small">{t('app.thread.findAnotherNote')}</p>
-      <p class="row">
-        <button type="button" id="find-another" disabled={returning} onClick={findAnother}>{t('app.thread.findAnother')}</button>
-        <button type="button" class="secondary" id="consult-again" onClick={() => go({ name: 'consult' })}>{t('app.home.consult')}</button>
-      </p>
-    </>
-  );
-  const seen = useRef<Set<number>>(new Set());
-  const append = (m: PlainMessage) => {
-    if (seen.current!.has(m.seq)) return;
-    seen.current!.add(m.seq);
-    setMessages((list) => [...list, m].sort((a, b) => a.seq - b.seq));
-  };
-  useEffect(() => {
-    const abort = new AbortController();
-    (async () => {
-      const summary = await client.thread(id);
-      setStatus(summary.status);
-      setRevoked(summary.holderRevoked);
-      const history = await client.read(id);
-      history.forEach(append);
-      setHolderLeft((await client.transcriptEvents(id)).holderRevoked);
-      await client.subscribe(id, {
-        after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal,
-        onStatus: (s) => { setStatus(s.status); setRevoked(s.holderRevoked); },
-      });
-    })().catch((err: unknown) => {
-      if (abort.signal.aborted) return;
-      // A thread that does not verify is not shown at all, and nothing more is sent to it.
-      if (err instanceof ProtocolError) { setMessages([]); setRefused(err.code === 'revoked_sender' ? t('app.thread.revoked') : t('app.thread.refused')); } else setError(directoryMessage(err) ?? t('app.error'));
-    });
-    return () => abort.abort();
-  }, [id]);
-  if (refused) {
-    return (
-      <div>
-        <p class="error" role="alert" id="thread-refused">{refused}</p>
-        <p class="row"><button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button></p>
-      </div>
-    );
-  }
-  return (
-    <div>
-      <p class="small" id="thread-status">{t(revoked ? 'app.thread.status.revoked' : `app.thread.status.${status as 'open' | 'assigned' | 'closed'}`)}</p>
-      {messages.length === 0 ? <p>{t('app.thread.empty')}</p> : null}
-      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('app.thread.psychologist')} former={t('app.thread.former')}
-        intake={(card) => <IntakeSummary intake={card} />} unseen={(seqs) => t('app.thread.unseen', { seqs })} />
-      {revoked ? (
-        <div class="notice" role="status" id="holder-revoked">
-          <p>{t('app.thread.holderRevoked')}</p>
-          {findAnotherButton}
-        </div>
-      ) : null}
-      {holderLeft && !revoked ? <div class="notice" role="status" id="holder-left"><p>{t('app.thread.holderLeft')}</p>{findAnotherButton}</div> : null}
-      <form onSubmit={(e: Event) => {
-        e.preventDefault();
-        const body = text.trim();
-        if (!body) return;
-        client.send(id, body).then((seq) => { const m = client.message(id, seq); if (m) append(m); setText(''); }).catch((err: unknown) => {
-          if (err instanceof ApiError && err.code === 'recipient_revoked') setHolderLeft(true);
-          else if (err instanceof ProtocolError) { setMessages([]); setRefused(err.code === 'revoked_sender' ? t('app.thread.revoked') : t('app.thread.refused')); } else setError(directoryMessage(err) ?? t('app.error'));
-        });
-      }}>
-        {revoked || holderLeft ? null : (
-          <>
-            <label for="message">{t('app.thread.placeholder')}</label>
-            <textarea id="message" value={text} onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)} autocomplete="off"></textarea>
-          </>
-        )}
-        <ErrorNote message={error} />
-        <p class="row">
-          {revoked || holderLeft ? null : <button type="submit" id="send">{t('app.thread.send')}</button>}
-          <button type="button" class="secondary" onClick={() => go({ name: 'home' })}>{t('app.thread.back')}</button>
-          <button type="button" class="danger" id="erase-thread" onClick={() => {
-            if (window.confirm(t('app.thread.eraseConfirm'))) client.eraseThread(id).then(() => go({ name: 'home' })).catch(() => setError(t('app.error')));
-          }}>{t('app.thread.erase')}</button>
-        </p>
-      </form>
-    </div>
-  );
+/** Forgets all this device kept of the space: the sealed code and the manifest kept with it. */
+function forgetDevice(): void {
+  try {
+    vault.forget();
+    localStorage.removeItem(MANIFEST_KEY);
+  } catch { /* storage turned off: nothing was kept */ }
 }
+
+/** A typo in the code, a code no space has (401), or anything else (the network, the server). */
+const loginError = (err: { code?: string; status?: number }): MessageKey => (
+  err.code?.startsWith('recovery_code') ? 'app.code.typo' : err.status === 401 ? 'app.code.unknown' : 'app.error');
 
 function App() {
-  const [screen, setScreen] = useState<Screen>({ name: 'start' });
+  const [screen, setScreen] = useState<Screen>(firstScreen);
   const [client, setClient] = useState<AskerClient | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<MessageKey | null>(null);
+  const [, setShownLang] = useState<Lang>(lang);
 
-  const enter = (c: AskerClient, code: string, remember: boolean) => {
-    // Off by default: without it, nothing of this space outlives the tab.
-    // From now on each manifest accepted is kept with the code too (manifestMemory above).
-    if (remember) {
-      localStorage.setItem(REMEMBER_KEY, code);
-    } else {
-      localStorage.removeItem(REMEMBER_KEY);
-      localStorage.removeItem(MANIFEST_KEY);
-    }
+  // Another language, same space: every screen re-renders with the new translator.
+  useEffect(() => keepSpaceOnLanguageSwitch((next) => {
+    lang = next;
+    t = translator(next);
+    if (root) root.dataset.lang = next;
+    setShownLang(next);
+  }), []);
+
+  const open = (c: AskerClient) => {
     setClient(c);
     setScreen({ name: 'home' });
+  };
+  const enter = (c: AskerClient, code: string, remember: boolean) => {
+    // Off by default: without it, nothing of this space outlives the tab. With it, a PIN first.
+    if (remember) return setScreen({ name: 'pinSetup', code, client: c });
+    forgetDevice();
+    open(c);
   };
   const restore = (code: string, remember: boolean) => {
     setBusy(true);
     setError(null);
     AskerClient.restore(options, code)
       .then((c) => enter(c, code, remember))
-      .catch((err: { code?: string }) => setError(err.code?.startsWith('recovery_code') ? t('app.code.typo') : t('app.code.unknown')))
+      .catch((err: { code?: string; status?: number }) => setError(loginError(err)))
       .finally(() => setBusy(false));
   };
-  useEffect(() => {
-    const remembered = localStorage.getItem(REMEMBER_KEY);
-    if (remembered) restore(remembered, true);
-  }, []);
+  // A code the vault gave back. From now on each manifest accepted is kept with it (manifestMemory above).
+  const openRemembered = (code: string): Promise<PinOutcome> => AskerClient.restore(options, code)
+    .then((c): PinOutcome => { open(c); return { ok: true }; })
+    .catch((err: { code?: string; status?: number }): PinOutcome => ({ ok: false, key: loginError(err) }));
+  const savePin = async (pin: string, code: string, c: AskerClient | null) => {
+    await vault.save(code, pin);
+    if (c) return open(c);
+    // The code an older version kept, sealed now: in with it. A space that is gone is not kept;
+    // on a network failure the PIN screen offers another try.
+    const outcome = await openRemembered(code);
+    if (outcome.ok) return;
+    if (outcome.key === 'app.code.unknown') forgetDevice();
+    setError(outcome.key);
+    setScreen(outcome.key === 'app.code.unknown' ? { name: 'start' } : { name: 'pinUnlock' });
+  };
+  const skipPin = (c: AskerClient | null) => {
+    forgetDevice();
+    if (c) open(c);
+    else setScreen({ name: 'start' });
+  };
 
   const leave = () => {
-    localStorage.removeItem(REMEMBER_KEY);
-    localStorage.removeItem(MANIFEST_KEY);
+    forgetDevice();
     // End the session on the server too (the token stops working at once); leaving must not
     // wait for the network, and still forgets the keys if the call fails.
     const leaving = client;
@@ -398,26 +338,38 @@ function App() {
   };
 
   if (!client) {
-    if (screen.name === 'newCode') return <NewCode code={screen.code} onDone={(remember) => enter(screen.client, screen.code, remember)} />;
-    if (screen.name === 'restore') return <Restore onRestore={restore} busy={busy} error={error} />;
-    return (
-      <>
-        <ErrorNote message={error} />
-        <Start go={setScreen} busy={busy} onNew={() => {
-          setBusy(true);
-          AskerClient.create(options)
-            .then(({ client: c, recoveryCode }) => setScreen({ name: 'newCode', code: recoveryCode, client: c }))
-            .catch(() => setError(t('app.error')))
-            .finally(() => setBusy(false));
-        }} />
-      </>
-    );
+    switch (screen.name) {
+      case 'newCode': return <NewCode code={screen.code} onDone={(remember) => enter(screen.client, screen.code, remember)} />;
+      case 'restore': return <Restore onRestore={restore} busy={busy} error={error && t(error)} />;
+      case 'pinSetup': return <PinSetup t={t} migrating={!screen.client} onSave={(pin) => savePin(pin, screen.code, screen.client)} onSkip={() => skipPin(screen.client)} />;
+      case 'pinUnlock': return (
+        <PinUnlock t={t} vault={vault} onCode={openRemembered}
+          onUseCode={() => { setError(null); setScreen({ name: 'restore' }); }}
+          onForgotten={() => { forgetDevice(); setError('app.pin.forgotten'); setScreen({ name: 'restore' }); }}
+          onForget={() => { forgetDevice(); setScreen({ name: 'start' }); }} />
+      );
+      default: return (
+        <>
+          <ErrorNote message={error && t(error)} />
+          <Start go={setScreen} busy={busy} onNew={() => {
+            setBusy(true);
+            AskerClient.create(options)
+              .then(({ client: c, recoveryCode }) => setScreen({ name: 'newCode', code: recoveryCode, client: c }))
+              .catch(() => setError('app.error'))
+              .finally(() => setBusy(false));
+          }} />
+        </>
+      );
+    }
   }
   switch (screen.name) {
     case 'ask': return <Ask client={client} go={setScreen} />;
     case 'consult': return <Consult client={client} go={setScreen} />;
-    case 'thread': return <Thread client={client} id={screen.id} go={setScreen} />;
-    default: return <Home client={client} go={setScreen} onLeave={leave} onErase={() => client.eraseEverything().then(leave).catch(() => setError(t('app.error')))} />;
+    case 'thread': return (
+      <Thread client={client} id={screen.id} t={t} lang={lang} remembered={remembered()}
+        onBack={() => setScreen({ name: 'home' })} onConsult={() => setScreen({ name: 'consult' })} />
+    );
+    default: return <Home client={client} go={setScreen} onLeave={leave} onErase={() => client.eraseEverything().then(leave).catch(() => setError('app.error'))} />;
   }
 }
 

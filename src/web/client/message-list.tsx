@@ -16,20 +16,30 @@ export function MessageList(props: {
   /** Shown after the author's name when they are no longer in the signed staff directory. */
   former?: string;
   intake: (card: IntakeCard) => Child;
-  unseen: (seqs: string) => string;
+  /** The warning on a message whose author had not seen some of the reader's; left out, the caller says it its own way (`note`). */
+  unseen?: (seqs: string) => string;
+  /** How a message's signed time is shown (message-time.ts); by default the date and time in full. */
+  time?: (at: number) => { text: string; datetime: string };
+  /** More to say under one message (the asker's thread: not seen by the other side, arrived late). */
+  note?: (m: PlainMessage) => Child;
 }) {
   const format = new Intl.DateTimeFormat(props.lang, { dateStyle: 'short', timeStyle: 'short' });
+  const timeOf = props.time ?? ((at: number) => ({ text: format.format(new Date(at)), datetime: new Date(at).toISOString() }));
   return (
     <ol class="messages" id="messages" aria-live="polite">
-      {props.messages.map((m) => (
-        <li class={m.mine ? 'mine' : ''}>
-          <span class="who">{m.mine ? props.you : props.other}</span>{' '}
-          {m.senderRevoked && props.former ? <><span class="small warning former">{props.former}</span>{' '}</> : null}
-          <time class="small" datetime={new Date(m.at).toISOString()}>{format.format(new Date(m.at))}</time>{' '}
-          {m.intake ? props.intake(m.intake) : m.text}
-          {m.unseenByAuthor.length > 0 ? <p class="small warning unseen">{props.unseen(m.unseenByAuthor.join(', '))}</p> : null}
-        </li>
-      ))}
+      {props.messages.map((m) => {
+        const when = timeOf(m.at);
+        return (
+          <li class={m.mine ? 'mine' : ''}>
+            <span class="who">{m.mine ? props.you : props.other}</span>{' '}
+            {m.senderRevoked && props.former ? <><span class="small warning former">{props.former}</span>{' '}</> : null}
+            <time class="small" datetime={when.datetime}>{when.text}</time>{' '}
+            {m.intake ? props.intake(m.intake) : m.text}
+            {m.unseenByAuthor.length > 0 && props.unseen ? <p class="small warning unseen">{props.unseen(m.unseenByAuthor.join(', '))}</p> : null}
+            {props.note?.(m)}
+          </li>
+        );
+      })}
     </ol>
   );
 }
