@@ -1,5 +1,5 @@
 // The Tynys client SDK: runs in the browser and in Node (no Node-only imports here).
-export { AskerClient, type ConsultationRequest, type NewQuestion, type MyQuestion, type FlagReason } from './asker.js';
+export { AskerClient, type AskerOptions, type ConsultationRequest, type NewQuestion, type MyQuestion, type FlagReason } from './asker.js';
 export { KnowledgeClient, type SearchParams, type BrowseParams } from './knowledge.js';
 export { StaffClient, type StaffClientOptions, type QueueFilter } from './staff.js';
 export { ApiError } from './http.js';
@@ -7,3 +7,4 @@ export { ProtocolError, type ProtocolErrorCode, type ClientOptions, type PlainMe
 export { Directory, isDirectoryRefusal, type DirectoryRefusal, type VerifiedStaff } from './directory.js';
 export { inMemoryManifestMemory, layeredManifestMemory, storageManifestMemory, type ManifestMemory, type RememberedManifest } from './manifest-memory.js';
 export { formatRecoveryCode, parseRecoveryCode } from '../protocol/recovery-code.js';
+export { startIdentityProofOfWork, solveProofOfWorkYielding, type SolvedProofOfWork } from './proof-of-work.js';
