@@ -28,7 +28,7 @@ export function CrisisLine({ lang, t, contacts: list = CRISIS_CONTACTS }: Crisis
         {contacts.map((c) => (
           <li><a class="call" href={c.href!} aria-label={callName(c)} data-verified={String(c.verified)}>{c.phone}<small>{c.short}</small></a></li>
         ))}
-        <li><a class="call more" href="#crisis">{t('crisis.all')}</a></li>
+        <li><a class="call more" href="#crisis" aria-label={t('crisis.all')}>{t('crisis.more')}</a></li>
       </ul>
     </aside>
   );
@@ -49,8 +49,12 @@ export function CrisisList({ lang, t, contacts: list = CRISIS_CONTACTS }: Crisis
             <ul>
               {group.map((c) => (
                 <li data-contact={c.id}>
-                  {c.href ? <a class="call" href={c.href} aria-label={`${c.phone} — ${c.label}`}>{c.phone}</a> : <span class="placeholder">{t('crisis.placeholder')}</span>}
-                  <span>{c.label}{c.verified ? null : <> <span class="unverified">({t('crisis.unverifiedMark')})</span></>}</span>
+                  {c.href ? <a class="call" href={c.href} aria-label={`${c.phone} — ${c.label}`}>{c.phone}</a> : <span class="no-number" aria-hidden="true">—</span>}
+                  <span>
+                    {c.label}
+                    {c.href ? null : <> <span class="placeholder">({t('crisis.placeholder')})</span></>}
+                    {c.verified ? null : <> <span class="unverified">({t('crisis.unverifiedMark')})</span></>}
+                  </span>
                 </li>
               ))}
             </ul>
