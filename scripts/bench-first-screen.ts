@@ -5,7 +5,8 @@
 //   - first usable: from navigation start until "get a code" is present and enabled (the asker
 //     screen answers a tap from then on);
 //   - code shown: from the tap on "get a code" (made as soon as it is usable, or --tap-delay ms
-//     later, a person reading first) until the recovery code is on the screen;
+//     later, a person reading first) until the recovery code is on the screen, and the same
+//     moment from navigation start;
 // and, from the network log, when the app's script (asker.js) was received, the time from the
 // proof-of-work challenge's answer to the identity request (the proof of work when the app is
 // ready before the tap; otherwise the longer of it and the wait for the app), and the JavaScript
@@ -69,7 +70,7 @@ const MARKS = `(() => {
 })();`;
 
 interface Marks { usable?: number; tap?: number; code?: number }
-interface Run { usable: number; fcp: number; appLoaded: number; codeAfterTap: number; pow: number; jsBytes: number; encodings: string }
+interface Run { usable: number; fcp: number; appLoaded: number; codeAfterTap: number; code: number; pow: number; jsBytes: number; encodings: string }
 
 async function oneRun(browser: Browser, base: string, profile: Profile): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, serviceWorkers: 'block' });
@@ -112,7 +113,7 @@ async function oneRun(browser: Browser, base: string, profile: Profile): Promise
     }));
     const encodings = [...scripts.values()].map((s) => `${s.url.replace(/^.*\/static\//, '').replace(/\.[0-9a-f]{12}\./, '.')}:${s.encoding}`).sort().join(' ');
     return {
-      usable: marks.usable!, fcp, codeAfterTap: marks.code! - marks.tap!,
+      usable: marks.usable!, fcp, codeAfterTap: marks.code! - marks.tap!, code: marks.code!,
       appLoaded: events.appLoaded !== undefined && events.navigation !== undefined ? (events.appLoaded - events.navigation) * 1000 : Number.NaN,
       pow: events.identitySent !== undefined && events.challengeDone !== undefined ? (events.identitySent - events.challengeDone) * 1000 : Number.NaN,
       jsBytes, encodings,
@@ -161,6 +162,7 @@ try {
     row('first usable asker screen (s)', runs.map((r) => r.usable), s);
     row('app script received (s)', runs.map((r) => r.appLoaded), s);
     row('code shown after the tap (s)', runs.map((r) => r.codeAfterTap), s);
+    row('code shown, from navigation (s)', runs.map((r) => r.code), s);
     row('challenge answered → identity sent (s)', runs.map((r) => r.pow), s);
     row('script received (KB)', runs.map((r) => r.jsBytes), (b) => (b / 1024).toFixed(1));
     console.log('');
