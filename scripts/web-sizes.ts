@@ -1,4 +1,6 @@
-// Prints the size of every browser file and of each public page (HTML + CSS, gzipped):
+// Prints the size of every browser file, of each public page (HTML + CSS, gzipped), and the
+// JavaScript the asker's first screen needs as the server serves it (budget 50 KB compressed,
+// issue 12; test/web/first-screen.test.ts holds it):
 //   npm run web:sizes
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,29 @@ console.log('\n| public page | HTML gzipped | with CSS |\n|---|---|---|');
 for (const path of ['/ru/', '/kk/', '/en/', '/ru/browse', '/ru/search?q=тревога', '/en/search?q=sleep']) {
   const html = gzipSync(Buffer.from(await (await app.request(path)).text())).length;
   console.log(`| \`${path}\` | ${kb(html)} | ${kb(html + css)} |`);
+}
+// The scripts a page runs before anything else: its <script src> tags (the app is a preload).
+console.log('\n| asker\'s first screen | scripts | gzip as served | brotli as served | the app, preloaded (brotli) |\n|---|---|---|---|---|');
+for (const lang of ['ru', 'kk', 'en']) {
+  const html = await (await app.request(`/${lang}/app`)).text();
+  const srcs = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+  const preload = /<link rel="preload" as="script"[^>]* href="([^"]+)"/.exec(html)?.[1];
+  const served = async (path: string, encoding: string): Promise<number> => (await (await app.request(path, { headers: { 'accept-encoding': encoding } })).arrayBuffer()).byteLength;
+  let gzip = 0;
+  let br = 0;
+  for (const src of srcs) {
+    gzip += await served(src, 'gzip');
+    br += await served(src, 'br');
+  }
+  // The app's brotli is made on first demand (web/assets.ts): ask until it is ready.
+  let appBr = 0;
+  for (let i = 0; preload && i < 100; i++) {
+    const res = await app.request(preload, { headers: { 'accept-encoding': 'br' } });
+    appBr = (await res.arrayBuffer()).byteLength;
+    if (res.headers.get('content-encoding') === 'br') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`| \`/${lang}/app\` | ${srcs.map((src) => `\`${src.replace(/^\/static\//, '').replace(/\.[0-9a-f]{12}\./, '.')}\``).join(' + ')} | ${kb(gzip)} | ${kb(br)} | ${kb(appBr)} |`);
 }
 close();
 rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,6 @@ import { helpfulResponse, myQuestionSchema, myQuestionsResponse, type submitQues
 import { identitySessionResponse } from '../protocol/api/identity.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../protocol/encoding.js';
 import { deriveAskerKeys } from '../protocol/kdf.js';
-import { solveProofOfWork } from '../protocol/pow.js';
 import { formatRecoveryCode, parseRecoveryCode, RECOVERY_SECRET_BYTES } from '../protocol/recovery-code.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { intakeCardSchema, type IntakeCard } from '../protocol/message-body.js';
@@ -13,6 +12,7 @@ import type { Genesis } from '../protocol/genesis.js';
 import type { Topic, Urgency } from '../protocol/thread-metadata.js';
 import { ApiError, Http } from './http.js';
 import { Participant, ProtocolError, type ClientOptions } from './participant.js';
+import { solveProofOfWorkYielding, type SolvedProofOfWork } from './proof-of-work.js';
 
 export interface ConsultationRequest {
   topic: Topic;
@@ -34,30 +34,44 @@ export type MyQuestion = z.output<typeof myQuestionSchema>;
 export type FlagReason = z.output<typeof flagRequest>['reason'];
 
 /** Fetches a challenge and solves it here: the work is the client's, not the server's. */
-async function solvePow(http: Http, purpose: 'identity' | 'question'): Promise<{ challenge: string; counter: number }> {
+async function solvePow(http: Http, purpose: 'identity' | 'question'): Promise<SolvedProofOfWork> {
   const challenge = await http.request(powChallengeResponse, 'POST', '/api/pow/challenges', { purpose });
   const raw = fromBase64Url(challenge.challenge);
-  const counter = raw && solveProofOfWork(raw, challenge.bits);
+  const counter = raw && await solveProofOfWorkYielding(raw, challenge.bits);
   if (counter === null || counter === undefined) throw new ApiError('invalid_proof_of_work', 0, 'Could not solve the challenge.');
   return { challenge: challenge.challenge, counter };
+}
+
+export interface AskerOptions extends ClientOptions {
+  /**
+   * A proof of work for minting begun before the SDK was loaded (the asker's first screen starts
+   * one on the tap: client/proof-of-work.ts), taken once by `create`; null or a failure means solve one here.
+   */
+  takeIdentityProof?: () => Promise<SolvedProofOfWork | null> | null;
 }
 
 export class AskerClient extends Participant {
   pseudonym = '';
 
   /** Draws a new secret, mints an identity with a proof of work, and returns the recovery code to show once. */
-  static async create(options: ClientOptions): Promise<{ client: AskerClient; recoveryCode: string }> {
+  static async create(options: AskerOptions): Promise<{ client: AskerClient; recoveryCode: string }> {
     const sodium = await loadSodium();
     const secret = randomBytes(RECOVERY_SECRET_BYTES);
     const recoveryCode = formatRecoveryCode(secret);
     const keys = deriveAskerKeys(sodium, secret);
     secret.fill(0);
     const http = new Http(options);
-    const session = await http.request(identitySessionResponse, 'POST', '/api/identities', {
+    const mint = async (pow: SolvedProofOfWork) => http.request(identitySessionResponse, 'POST', '/api/identities', {
       authKey: toBase64Url(keys.authKey),
       boxPublicKey: toBase64Url(keys.box.publicKey),
       signPublicKey: toBase64Url(keys.sign.publicKey),
-      pow: await solvePow(http, 'identity'),
+      pow,
+    });
+    const early = await Promise.resolve(options.takeIdentityProof?.() ?? null).catch(() => null);
+    const session = await mint(early ?? await solvePow(http, 'identity')).catch(async (err: unknown) => {
+      // A proof begun earlier may have expired or been spent meanwhile: one fresh try.
+      if (!early || !(err instanceof ApiError && err.code === 'invalid_proof_of_work')) throw err;
+      return mint(await solvePow(http, 'identity'));
     });
     keys.authKey.fill(0);
     http.token = session.token;

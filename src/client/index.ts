@@ -1,5 +1,5 @@
 // The Tynys client SDK: runs in the browser and in Node (no Node-only imports here).
-export { AskerClient, type ConsultationRequest, type NewQuestion, type MyQuestion, type FlagReason } from './asker.js';
+export { AskerClient, type AskerOptions, type ConsultationRequest, type NewQuestion, type MyQuestion, type FlagReason } from './asker.js';
 export { KnowledgeClient, type SearchParams, type BrowseParams } from './knowledge.js';
 export { StaffClient, type StaffClientOptions, type QueueFilter, type FollowQueueOptions } from './staff.js';
 export { decodeStaffMaterial, encodeStaffMaterial, type StaffMaterial } from './staff-material.js';
@@ -10,3 +10,4 @@ export { Directory, isDirectoryRefusal, type DirectoryRefusal, type VerifiedStaf
 export { inMemoryManifestMemory, layeredManifestMemory, storageManifestMemory, type ManifestMemory, type RememberedManifest } from './manifest-memory.js';
 export { formatRecoveryCode, parseRecoveryCode } from '../protocol/recovery-code.js';
 export { PinVault, checkPin, type PinProblem, type UnlockResult, type VaultArea } from './pin-vault.js';
+export { startIdentityProofOfWork, solveProofOfWorkYielding, type SolvedProofOfWork } from './proof-of-work.js';

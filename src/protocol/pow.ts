@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { assertBytes, assertInteger } from './bytes.js';
 import { POW } from './constants.js';
 import { concatBytes } from './encoding.js';
+import { ProofOfWorkHasher, searchProofOfWork } from './pow-search.js';
 
 // Hashcash on SHA-256 (DESIGN.md §8; PROTOCOL.md §4): find a counter such that
 // SHA-256(challenge ‖ counter as 8 bytes big-endian) starts with `bits` zero bits. It costs a
@@ -40,17 +41,12 @@ export function checkProofOfWork(challenge: Uint8Array, counter: number, bits: n
   return meets(challenge, counter, bits);
 }
 
-// The check without the asserts, for the solver's loop (its inputs are asserted once).
+// The check without the asserts (checkProofOfWork asserts them). The solver has its own hasher (pow-search.ts).
 function meets(challenge: Uint8Array, counter: number, bits: number): boolean {
   return leadingZeroBits(sha256(concatBytes(challenge, counterBytes(counter)))) >= bits;
 }
 
 /** Searches for a counter; bounded so that a malicious difficulty cannot hang a client forever. */
 export function solveProofOfWork(challenge: Uint8Array, bits: number, maxTries: number = POW.maxTries): number | null {
-  assertBytes(challenge, POW.challengeBytes, 'challenge');
-  assertInteger(bits, { min: 0, max: POW.maxBits }, 'bits');
-  for (let counter = 0; counter < maxTries; counter++) {
-    if (meets(challenge, counter, bits)) return counter;
-  }
-  return null;
+  return searchProofOfWork(new ProofOfWorkHasher(challenge), bits, 0, maxTries);
 }

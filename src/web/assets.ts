@@ -21,7 +21,7 @@ import type { Encoding } from '../http/compression.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export type AssetName = 'site.css' | 'quick-exit.js' | 'asker.js' | 'staff.js' | 'webinar.js' | 'icon.svg';
+export type AssetName = 'site.css' | 'quick-exit.js' | 'asker-first-screen.js' | 'asker.js' | 'staff.js' | 'webinar.js' | 'icon.svg';
 
 export interface Asset {
   /** The URL path, with the content hash in the name. */
@@ -98,6 +98,7 @@ export async function buildAssets(options: BuildOptions): Promise<Assets> {
   const result = await build({
     entryPoints: {
       'quick-exit': join(HERE, 'client/quick-exit.ts'),
+      'asker-first-screen': join(HERE, 'client/asker-first-screen.ts'),
       asker: join(HERE, 'client/asker.tsx'),
       staff: join(HERE, 'client/staff.tsx'),
       // The webinar page's registration: the proof-of-work solver alone (a few KB), not the asker bundle.

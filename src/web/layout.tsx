@@ -2,7 +2,8 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { escapeToBuffer } from 'hono/utils/html';
 import type { Assets } from './assets.js';
-import { CRISIS_CONTACTS } from './crisis-contacts.js';
+import { AppScripts } from './app-scripts.js';
+import { CrisisLine, CrisisList } from './crisis-line.js';
 import { CATALOGS, LANGS, translator, type Lang } from './i18n/index.js';
 
 // The frame of every page. The title is always "Tynys" and the icon a plain shape: the tab
@@ -86,15 +87,15 @@ export function SiteHead({ assets, children }: { assets: Assets; children?: Chil
 export function Frame({ lang, path, assets, script, demo, children }: PageProps) {
   const t = translator(lang);
   const exit = assets.get('quick-exit.js');
-  const app = script ? assets.get(script) : null;
   return (
     <html lang={lang}>
       <SiteHead assets={assets}>
         <script src={exit.path} integrity={exit.integrity} defer></script>
-        {app ? <script src={app.path} integrity={app.integrity} defer></script> : null}
+        {script ? <AppScripts assets={assets} script={script} /> : null}
       </SiteHead>
       <body>
         <a class="skip" href="#main">{t('nav.skip')}</a>
+        <CrisisLine lang={lang} t={t} />
         {demo ? <p class="demo-banner" role="note">{t('demo.banner')}</p> : null}
         <header class="site">
           <a class="brand" href={`/${lang}/`}>Tynys</a>
@@ -118,13 +119,7 @@ export function Frame({ lang, path, assets, script, demo, children }: PageProps)
         </header>
         <main id="main">{children}</main>
         <footer class="site">
-          <section class="crisis" aria-labelledby="crisis-title">
-            <h2 id="crisis-title">{t('crisis.title')}</h2>
-            <p>{t('crisis.lead')}</p>
-            <ul>
-              {CRISIS_CONTACTS[lang].map((c) => <li><a href={`tel:${c.phone}`}>{c.phone}</a> — {c.label}</li>)}
-            </ul>
-          </section>
+          <CrisisList lang={lang} t={t} />
           <p class="small">{t('footer.privacy')}</p>
           <p class="small"><a href={`/${lang}/staff`}>{t('nav.staff')}</a></p>
         </footer>

@@ -49,7 +49,8 @@ describe('the README path: npm start, ask, answer as the printed demo psychologi
     // 1. Ask: the asker's page, with the demo banner; its bundle pins the demo organisation key.
     const page = await (await fetch(`${url}/en/app`)).text();
     expect(page).toContain('class="demo-banner"');
-    const bundlePath = page.match(/<script src="(\/static\/asker\.[0-9a-f]{12}\.js)"/)![1]!;
+    // The app is preloaded and run by the first screen's script (web/app-scripts.tsx).
+    const bundlePath = page.match(/<link rel="preload" as="script" id="asker-app" href="(\/static\/asker\.[0-9a-f]{12}\.js)"/)![1]!;
     const bundle = await (await fetch(`${url}${bundlePath}`)).text();
     const demoKey = (JSON.parse(readFileSync(join(dir, 'demo-organisation-key.json'), 'utf8')) as { publicKey: string }).publicKey;
     expect(bundle).toContain(demoKey);

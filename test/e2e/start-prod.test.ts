@@ -52,7 +52,7 @@ describe('npm run build, then node dist/src/server.js', () => {
 
   it('pins the organisation key of this environment into the asker app', async () => {
     const html = await (await fetch(`${url}/ru/app`)).text();
-    const src = html.match(/<script src="(\/static\/asker\.[0-9a-f]{12}\.js)"/)?.[1];
+    const src = html.match(/<link rel="preload" as="script" id="asker-app" href="(\/static\/asker\.[0-9a-f]{12}\.js)"/)?.[1];
     expect(src).toBeDefined();
     const bundle = await (await fetch(`${url}${src!}`)).text();
     expect(bundle).toContain(JSON.stringify(orgKey));

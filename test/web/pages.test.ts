@@ -97,7 +97,8 @@ describe('public pages', () => {
 
 describe('private spaces', () => {
   it('are never cached, load their own bundle with integrity, and say why they need JavaScript', async () => {
-    for (const [path, bundle] of [['/ru/app', 'asker'], ['/en/staff', 'staff']] as const) {
+    // The asker's page runs its first screen's script, which runs the preloaded app (test/web/first-screen.test.ts).
+    for (const [path, bundle] of [['/ru/app', 'asker-first-screen'], ['/en/staff', 'staff']] as const) {
       const { html, headers } = await page(path);
       expect(headers.get('cache-control')).toBe('no-store');
       expect(html).toMatch(new RegExp(`<script src="/static/${bundle}\\.[0-9a-f]{12}\\.js" integrity="sha384-`));

@@ -5,7 +5,9 @@ import { directoryMessage, ErrorNote } from './asker-notes.js';
 import { keepSpaceOnLanguageSwitch } from './asker-language.js';
 import { PinSetup, PinUnlock, takeLegacyCode, type PinOutcome } from './asker-remember.js';
 import { Thread } from './asker-thread.js';
-import { useEffect, useState } from 'hono/jsx';
+import { mountOverFirstScreen, takeFirstScreenProof } from './first-screen-handoff.js';
+import { UrgentCrisisNote } from './urgent-crisis-note.js';
+import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import {
   AskerClient, inMemoryManifestMemory, layeredManifestMemory, PinVault, storageManifestMemory,
@@ -49,7 +51,7 @@ const manifestMemory: ManifestMemory = layeredManifestMemory(inMemoryManifestMem
   highest: () => (remembered() ? deviceManifest.highest() : null),
   remember: (m) => { if (remembered()) deviceManifest.remember(m); },
 });
-const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), manifestMemory };
+const options = { baseUrl: window.location.origin, orgPublicKey: fromBase64Url(__ORG_PUBLIC_KEY__) ?? new Uint8Array(32), manifestMemory, takeIdentityProof: takeFirstScreenProof };
 
 type Screen =
   | { name: 'start' }
@@ -225,6 +227,7 @@ function Consult({ client, go }: { client: AskerClient; go: (s: Screen) => void 
         <legend>{t('app.consult.urgency')}</legend>
         {URGENCIES.map((u) => <label><input type="radio" name="urgency" value={u} checked={u === urgency} onChange={() => setUrgency(u)} />{t(`urgency.${u}`)}</label>)}
       </fieldset>
+      <UrgentCrisisNote urgency={urgency} lang={lang} t={t} />
       <fieldset id="intake">
         <legend>{t('app.consult.populations')}</legend>
         <p class="small" id="intake-note">{t('app.consult.intakeNote')}</p>
@@ -373,4 +376,5 @@ function App() {
   }
 }
 
-if (root) render(<App />, root);
+// Over the server-rendered first screen, taking a tap made there while this loaded (first-screen-handoff.ts).
+if (root) mountOverFirstScreen(root, () => render(<App />, root));

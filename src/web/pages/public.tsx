@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { PublicEntry, searchResponse, Tag } from '../../protocol/api/knowledge.js';
 import type { Lang, Translate } from '../i18n/index.js';
+import { AskerFirstScreen } from './asker-first-screen.js';
 
 // The public pages' content, server-rendered and complete without JavaScript: plain links and
 // GET forms, so a search or a page of topics is a URL that can be shared.
@@ -195,7 +196,8 @@ export function AppShell({ t, lang, kind }: { t: Translate; lang: Lang; kind: 'a
   return (
     <>
       <h1>{kind === 'asker' ? t('app.title') : t('staff.title')}</h1>
-      <div id="app" data-lang={lang} data-kind={kind} aria-live="polite"></div>
+      {kind === 'asker' ? <p class="lead">{t('app.lead')}</p> : null}
+      <div id="app" data-lang={lang} data-kind={kind} aria-live="polite">{kind === 'asker' ? <AskerFirstScreen t={t} /> : null}</div>
       <noscript><p class="notice">{t('noscript.app')}</p></noscript>
     </>
   );
