@@ -7,7 +7,7 @@ import { PinSetup, PinUnlock, takeLegacyCode, type PinOutcome } from './asker-re
 import { Thread } from './asker-thread.js';
 import { mountOverFirstScreen, takeFirstScreenProof } from './first-screen-handoff.js';
 import { UrgentCrisisNote } from './urgent-crisis-note.js';
-import { useEffect, useRef, useState } from 'hono/jsx';
+import { useEffect, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
 import {
   AskerClient, inMemoryManifestMemory, layeredManifestMemory, PinVault, storageManifestMemory,
