@@ -98,6 +98,7 @@ export const API_DOCUMENT = {
     { name: 'threads', description: 'End-to-end encrypted consultation and case threads' },
     { name: 'knowledge', description: 'The public knowledge base and askers\' questions' },
     { name: 'moderation', description: 'Staff workflow of questions, answers, articles, tags and detector words' },
+    { name: 'impact', description: 'Aggregate figures for funders: daily counts, small counts suppressed' },
   ],
 };
 

@@ -2,6 +2,7 @@ import './no-eval.js';
 import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
+import { ImpactReport } from './staff-impact.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
@@ -371,6 +372,7 @@ function Admin({ client }: { client: StaffClient }) {
       {code ? <><p>{t('staff.admin.inviteCreated')}</p><p class="code" id="invite-code">{code}</p></> : null}
       <StaffAccounts client={client} t={t} />
       <AuditLog client={client} t={t} />
+      <ImpactReport client={client} t={t} lang={lang} />
       <h2>{t('staff.admin.tags')}</h2>
       <ul>
         {tags.map((x) => (
