@@ -30,6 +30,8 @@ export interface Service {
   logger: Logger;
   /** The demo organisation when it is what is pinned (DEMO_CONTENT=true, no ORG_PUBLIC_KEY): its accounts, for the start banner. */
   demo: DemoOrganisation | null;
+  /** The impact report's counts held in memory (written hourly by a timer, and at close). */
+  impact: ImpactCounter;
   /** Ends every open live-update stream (shutdown: they would otherwise hold the server open). */
   endStreams: () => void;
   /** Closes the database (the caller stops listening first). */
@@ -101,7 +103,7 @@ export async function composeService(configured: Config, options: ComposeOptions
       closeLog(db);
       db.$client.close();
     };
-    return { app, config, db, pepper, sodium, assets, logger, demo, endStreams: () => events.close(), close };
+    return { app, config, db, pepper, sodium, assets, logger, demo, impact, endStreams: () => events.close(), close };
   } catch (err) {
     db.$client.close();
     throw err;
