@@ -40,8 +40,12 @@ const WEBINAR_FIELD: Partial<Record<ReportMetric, keyof WebinarCounts>> = {
 
 type Grid = Map<string, Record<Language, number>>;
 
+const zeros = (): Record<Language, number> => ({ ru: 0, kk: 0, en: 0 });
+
 function table(grid: Grid): ImpactTable {
   const topics = [...grid.keys()];
+  // No topic with a count: an empty table whose totals are zeros (suppress() has no columns to total).
+  if (topics.length === 0) return { rows: [], totals: zeros(), total: 0 };
   const t = suppress(topics.map((topic) => LANGUAGES.map((l) => grid.get(topic)![l])));
   const byLanguage = <T,>(xs: T[]): Record<Language, T> => ({ ru: xs[0]!, kk: xs[1]!, en: xs[2]! });
   return {
@@ -50,8 +54,6 @@ function table(grid: Grid): ImpactTable {
     total: t.total,
   };
 }
-
-const zeros = (): Record<Language, number> => ({ ru: 0, kk: 0, en: 0 });
 
 /** The report of `range` from the period's counts and the webinar figures, every count suppressed. */
 export function buildReport(counts: readonly PeriodCount[], webinars: WebinarFigures, range: DayRange): ImpactReport {

@@ -76,7 +76,7 @@ export function ImpactReport({ client, t, lang }: { client: StaffClient; t: Tran
         </fieldset>
       </form>
       <p class="row"><button type="button" class="secondary" id="impact-csv" onClick={() => void csv()}>{t('impact.csv')}</button></p>
-      <p role="status" class="small" id="impact-status">{status}</p>
+      <p role="status" class="sr" id="impact-status">{status}</p>
       {error ? <p class="error" role="alert">{error}</p> : null}
       {html === null ? <p>{t('app.loading')}</p> : <div id="impact-view" dangerouslySetInnerHTML={{ __html: html }}></div>}
       <fieldset id="impact-public">

@@ -10,10 +10,11 @@ export interface Bar {
   value: PublishedCount;
 }
 
-const WIDTH = 320;
-const ROW = 30;
-const LABEL = 92;
-const BAR_MAX = 170;
+// Drawn at about its own size in a 15rem column (desktop) or the page's width (phone).
+const WIDTH = 250;
+const ROW = 28;
+const LABEL = 72;
+const BAR_MAX = 120;
 
 /** The chart; `id` makes its title and description ids unique on the page. */
 export function BarChart({ id, title, desc, bars, format }: { id: string; title: string; desc: string; bars: Bar[]; format: (v: PublishedCount) => string }) {

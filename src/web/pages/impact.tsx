@@ -37,7 +37,13 @@ function Heading({ level, id, children }: { level: number; id: string; children:
   return <h4 id={id}>{children}</h4>;
 }
 
+/** A language's column heading: its code to the eye (the tables must fit a phone), its name to a screen reader. */
+function LanguageHeading({ l }: { l: Language }) {
+  return <th scope="col" lang={l}><span aria-hidden="true">{l.toUpperCase()}</span><span class="sr">{languageName(l)}</span></th>;
+}
+
 function MetricTable({ t, table, metric, captionId, format }: { t: Translate; table: ImpactTable; metric: string; captionId: string; format: (v: PublishedCount) => string }) {
+  // A metric without topics is one row under its caption: languages and the total, no row heading.
   const topical = !(table.rows.length === 1 && table.rows[0]!.topic === 'none');
   const topicName = (topic: string): string => (topic === 'none' ? t('impact.topic.none') : t(`topic.${topic}` as MessageKey));
   return (
@@ -46,15 +52,15 @@ function MetricTable({ t, table, metric, captionId, format }: { t: Translate; ta
         <caption id={captionId}>{topical ? t('impact.tableCaption', { metric }) : metric}</caption>
         <thead>
           <tr>
-            <th scope="col">{topical ? t('impact.topic') : ''}</th>
-            {LANGUAGES.map((l) => <th scope="col" lang={l}>{languageName(l)}</th>)}
+            {topical ? <th scope="col" class="topic">{t('impact.topic')}</th> : null}
+            {LANGUAGES.map((l) => <LanguageHeading l={l} />)}
             <th scope="col">{t('impact.total')}</th>
           </tr>
         </thead>
         <tbody>
           {table.rows.map((row) => (
             <tr>
-              <th scope="row">{topical ? topicName(row.topic) : metric}</th>
+              {topical ? <th scope="row">{topicName(row.topic)}</th> : null}
               {LANGUAGES.map((l) => <td>{format(row.counts[l])}</td>)}
               <td>{format(row.total)}</td>
             </tr>
@@ -92,7 +98,7 @@ export function ImpactReportView({ lang, report, level = 2 }: { lang: Lang; repo
           {GROUPS.flatMap((g) => g.metrics).map((m) => (
             <div data-metric={m}><dt>{name(m)}</dt><dd>{f.shown(tableOf(m).total)}</dd></div>
           ))}
-          <div data-metric="median"><dt>{t('impact.median')}</dt><dd>{bucket(median.all)}</dd></div>
+          <div data-metric="median"><dt>{t('impact.median')}</dt><dd class={median.all === null ? 'none' : undefined}>{bucket(median.all)}</dd></div>
         </dl>
         <p class="small">{t('impact.legend')}</p>
         <p class="small">{t('impact.privacy')}</p>
