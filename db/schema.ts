@@ -3,6 +3,7 @@ import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex
 import { LANGUAGES } from '../src/protocol/api/common.js';
 import { THREAD_KINDS, TOPICS } from '../src/protocol/thread-metadata.js';
 import { WEBINAR_STATUSES, type WebinarAudience } from '../src/protocol/api/webinars.js';
+import { IMPACT_TOPICS, STORED_METRICS } from '../src/protocol/api/impact.js';
 
 // Every table here is named in SECURITY.md ("what the server keeps"); keep the two in step.
 // Times are unix milliseconds, rounded where the exact moment would only help correlation.
@@ -298,3 +299,21 @@ export const webinars = sqliteTable('webinars', {
   index('webinars_public').on(t.status, t.language, t.startsAt),
   check('webinars_figures', sql`${t.registrations} >= 0 AND (${t.attendance} IS NULL OR ${t.attendance} >= 0) AND (${t.recordingViews} IS NULL OR ${t.recordingViews} >= 0)`),
 ]);
+// ---- Impact report (DESIGN.md §7) --------------------------------------------------------------
+// Counts only: one row per day, metric, language and topic, added to at most once an hour from
+// memory (impact/counter.ts). No row names or times a person, a thread or a question.
+
+/** Daily aggregate counters. `day` is a day number (days since the epoch, UTC). */
+export const impactCounts = sqliteTable('impact_counts', {
+  day: integer('day').notNull(),
+  metric: text('metric', { enum: STORED_METRICS }).notNull(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
+  topic: text('topic', { enum: IMPACT_TOPICS }).notNull(),
+  count: integer('count').notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.metric, t.language, t.topic] }), check('impact_counts_positive', sql`${t.count} > 0`)]);
+
+/** The report's one setting: whether the public page is on (one row, id 1; off when absent). */
+export const impactSettings = sqliteTable('impact_settings', {
+  id: integer('id').primaryKey(),
+  publicPage: integer('public_page', { mode: 'boolean' }).notNull().default(false),
+}, (t) => [check('impact_settings_one_row', sql`${t.id} = 1`)]);

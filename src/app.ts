@@ -47,6 +47,17 @@ import { ensureDefaultTags } from './knowledge/tags.js';
 import { recordStaffAction } from './staff/audit-log.js';
 import { webinarRoutes } from './webinars/routes.js';
 import { getPublic as getPublicWebinar, listPublic as listPublicWebinars, publicView as publicWebinarView } from './webinars/service.js';
+import { ImpactCounter } from './impact/counter.js';
+import { countKnowledge, countThreads } from './impact/hooks.js';
+import type { WebinarFigures } from './impact/report.js';
+import { webinarFigures } from './webinars/figures.js';
+import { impactRoutes } from './impact/routes.js';
+import { impactService } from './impact/service.js';
+import { addCounts } from './impact/store.js';
+import { countVisits } from './impact/visits.js';
+import { limitSubject } from './http/client-address.js';
+import { peerAddress } from './http/rate-limit.js';
+import { renderImpactView } from './web/pages/impact.js';
 
 export interface AppDeps {
   config: Config;
@@ -63,6 +74,10 @@ export interface AppDeps {
   events?: ThreadEvents;
   /** The demo organisation is what is pinned (staff/demo-organisation.ts): every page says so. */
   demo?: boolean;
+  /** The impact report's daily counts in memory; compose.ts writes them hourly and at shutdown. */
+  impact?: ImpactCounter;
+  /** Webinar figures for the impact report (the webinars domain's, once wired here; zeros until then). */
+  webinarFigures?: WebinarFigures;
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -171,6 +186,11 @@ export function buildApp(deps: AppDeps) {
   api.route('/', staffRoutes({ db, pepper, sessions, clock, minKdf: { m: config.STAFF_KDF_MIN_MEMORY_KIB, t: config.STAFF_KDF_MIN_PASSES, p: 1 } }));
   // The staff lifecycle takes access away; the threads domain marks what the member held and ends their streams.
   const events = deps.events ?? new ThreadEvents();
+  // Counts for the impact report: the other domains tell through listeners, the public pages through countVisits below.
+  const counter = deps.impact ?? new ImpactCounter({ write: (rows) => addCounts(db, rows), clock });
+  // The webinars domain's figures, held events only ("now" is the app's clock, so tests can move it).
+  const heldWebinars: WebinarFigures = (period) => webinarFigures(db, { ...period, now: clock() }).byLanguage;
+  const impact = impactService({ db, counter, webinars: deps.webinarFigures ?? heldWebinars, clock });
   const staffActive = (id: string) => staffIsActive(db, id);
   api.route('/', lifecycleRoutes({
     db, pepper, sessions, clock, threads: threadAccess(db, events, staffActive),
@@ -191,16 +211,18 @@ export function buildApp(deps: AppDeps) {
       const member = getStaff(db, id);
       return member && member.disabledAt === null ? member.roles : [];
     },
+    onActivity: countThreads(counter),
   }));
 
   ensureDefaultTags(db);
   prepareKnowledgeBase(db, pepper);
-  api.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db) }));
-  api.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db) }));
   api.route('/', webinarRoutes({
     db, pow, clock,
     audit: (r, now) => recordStaffAction(db, { actor: r.actor, action: `webinar.${r.action}`, subject: r.webinarId, detail: r.detail }, now),
   }));
+  api.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db), onActivity: countKnowledge(counter) }));
+  api.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db), onActivity: countKnowledge(counter) }));
+  api.route('/', impactRoutes({ db, impact, renderView: renderImpactView }));
 
   registerSharedComponents(api);
   // Built once, on first use (every route is registered by then): the document and the reference page are the same for everyone.
@@ -231,9 +253,11 @@ export function buildApp(deps: AppDeps) {
   const pageSearch = byNetwork('search');
   app.use('/:lang/*', (c, next) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/static/') ? next() : pageNetwork(c, next)));
   app.use('/:lang/search', (c, next) => (c.req.path.startsWith('/api/') ? next() : pageSearch(c, next)));
+  app.use('/:lang/*', countVisits({ counter, addressOf: (c) => limitSubject(network.clientAddress(peerAddress(c), c.req.header('x-forwarded-for'))) }));
   app.route('/', webRoutes({
     assets: deps.assets,
     demo: deps.demo ?? false,
+    impact: (month) => impact.publicMonth(month),
     knowledge: {
       tags: () => listTags(db),
       search: (q, tags) => publicSearch(db, q, tags),

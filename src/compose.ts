@@ -12,6 +12,9 @@ import { toBase64Url } from './protocol/encoding.js';
 import { ThreadEvents } from './threads/events.js';
 import { buildAssets, type Assets } from './web/assets.js';
 import { pinDemoKey, prepareDemoOrganisation, type DemoOrganisation } from './staff/demo-organisation.js';
+import { ImpactCounter } from './impact/counter.js';
+import { addCounts } from './impact/store.js';
+import { errorForLog } from './logger.js';
 
 // The one composition of the service: `npm start`, the production build and every test open
 // the database, the pepper, libsodium and the browser files the same way and build the same
@@ -27,6 +30,8 @@ export interface Service {
   logger: Logger;
   /** The demo organisation when it is what is pinned (DEMO_CONTENT=true, no ORG_PUBLIC_KEY): its accounts, for the start banner. */
   demo: DemoOrganisation | null;
+  /** The impact report's counts held in memory (written hourly by a timer, and at close). */
+  impact: ImpactCounter;
   /** Ends every open live-update stream (shutdown: they would otherwise hold the server open). */
   endStreams: () => void;
   /** Closes the database (the caller stops listening first). */
@@ -82,13 +87,23 @@ export async function composeService(configured: Config, options: ComposeOptions
     const assets = await building;
     const events = new ThreadEvents();
     const signatures = startSignaturePool(sodium);
-    const app = buildApp({ config, db, pepper, logger, sodium, signatures, assets, clock, events, demo: demo !== null });
+    // The impact report's counts reach the database once an hour, by this timer, never by an act
+    // (impact/counter.ts); shutdown writes the hour under way.
+    const impact = new ImpactCounter({
+      write: (rows) => addCounts(db, rows), clock,
+      onError: (err) => logger.warn({ err: errorForLog(err) }, 'impact counts not written; kept in memory for the next hour'),
+    });
+    const flushTimer = setInterval(() => impact.flushIfDue(), 60_000);
+    flushTimer.unref();
+    const app = buildApp({ config, db, pepper, logger, sodium, signatures, assets, clock, events, demo: demo !== null, impact });
     const close = (): void => {
+      clearInterval(flushTimer);
+      impact.close();
       void signatures.close();
       closeLog(db);
       db.$client.close();
     };
-    return { app, config, db, pepper, sodium, assets, logger, demo, endStreams: () => events.close(), close };
+    return { app, config, db, pepper, sodium, assets, logger, demo, impact, endStreams: () => events.close(), close };
   } catch (err) {
     db.$client.close();
     throw err;

@@ -40,6 +40,14 @@ export class Http {
     return parsed.data;
   }
 
+  /** A GET whose answer is not JSON (a CSV file, a page fragment the server rendered), as text; errors as request() gives them. */
+  async text(path: string): Promise<string> {
+    const res = await this.raw('GET', path, { headers: { accept: '*/*' } });
+    if (res.ok) return res.text();
+    const parsed = errorSchema.safeParse(await res.json().catch(() => null));
+    throw parsed.success ? new ApiError(parsed.data.error.code, res.status, parsed.data.error.message) : new ApiError('bad_response', res.status, `HTTP ${res.status}`);
+  }
+
   /** A request with the session token in the Authorization header (never in the URL). */
   raw(method: string, path: string, init: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };

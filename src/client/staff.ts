@@ -286,6 +286,11 @@ export class StaffClient extends Participant {
     return this.http.request(schema, method, path, body);
   }
 
+  /** A staff route that answers with text rather than JSON (the impact report's CSV and page fragment). */
+  apiText(path: string): Promise<string> {
+    return this.http.text(path);
+  }
+
   get token(): string | null {
     return this.http.token;
   }

@@ -47,6 +47,7 @@ export const TIME_COLUMNS = {
   'moderation_log.at': hour('Rows for asker acts (submit, withdraw) and the flag that hides an entry; staff rows alike; the log orders by id.'),
   'pii_words.created_at': hour('An admin\'s act; nothing reads it finer.'),
   'webinars.starts_at': minute('A public start time staff announce, entered to the minute; registrations write no time at all.'),
+  'impact_counts.day': dayNumbered('Daily aggregate counts: the day is the unit of the report, and the row names no one.'),
   '__drizzle_migrations.created_at': ms('When the migration was written (drizzle\'s journal): the same in every install, no one\'s act.'),
 } as const satisfies Record<string, TimeColumn>;
 

@@ -99,6 +99,7 @@ export const API_DOCUMENT = {
     { name: 'knowledge', description: 'The public knowledge base and askers\' questions' },
     { name: 'moderation', description: 'Staff workflow of questions, answers, articles, tags and detector words' },
     { name: 'webinars', description: 'Webinars: the public listing and anonymous registration (a count, nothing per person), and the staff\'s events' },
+    { name: 'impact', description: 'Aggregate figures for funders: daily counts, small counts suppressed' },
   ],
 };
 

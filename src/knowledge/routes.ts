@@ -17,6 +17,7 @@ import {
   browse, flagEntry, markHelpful, myQuestions, publicEntryJson, submitQuestion, withdrawQuestion, type KnowledgePolicy,
 } from './service.js';
 import { listTags } from './tags.js';
+import type { KnowledgeActivityListener } from './activity.js';
 
 // The public side of the knowledge base: reading needs no token, and all but search may be cached (the answer
 // is the same for everyone); asking, voting and flagging need an asker's session.
@@ -29,6 +30,8 @@ export interface KnowledgeDeps {
   policy: KnowledgePolicy;
   /** Runs after a withdrawal (app.ts checkpoints the WAL so the text leaves the -wal file). */
   afterErase: () => void;
+  /** Told when a question is submitted (app.ts counts it for the impact report). */
+  onActivity?: KnowledgeActivityListener;
 }
 
 const PUBLIC_CACHE = 'public, max-age=60';
@@ -128,7 +131,9 @@ export function knowledgeRoutes(deps: KnowledgeDeps): OpenAPIHono<AppEnv> {
       const identityId = requireAsker(c);
       const input = c.req.valid('json');
       if (!deps.pow.redeem('question', input.pow, clock())) throw new AppError('invalid_proof_of_work');
-      return c.json(myQuestion(submitQuestion(db, identityId, input, clock())), 201);
+      const submitted = myQuestion(submitQuestion(db, identityId, input, clock()));
+      deps.onActivity?.({ type: 'question_submitted', language: input.language, tags: input.suggestedTags });
+      return c.json(submitted, 201);
     })
     .openapi(mineRoute, (c) => c.json({ questions: myQuestions(db, pepper, requireAsker(c)).map(myQuestion) }, 200))
     .openapi(withdrawRoute, (c) => {

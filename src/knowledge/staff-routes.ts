@@ -19,6 +19,7 @@ import {
 } from './service.js';
 import { createTag, renameTag } from './tags.js';
 import { ARTICLE_WRITERS, EDIT_REVIEWERS } from './workflow.js';
+import type { KnowledgeActivityListener } from './activity.js';
 
 // The staff side of the knowledge base: moderators' queues and decisions, psychologists'
 // answers, articles and edits with a second reviewer, and the admin's tags and detector words.
@@ -32,6 +33,8 @@ export interface KnowledgeStaffDeps {
   clock: () => number;
   /** Runs after a decision that deleted text (reject, retire): app.ts checkpoints the WAL. */
   afterErase: () => void;
+  /** Told when a question's answer is published (app.ts counts it for the impact report). */
+  onActivity?: KnowledgeActivityListener;
 }
 
 const ANY_STAFF: readonly StaffRole[] = ['admin', 'moderator', 'psychologist', 'supervisor'];
@@ -171,7 +174,9 @@ export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppE
     })
     .openapi(publishRoute, (c) => {
       const d = decision(c);
-      return c.json(view(publishEntry(db, pepper, entryFor(c, d).id, c.req.valid('json').acknowledge, d), d), 200);
+      const entry = view(publishEntry(db, pepper, entryFor(c, d).id, c.req.valid('json').acknowledge, d), d);
+      if (entry.kind === 'question') deps.onActivity?.({ type: 'answer_published', language: entry.language, tags: entry.tags });
+      return c.json(entry, 200);
     })
     .openapi(returnRoute, (c) => {
       const d = decision(c);

@@ -15,6 +15,7 @@ import { toBase64Url } from '../protocol/encoding.js';
 import { ciphertextLengthValid } from '../protocol/envelope.js';
 import type { Sodium } from '../protocol/sodium.js';
 import type { TranscriptItem } from '../protocol/transcript.js';
+import { itemActivity, openedActivity, type ThreadActivityListener } from './activity.js';
 import type { ThreadEvents } from './events.js';
 import { postItem, type PostResult } from './items.js';
 import type { SignaturePool } from './signature-pool.js';
@@ -50,6 +51,8 @@ export interface ThreadDeps {
   staffActive: StaffActive;
   /** A staff member's roles now, none when disabled or removed: the live queue re-checks them. */
   staffRoles: (staffId: string) => readonly string[];
+  /** Told when a thread is opened, first taken and first answered (app.ts counts these for the impact report). */
+  onActivity?: ThreadActivityListener;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -189,6 +192,8 @@ export function threadRoutes(deps: ThreadDeps) {
     const result = stored(await postItem(db, { sodium, signatures: deps.signatures, staff }, { row, item, now: clock(), ...(sealedKey ? { sealedKey } : {}) }));
     events.publish(row.id, { type: 'item', item: result.item });
     if (result.thread) events.publish(row.id, { type: 'status', thread: summaryOf(result.thread) });
+    const activity = deps.onActivity ? itemActivity(db, row, result.item) : null;
+    if (activity) deps.onActivity!(activity);
     return result;
   };
 
@@ -197,6 +202,7 @@ export function threadRoutes(deps: ThreadDeps) {
       const result = openThread(db, { sodium, directory, identities: deps.identities, staffActive: deps.staffActive }, callerOf(c), c.req.valid('json'), { now: clock(), maxOpenThreads: deps.maxOpenThreads });
       if (!result.ok) throw new AppError(result.reason);
       notices.entered(result.thread, 'new');
+      deps.onActivity?.(openedActivity(result.thread));
       return c.json(summaryOf(result.thread), 201);
     })
     .openapi(listRoute, (c) => c.json({ threads: listThreads(db, callerOf(c)).map(summaryOf) }, 200))

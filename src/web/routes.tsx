@@ -10,6 +10,7 @@ import { DEFAULT_LANG, isLang, translator, type Lang } from './i18n/index.js';
 import { Page, type PageProps } from './layout.js';
 import { AppShell, BrowsePage, EntryPage, HomePage, NotFoundPage, SearchPage } from './pages/public.js';
 import { webinarPages, type PageRender, type WebinarReader } from './webinar-pages.js';
+import { ImpactPublicPage, type PublicImpact } from './pages/impact.js';
 
 // Server-rendered pages under /ru/, /kk/ and /en/ (Russian is the default). Public pages may be
 // cached briefly; search results and the private spaces' pages are never stored (a search holds
@@ -29,6 +30,8 @@ export interface WebDeps {
   demo?: boolean;
   knowledge: KnowledgeReader;
   webinars: WebinarReader;
+  /** The public impact page's month (app.ts asks the impact domain): null when the admin has it off or the month is not on offer. */
+  impact?: (month: string | undefined) => PublicImpact | null;
 }
 
 const PAGE_SIZE = 20;
@@ -122,6 +125,14 @@ export function webRoutes(deps: WebDeps): Hono<AppEnv> {
       return render(c, lang, <AppShell t={translator(lang)} lang={lang} kind="staff" />, { private: true, script: 'staff.js' });
     })
     .route('/', webinarPages({ webinars: deps.webinars, render }))
+    .get('/:lang/impact', (c) => {
+      const lang = langOf(c);
+      if (!lang) throw new AppError('not_found');
+      const month = c.req.query('month');
+      const data = month === undefined || /^\d{4}-\d{2}$/.test(month) ? deps.impact?.(month) ?? null : null;
+      if (!data) return render(c, lang, <NotFoundPage t={translator(lang)} lang={lang} />, { status: 404 });
+      return render(c, lang, <ImpactPublicPage t={translator(lang)} lang={lang} data={data} />);
+    })
     .get('/:lang/*', (c) => {
       const lang = langOf(c);
       if (!lang) throw new AppError('not_found');

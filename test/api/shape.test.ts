@@ -30,6 +30,7 @@ describe('API shape', () => {
     // Paths are relative to the one server entry: the API is mounted under /api.
     expect(res.body.servers).toEqual([{ url: '/api' }]);
     expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/admin/impact/report', '/admin/impact/report/csv', '/admin/impact/report/html', '/admin/impact/settings',
       '/admin/pii-words',
       '/admin/staff', '/admin/staff-audit', '/admin/staff/{id}', '/admin/staff/{id}/disable', '/admin/staff/{id}/enable', '/admin/staff/{id}/logout', '/admin/staff/{id}/reset',
       '/admin/tags', '/admin/tags/{slug}', '/admin/tags/{slug}/merge',

@@ -128,6 +128,8 @@ describe('time columns', () => {
     await a!.myQuestions();
     expect((await t.call('GET', '/api/staff/me', { token: moderator.token })).status).toBe(200);
 
+    // The impact counts of the hours above reach the database as the hourly timer writes them.
+    t.impact.flushIfDue();
     const sqlite = t.db.$client;
     const empty: string[] = [];
     const finer: Record<string, number[]> = {};

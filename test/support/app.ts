@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { App } from '../../src/app.js';
-import { composeService } from '../../src/compose.js';
+import { composeService, type Service } from '../../src/compose.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { databaseFile, type Db } from '../../src/db/connection.js';
 import type { Pepper } from '../../src/pepper.js';
@@ -20,6 +20,8 @@ export interface TestContext {
   /** Every log line the app wrote, as text. */
   logs: string[];
   clock: { now: number };
+  /** The impact report's counts in memory: `flushIfDue()` writes ended hours as the hourly timer would. */
+  impact: Service['impact'];
   /** JSON request through app.request(); returns status and parsed body. */
   call: (method: string, path: string, options?: { token?: string; json?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close: () => void;
@@ -36,7 +38,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const logs: string[] = [];
   const logDestination = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
   const clock = { now: Date.now() };
-  const { app, db, pepper, sodium, close } = await composeService(config, { logDestination, clock: () => clock.now });
+  const { app, db, pepper, sodium, impact, close } = await composeService(config, { logDestination, clock: () => clock.now });
   const call: TestContext['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -52,7 +54,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     return { status: res.status, body: parsed, headers: res.headers };
   };
   return {
-    app, db, dir, dbFile, config, pepper, sodium, logs, clock, call,
+    app, db, dir, dbFile, config, pepper, sodium, logs, clock, call, impact,
     close: () => { close(); rmSync(dir, { recursive: true, force: true }); },
   };
 }

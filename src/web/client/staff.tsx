@@ -3,6 +3,7 @@ import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
 import { StaffWebinars } from './staff-webinars.js';
+import { ImpactReport } from './staff-impact.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { DutyQueue } from './duty-queue.js';
 import { forgetForTab, keepForTab, resumeFromTab } from './staff-tab-session.js';
@@ -370,6 +371,7 @@ function Admin({ client }: { client: StaffClient }) {
       {code ? <><p>{t('staff.admin.inviteCreated')}</p><p class="code" id="invite-code">{code}</p></> : null}
       <StaffAccounts client={client} t={t} />
       <AuditLog client={client} t={t} />
+      <ImpactReport client={client} t={t} lang={lang} />
       <h2>{t('staff.admin.tags')}</h2>
       <ul>
         {tags.map((x) => (

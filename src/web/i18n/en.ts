@@ -1,8 +1,11 @@
+import { impactEn } from './impact-en.js';
+
 // English interface strings. The Russian catalog (ru.ts) is the default language; every
 // catalog must have every key (the type checks it, and test/web/i18n.test.ts checks the values).
 // {name} marks a value filled in at run time.
 export const en = {
   'lang.name': 'English',
+  ...impactEn,
   'nav.home': 'Home',
   'nav.browse': 'Topics',
   'nav.search': 'Search',

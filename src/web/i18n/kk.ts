@@ -1,8 +1,10 @@
 import type { MessageKey } from './en.js';
+import { impactKk } from './impact-kk.js';
 
 // Kazakh interface strings (Cyrillic script).
 export const kk: Record<MessageKey, string> = {
   'lang.name': 'Қазақша',
+  ...impactKk,
   'nav.home': 'Басты бет',
   'nav.browse': 'Тақырыптар',
   'nav.search': 'Іздеу',

@@ -1,8 +1,10 @@
 import type { MessageKey } from './en.js';
+import { impactRu } from './impact-ru.js';
 
 // Russian interface strings: the default language.
 export const ru: Record<MessageKey, string> = {
   'lang.name': 'Русский',
+  ...impactRu,
   'nav.home': 'Главная',
   'nav.browse': 'Темы',
   'nav.search': 'Поиск',
