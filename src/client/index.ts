@@ -4,6 +4,7 @@ export { KnowledgeClient, type SearchParams, type BrowseParams } from './knowled
 export { StaffClient, type StaffClientOptions, type QueueFilter, type FollowQueueOptions } from './staff.js';
 export { decodeStaffMaterial, encodeStaffMaterial, type StaffMaterial } from './staff-material.js';
 export type { QueueEvent, QueueChange } from '../protocol/api/queue.js';
+export type { MyThreadsEvent, MyThreadsChange } from '../protocol/api/my-threads.js';
 export { ApiError } from './http.js';
 export { ProtocolError, type ProtocolErrorCode, type ClientOptions, type PlainMessage, type PlainEvent } from './participant.js';
 export { Directory, isDirectoryRefusal, type DirectoryRefusal, type VerifiedStaff } from './directory.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { okSchema, type Language } from '../protocol/api/common.js';
+import { myThreadsEvent, type MyThreadsEvent } from '../protocol/api/my-threads.js';
 import { SIZES } from '../protocol/constants.js';
 import {
   itemSchema, itemsResponse, threadDetail, threadListResponse, threadSummary,
@@ -17,7 +18,7 @@ import { applyItem, headerOf, payloadOf, startTranscript, type KnownStaff, type 
 import { Directory, type NamedKeys, type VerifiedStaff } from './directory.js';
 import { ApiError, type Http } from './http.js';
 import { inMemoryManifestMemory, type ManifestMemory } from './manifest-memory.js';
-import { readSse } from './sse.js';
+import { followJsonEvents, readSse } from './sse.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -272,6 +273,15 @@ export abstract class Participant {
   /** The server's list; its metadata is checked against the genesis once a thread is opened (thread(), read()). */
   async listThreads(): Promise<ThreadSummary[]> {
     return (await this.http.request(threadListResponse, 'GET', '/api/threads')).threads;
+  }
+
+  /**
+   * Follows the threads this client opened or holds, live (GET /api/my-threads/events), until the
+   * stream ends (reconnect: the new snapshot replaces what was shown) or `signal` aborts. The
+   * summaries are the server's word, as listThreads() is: a thread is checked when it is opened.
+   */
+  async followMyThreads(options: { onEvent: (event: MyThreadsEvent) => void; signal?: AbortSignal }): Promise<void> {
+    return followJsonEvents(this.http, '/api/my-threads/events', myThreadsEvent, options);
   }
 
   /** A thread's summary, verified: its genesis, key and metadata (the transcript is read by read()). */

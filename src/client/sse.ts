@@ -2,6 +2,10 @@
 // header, and a token in the URL would end up in histories and proxies (issue #4, §5), so
 // the SDK reads the event stream itself.
 
+import type { z } from 'zod';
+import { errorSchema } from '../protocol/api/common.js';
+import { ApiError, type Http } from './http.js';
+
 export interface SseEvent {
   event: string;
   id: string | null;
@@ -45,4 +49,31 @@ function parseBlock(block: string): SseEvent | null {
     else if (field === 'data') data.push(value);
   }
   return data.length ? { event, id, data: data.join('\n') } : null;
+}
+
+/**
+ * Follows one of the API's JSON event streams (each event's data one value of `schema`: the live
+ * queue, the caller's own threads) until it ends or `signal` aborts. Throws an ApiError when the
+ * stream is refused (`unauthorized` after a logout) or an event is not of the schema.
+ */
+export async function followJsonEvents<S extends z.ZodType>(
+  http: Http, path: string, schema: S, options: { onEvent: (event: z.output<S>) => void; signal?: AbortSignal | undefined },
+): Promise<void> {
+  const res = await http.raw('GET', path, { headers: { accept: 'text/event-stream' }, ...(options.signal ? { signal: options.signal } : {}) });
+  if (!res.ok || !res.body) {
+    const error = errorSchema.safeParse(await res.json().catch(() => null));
+    throw error.success ? new ApiError(error.data.error.code, res.status, error.data.error.message) : new ApiError('bad_response', res.status, `HTTP ${res.status}`);
+  }
+  try {
+    for await (const event of readSse(res.body)) {
+      let data: unknown;
+      try { data = JSON.parse(event.data); } catch { data = null; }
+      const parsed = schema.safeParse(data);
+      if (!parsed.success) throw new ApiError('bad_response', res.status, 'The server sent an unexpected event.');
+      options.onEvent(parsed.data);
+    }
+  } catch (err) {
+    if (options.signal?.aborted) return;
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { errorSchema, okSchema as okResponse, type Language } from '../protocol/api/common.js';
+import { okSchema as okResponse, type Language } from '../protocol/api/common.js';
 import { queueEvent, type QueueEvent } from '../protocol/api/queue.js';
 import { preloginResponse, staffProfile, staffSessionResponse, type StaffRole } from '../protocol/api/staff.js';
 import { threadListResponse, type ThreadSummary } from '../protocol/api/threads.js';
@@ -14,7 +14,7 @@ import { deriveStaffSecrets, refuseStaffKdf, STAFF_KDF, type KdfParams } from '.
 import { unwrapKeyBundle, wrapKeyBundle } from '../protocol/key-bundle.js';
 import { loadSodium, type Sodium } from '../protocol/sodium.js';
 import { ApiError, Http } from './http.js';
-import { readSse } from './sse.js';
+import { followJsonEvents } from './sse.js';
 import type { StaffMaterial } from './staff-material.js';
 import type { Directory } from './directory.js';
 import { Participant, ProtocolError, type ClientOptions } from './participant.js';
@@ -196,25 +196,7 @@ export class StaffClient extends Participant {
    */
   async followQueue(options: FollowQueueOptions): Promise<void> {
     const query = new URLSearchParams(Object.entries(options.filter ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const res = await this.http.raw('GET', `/api/queue/events?${query.toString()}`, {
-      headers: { accept: 'text/event-stream' }, ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (!res.ok || !res.body) {
-      const error = errorSchema.safeParse(await res.json().catch(() => null));
-      throw error.success ? new ApiError(error.data.error.code, res.status, error.data.error.message) : new ApiError('bad_response', res.status, `HTTP ${res.status}`);
-    }
-    try {
-      for await (const event of readSse(res.body)) {
-        let data: unknown;
-        try { data = JSON.parse(event.data); } catch { data = null; }
-        const parsed = queueEvent.safeParse(data);
-        if (!parsed.success) throw new ApiError('bad_response', res.status, 'The server sent an unexpected queue event.');
-        options.onEvent(parsed.data);
-      }
-    } catch (err) {
-      if (options.signal?.aborted) return;
-      throw err;
-    }
+    return followJsonEvents(this.http, `/api/queue/events?${query.toString()}`, queueEvent, options);
   }
 
   /**

@@ -28,6 +28,13 @@ type Listener = (event: ThreadEvent) => void;
  */
 export const queueChannel = (staffId: string): string => `queue:${staffId}`;
 
+/**
+ * The channel that tells a principal's own-threads stream (my-threads-stream.ts) of a thread they
+ * newly take part in (opened, claimed, handed to them): a `status` with its summary. Changes to a
+ * thread they already follow come on the thread's own channel.
+ */
+export const ownThreadsChannel = (principalId: string): string => `own:${principalId}`;
+
 export class ThreadEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** The listeners of each principal (the caller a stream was opened for), across threads. */

@@ -16,15 +16,16 @@ import { ciphertextLengthValid } from '../protocol/envelope.js';
 import type { Sodium } from '../protocol/sodium.js';
 import type { TranscriptItem } from '../protocol/transcript.js';
 import { itemActivity, openedActivity, type ThreadActivityListener } from './activity.js';
-import type { ThreadEvents } from './events.js';
+import { ownThreadsChannel, type ThreadEvents } from './events.js';
 import { postItem, type PostResult } from './items.js';
 import type { SignaturePool } from './signature-pool.js';
 import { openThread } from './open.js';
 import { queueNotices } from './queue-notices.js';
 import { queueRoutes } from './queue-routes.js';
+import { myThreadsRoutes } from './my-threads-routes.js';
 import { threadEventStream } from './stream.js';
 import {
-  closeThread, eraseThread, getThread, holderRevoked, knownStaff, listItems, listThreads, queue, sealedKeyFor, standingOf, summarizer,
+  closeThread, eraseThread, getThread, holderRevoked, knownStaff, listItems, listThreads, openerOf, queue, sealedKeyFor, standingOf, summarizer,
   type Caller, type IdentityKeys, type StaffActive, type Standing, type ThreadRow,
 } from './service.js';
 
@@ -203,6 +204,7 @@ export function threadRoutes(deps: ThreadDeps) {
       if (!result.ok) throw new AppError(result.reason);
       notices.entered(result.thread, 'new');
       deps.onActivity?.(openedActivity(result.thread));
+      events.publish(ownThreadsChannel(openerOf(result.thread)), { type: 'status', thread: summaryOf(result.thread) });
       return c.json(summaryOf(result.thread), 201);
     })
     .openapi(listRoute, (c) => c.json({ threads: listThreads(db, callerOf(c)).map(summaryOf) }, 200))
@@ -227,6 +229,7 @@ export function threadRoutes(deps: ThreadDeps) {
       const waitingFor = notices.audience(row);
       const { thread } = await post(row, { seq, type: 'claim', senderId: caller.id, prevHash, signature });
       notices.left(waitingFor, thread!, 'claimed');
+      events.publish(ownThreadsChannel(caller.id), { type: 'status', thread: summaryOf(thread!) });
       return c.json(summaryOf(thread!), 200);
     })
     .openapi(itemsRoute, (c) => {
@@ -279,6 +282,7 @@ export function threadRoutes(deps: ThreadDeps) {
       const { caller, row } = participate(c, c.req.valid('param').id, ['assigned']);
       const { seq, prevHash, signature, toStaffId, toFingerprint, sealedKey } = c.req.valid('json');
       const { thread } = await post(row, { seq, type: 'handover', senderId: caller.id, prevHash, signature, to: { staffId: toStaffId, fingerprint: toFingerprint } }, sealedKey);
+      events.publish(ownThreadsChannel(toStaffId), { type: 'status', thread: summaryOf(thread!) });
       return c.json(summaryOf(thread!), 200);
     })
     .openapi(returnRoute, async (c) => {
@@ -318,5 +322,13 @@ export function threadRoutes(deps: ThreadDeps) {
     })
     .route('/', queueRoutes({
       db, events, summaryOf, sessionIsLive: deps.sessionIsLive, staffRoles: deps.staffRoles, onStreamError: deps.onStreamError, heartbeatMs: HEARTBEAT_MS,
+    }))
+    .route('/', myThreadsRoutes({
+      events, summaryOf, callerOf, list: (caller) => listThreads(db, caller), sessionIsLive: deps.sessionIsLive, onStreamError: deps.onStreamError, heartbeatMs: HEARTBEAT_MS,
+      own: (caller, id) => {
+        const row = getThread(db, id);
+        const standing = row && standingOf(db, row, caller.id);
+        return standing === 'opener' || standing === 'assigned' ? row : null;
+      },
     }));
 }

@@ -44,6 +44,7 @@ describe('API shape', () => {
       '/moderation/entries/{id}/reject', '/moderation/entries/{id}/retire', '/moderation/entries/{id}/return',
       '/moderation/entries/{id}/revision', '/moderation/entries/{id}/revision/decision', '/moderation/entries/{id}/tags',
       '/moderation/log', '/moderation/queue',
+      '/my-threads/events',
       '/pow/challenges', '/queue', '/queue/events', '/sessions/current', '/staff/accept', '/staff/invites', '/staff/me',
       '/staff/me/sessions',
       '/staff/prelogin',

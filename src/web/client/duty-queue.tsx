@@ -51,9 +51,12 @@ export interface DutyQueueProps {
   onClaim: (thread: ThreadSummary) => void;
   /** The session ended (logged out elsewhere, disabled): the console logs out here too. */
   onSessionEnded: () => void;
+  /** The heading and the empty queue's words, by what the member's roles put in it (staff-cases.tsx queueLabels). */
+  title?: string;
+  empty?: string;
 }
 
-export function DutyQueue({ client, t, onClaim, onSessionEnded }: DutyQueueProps) {
+export function DutyQueue({ client, t, onClaim, onSessionEnded, title = t('staff.tab.queue'), empty = t('staff.queue.empty') }: DutyQueueProps) {
   const [threads, setThreads] = useState<Map<string, ThreadSummary> | null>(null);
   const [returned, setReturned] = useState<Set<string>>(new Set());
   const [connected, setConnected] = useState(true);
@@ -141,15 +144,15 @@ export function DutyQueue({ client, t, onClaim, onSessionEnded }: DutyQueueProps
   if (refused) return <p class="error" role="alert">{t('app.error')}</p>;
   return (
     <section id="duty" aria-labelledby="duty-title">
-      <h2 id="duty-title">{t('staff.tab.queue')}{threads && threads.size > 0 ? ` (${threads.size})` : ''}</h2>
+      <h2 id="duty-title">{title}{threads && threads.size > 0 ? ` (${threads.size})` : ''}</h2>
       <p class="small" id="duty-live">{connected ? t('staff.duty.live') : t('staff.duty.reconnecting')}</p>
       <label class="duty-alerts"><input type="checkbox" id="duty-alerts" checked={alerts} onChange={toggleAlerts} />{t('staff.duty.alerts')}</label>
       {blocked ? <p class="small" id="duty-alerts-blocked">{t('staff.duty.alertsBlocked')}</p> : null}
-      {threads === null ? <p>{t('app.loading')}</p> : threads.size === 0 ? <p id="queue-empty">{t('staff.queue.empty')}</p> : (
+      {threads === null ? <p>{t('app.loading')}</p> : threads.size === 0 ? <p id="queue-empty">{empty}</p> : (
         <ul id="queue" class="duty-queue">
           {ordered(threads.values()).map((th) => (
             <li data-thread={th.id} data-urgency={th.urgency} class={isUrgent(th) ? 'urgent' : ''}>
-              <strong>{t(`urgency.${th.urgency}`)}</strong> · {t(`topic.${th.topic}`)} · {th.language}
+              <strong>{t(`urgency.${th.urgency}`)}</strong> · {th.kind === 'case' ? <><span class="kind-case">{t('staff.kind.case')}</span> · </> : null}{t(`topic.${th.topic}`)} · {th.language}
               {' · '}<span class="waiting">{waiting(t, th.createdAt, now)}</span>
               {returned.has(th.id) ? <> · <span class="returned">{t('staff.duty.returned')}</span></> : null}{' '}
               <button type="button" class="claim" onClick={() => onClaim(th)}>{t('staff.queue.claim')}</button>

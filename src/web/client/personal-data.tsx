@@ -60,8 +60,14 @@ function Excerpts({ text, spans, t }: { text: string; spans: readonly Finding[];
   );
 }
 
-/** The asker's live warning: what in their question looks like personal data, where it is, and why it matters. */
-export function PersonalDataWarning({ fields, t }: { fields: readonly { label: string; text: string }[]; t: Translate }) {
+/**
+ * The asker's live warning: what in their question looks like personal data, where it is, and why it
+ * matters. A case's author (staff-cases.tsx) gets it with their own `intro` and without the reasons,
+ * which speak to an asker about themselves, not about the person a case is about.
+ */
+export function PersonalDataWarning({ fields, t, intro, reasons = true }: {
+  fields: readonly { label: string; text: string }[]; t: Translate; intro?: string; reasons?: boolean;
+}) {
   // The first run builds the word lists (about 0.1 s): done as the form opens, not on the first key.
   useEffect(() => {
     const id = setTimeout(() => detectPersonalData(''), 0);
@@ -72,9 +78,9 @@ export function PersonalDataWarning({ fields, t }: { fields: readonly { label: s
   const kinds = [...new Set(found.flatMap((f) => f.spans.map((s) => s.kind)))];
   return (
     <div class="notice" id="ask-pii" role="status">
-      <p>{t('app.ask.pii')}</p>
+      <p>{intro ?? t('app.ask.pii')}</p>
       {found.map((f) => <p class="pii-excerpt"><span class="small">{f.label}:</span> <Excerpts text={f.text} spans={f.spans} t={t} /></p>)}
-      <ul>{kinds.map((k) => <li><strong>{t(`pii.${k}`)}</strong>: {t(`pii.why.${k}`)}</li>)}</ul>
+      <ul>{kinds.map((k) => <li><strong>{t(`pii.${k}`)}</strong>{reasons ? `: ${t(`pii.why.${k}`)}` : null}</li>)}</ul>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { StaffWebinars } from './staff-webinars.js';
 import { ImpactReport } from './staff-impact.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { DutyQueue } from './duty-queue.js';
+import { queueLabels, StaffCases } from './staff-cases.js';
 import { forgetForTab, keepForTab, resumeFromTab } from './staff-tab-session.js';
 import { tabVault } from './tab-vault.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
@@ -19,6 +20,7 @@ import {
   moderationQueueResponse, REASON_CODES, staffEntrySchema, tagListResponse, tagSchema, type StaffEntry, type Tag,
 } from '../../protocol/api/knowledge.js';
 import type { ThreadSummary } from '../../protocol/api/threads.js';
+import { poolRole } from '../../protocol/thread-metadata.js';
 import { fromBase64Url } from '../../protocol/encoding.js';
 import type { KdfParams } from '../../protocol/kdf.js';
 import { LANGS, isLang, translator, type Lang, type Translate } from '../i18n/index.js';
@@ -172,7 +174,7 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
       const dir = await client.directory();
       // Colleagues for a hand-over from the verified kind and language, not the server's list
       // (the SDK checks the hand-over again before K leaves: PROTOCOL.md §7.5).
-      setColleagues(dir.pool(checked.kind === 'case' ? 'supervisor' : 'psychologist', checked.language).filter((s) => s.staffId !== client.id));
+      setColleagues(dir.pool(poolRole(checked.kind), checked.language).filter((s) => s.staffId !== client.id));
       await client.subscribe(thread.id, { after: history.at(-1)?.seq ?? 0, onMessage: append, signal: abort.signal });
     })().catch((err: unknown) => {
       if (abort.signal.aborted) return;
@@ -191,8 +193,8 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
   }
   return (
     <div>
-      <p class="small">{t(`topic.${verified.topic}`)} · {t(`urgency.${verified.urgency}`)} · {verified.language}</p>
-      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t('staff.thread.other')} former={t('staff.thread.former')}
+      <p class="small">{verified.kind === 'case' ? <><span class="kind-case">{t('staff.kind.case')}</span> · </> : null}{t(`topic.${verified.topic}`)} · {t(`urgency.${verified.urgency}`)} · {verified.language}</p>
+      <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t(verified.kind === 'case' ? 'staff.case.colleague' : 'staff.thread.other')} former={t('staff.thread.former')}
         intake={(card) => <IntakeCardView intake={card} />} unseen={(seqs) => t('staff.thread.unseen', { seqs })} />
       <form onSubmit={(e: Event) => {
         e.preventDefault();
@@ -228,6 +230,7 @@ function Consultations({ client, onSessionEnded }: { client: StaffClient; onSess
   const [open, setOpen] = useState<ThreadSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const live = useLive();
+  const labels = queueLabels(client.roles);
   const load = () => {
     client.listThreads().then(live((list: ThreadSummary[]) => setMine(list.filter((th) => th.assignedStaffId === client.id && th.status !== 'closed')))).catch(live(() => setError(t('app.error'))));
   };
@@ -240,14 +243,14 @@ function Consultations({ client, onSessionEnded }: { client: StaffClient; onSess
       <div hidden={open !== null}>
         <DirectoryStatus client={client} />
         <ErrorNote message={error} />
-        <DutyQueue client={client} t={t} onSessionEnded={onSessionEnded} onClaim={(th) => client.claim(th.id).then(setOpen).catch((err: unknown) => {
+        <DutyQueue client={client} t={t} title={t(labels.tab)} empty={t(labels.empty)} onSessionEnded={onSessionEnded} onClaim={(th) => client.claim(th.id).then(setOpen).catch((err: unknown) => {
           // A thread that fails verification opens on the refusal screen (the SDK refuses it from now on).
           if (err instanceof ProtocolError) setOpen(th);
           else { setError(directoryMessage(err) ?? t('app.error')); load(); }
         })} />
-        <h2>{t('staff.queue.mine')}</h2>
+        <h2>{t(labels.mine)}</h2>
         <ul id="mine">
-          {mine.map((th) => <li><a href="#" onClick={(e: Event) => { e.preventDefault(); setOpen(th); }}>{t(`topic.${th.topic}`)} · {t(`app.thread.status.${th.status}`)}</a></li>)}
+          {mine.map((th) => <li><a href="#" onClick={(e: Event) => { e.preventDefault(); setOpen(th); }}>{th.kind === 'case' ? `${t('staff.kind.case')} · ` : ''}{t(`topic.${th.topic}`)} · {t(`app.thread.status.${th.status}`)}</a></li>)}
         </ul>
       </div>
     </div>
@@ -435,12 +438,13 @@ function KeyStatus({ client }: { client: StaffClient }) {
   );
 }
 
-type Tab = 'queue' | 'moderation' | 'answers' | 'admin' | 'webinars';
+type Tab = 'queue' | 'cases' | 'moderation' | 'answers' | 'admin' | 'webinars';
 
 function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) {
   const has = (...r: StaffRole[]) => r.some((x) => client.roles.includes(x));
   const tabs: Tab[] = [
     ...(has('psychologist', 'supervisor') ? ['queue' as const] : []),
+    ...(has('psychologist', 'school-psychologist') ? ['cases' as const] : []),
     ...(has('moderator') ? ['moderation' as const] : []),
     ...(has('psychologist') ? ['answers' as const] : []),
     ...(has('admin') ? ['admin' as const] : []),
@@ -450,13 +454,14 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
   return (
     <div>
       <div class="tabs" role="toolbar">
-        {tabs.map((x) => <button type="button" id={`tab-${x}`} aria-pressed={String(x === tab)} onClick={() => setTab(x)}>{t(`staff.tab.${x}`)}</button>)}
+        {tabs.map((x) => <button type="button" id={`tab-${x}`} aria-pressed={String(x === tab)} onClick={() => setTab(x)}>{t(x === 'queue' ? queueLabels(client.roles).tab : `staff.tab.${x}`)}</button>)}
         <button type="button" id="logout" class="secondary" onClick={() => client.logout().finally(onOut)}>{t('staff.logout')}</button>
         <button type="button" id="logout-everywhere" class="secondary" onClick={() => client.logoutEverywhere().finally(onOut)}>{t('staff.logoutEverywhere')}</button>
       </div>
       <p class="small" id="tab-session">{t('staff.tabSession')}</p>
       <KeyStatus client={client} />
       {tab === 'queue' ? <Consultations client={client} onSessionEnded={onOut} /> : null}
+      {tab === 'cases' ? <StaffCases client={client} t={t} lang={lang} onSessionEnded={onOut} /> : null}
       {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
       {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
       {tab === 'admin' ? <Admin client={client} /> : null}
