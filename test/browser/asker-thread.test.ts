@@ -97,11 +97,12 @@ describe('the asker\'s thread', () => {
     page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
     await page.click('#erase-thread');
     await page.locator('#erase-confirm').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('erase-thread-cancel');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 2_000 }).toBe('erase-thread-cancel');
     await shots(page, 'asker-thread-erase-confirm');
     await page.click('#erase-thread-cancel');
     await page.locator('#erase-confirm').waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('erase-thread');
+    // The focus moves in an effect after the render: on a loaded machine a moment after the question closes.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 2_000 }).toBe('erase-thread');
     expect(server.db.select().from(threads).where(eq(threads.id, id)).get()).toBeDefined();
     await page.click('#erase-thread');
     await page.click('#erase-thread-confirm');
