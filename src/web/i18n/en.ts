@@ -40,6 +40,8 @@ export const en = {
   'crisis.audience.adults': 'For adults',
   'crisis.audience.young': 'For children and young people',
   'crisis.audience.key-populations': 'For key populations: people living with HIV, LGBT+ people, sex workers, people who use drugs',
+  'crisis.audience.violence': 'If you face violence',
+  'crisis.audience.overdose': 'Overdose and poisoning',
   'crisis.urgent.title': 'If you are in danger right now, do not wait for a reply',
   'crisis.urgent.lead': 'A psychologist will answer as soon as they can, but not at once. Call now, free of charge:',
   'search.label': 'What worries you?',

@@ -39,6 +39,8 @@ export const kk: Record<MessageKey, string> = {
   'crisis.audience.adults': 'Ересектерге',
   'crisis.audience.young': 'Балалар мен жастарға',
   'crisis.audience.key-populations': 'Негізгі топтарға: АИТВ-мен өмір сүретін адамдар, ЛГБТ+, секс-жұмыскерлер, есірткі қолданатын адамдар',
+  'crisis.audience.violence': 'Зорлық-зомбылыққа тап болсаңыз',
+  'crisis.audience.overdose': 'Дозаны асыра қолдану және улану',
   'crisis.urgent.title': 'Егер сіз дәл қазір қауіпте болсаңыз, жауап күтпеңіз',
   'crisis.urgent.lead': 'Психолог мүмкіндігінше тез жауап береді, бірақ бірден емес. Қазір қоңырау шалыңыз, бұл тегін:',
   'search.label': 'Сізді не мазалайды?',

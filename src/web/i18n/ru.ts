@@ -39,6 +39,8 @@ export const ru: Record<MessageKey, string> = {
   'crisis.audience.adults': 'Для взрослых',
   'crisis.audience.young': 'Для детей и молодёжи',
   'crisis.audience.key-populations': 'Для ключевых групп: люди, живущие с ВИЧ, ЛГБТ+, секс-работники, люди, употребляющие наркотики',
+  'crisis.audience.violence': 'Если вы столкнулись с насилием',
+  'crisis.audience.overdose': 'Передозировка и отравление',
   'crisis.urgent.title': 'Если вы в опасности прямо сейчас, не ждите ответа',
   'crisis.urgent.lead': 'Психолог ответит, как только сможет, но не сразу. Позвоните сейчас, это бесплатно:',
   'search.label': 'Что вас беспокоит?',
