@@ -1,11 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, shots, type Recorder } from './support.js';
+import { enterWithNewCode, launch, newContext, newRecorder, shots, type Recorder } from './support.js';
 
 // Crisis contacts in real Chromium at 360 px (issue 14 point 3): an admin edits the emergency
 // number in the console, confirms it, and the public page's call line at the top shows the new
-// number on the next load, no longer marked "to verify".
+// number on the next load, no longer marked "to verify"; so does the asker's "urgent" note.
 
 let server: TestServer;
 let browser: Browser;
@@ -63,5 +63,14 @@ describe('crisis contacts', () => {
     expect(await page.locator('.crisis-line a.call[href="tel:112"]').count()).toBe(0);
     expect(await page.locator('#crisis li', { hasText: '+7 700 111 22 33' }).locator('.unverified').count()).toBe(0);
     await shots(page, 'crisis-public');
+
+    // The asker's "urgent" note shows the same current numbers (read from the page's call line).
+    const asker = await publicCtx.newPage();
+    await enterWithNewCode(asker, `${server.url}/en/app`);
+    await asker.click('#go-consult');
+    await asker.locator('#start-consult').waitFor();
+    await asker.check('input[name=urgency][value=urgent]');
+    await asker.locator('#urgent-crisis a[href="tel:+77001112233"]').waitFor();
+    expect(await asker.locator('#urgent-crisis a[href="tel:112"]').count()).toBe(0);
   });
 });
