@@ -4,6 +4,7 @@ import { LANGUAGES } from '../src/protocol/api/common.js';
 import { THREAD_KINDS, TOPICS } from '../src/protocol/thread-metadata.js';
 import { WEBINAR_STATUSES, type WebinarAudience } from '../src/protocol/api/webinars.js';
 import { IMPACT_TOPICS, STORED_METRICS } from '../src/protocol/api/impact.js';
+import type { CrisisAudience } from '../src/protocol/api/crisis.js';
 
 // Every table here is named in SECURITY.md ("what the server keeps"); keep the two in step.
 // Times are unix milliseconds, rounded where the exact moment would only help correlation.
@@ -317,3 +318,27 @@ export const impactSettings = sqliteTable('impact_settings', {
   id: integer('id').primaryKey(),
   publicPage: integer('public_page', { mode: 'boolean' }).notNull().default(false),
 }, (t) => [check('impact_settings_one_row', sql`${t.id} = 1`)]);
+
+// ---- Crisis contacts (DESIGN.md §7, issue 14 point 3) ------------------------------------------
+// Public services' numbers, managed by admins and shown on every page. Seeded once from
+// src/web/crisis-contacts.json (never verified). Nothing here is about a person who uses them.
+
+export const crisisContacts = sqliteTable('crisis_contacts', {
+  id: text('id').primaryKey(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
+  region: text('region').notNull(),
+  /** Order within the language's list (0 first). */
+  position: integer('position').notNull(),
+  name: text('name').notNull(),
+  short: text('short').notNull(),
+  phone: text('phone'),
+  link: text('link'),
+  hours: text('hours').notNull(),
+  audiences: text('audiences', { mode: 'json' }).$type<CrisisAudience[]>().notNull(),
+  compact: integer('compact', { mode: 'boolean' }).notNull(),
+  /** When an admin last confirmed the entry; null: never. */
+  verifiedAt: integer('verified_at'),
+}, (t) => [
+  index('crisis_contacts_order').on(t.language, t.position),
+  check('crisis_contacts_reachable', sql`${t.phone} IS NOT NULL OR ${t.link} IS NOT NULL`),
+]);

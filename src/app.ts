@@ -51,6 +51,8 @@ import { ImpactCounter } from './impact/counter.js';
 import { countKnowledge, countThreads } from './impact/hooks.js';
 import type { WebinarFigures } from './impact/report.js';
 import { webinarFigures } from './webinars/figures.js';
+import { crisisRoutes } from './crisis/routes.js';
+import { CrisisDirectory, crisisSource, seedCrisisContacts } from './crisis/service.js';
 import { impactRoutes } from './impact/routes.js';
 import { impactService } from './impact/service.js';
 import { addCounts } from './impact/store.js';
@@ -220,6 +222,13 @@ export function buildApp(deps: AppDeps) {
     db, pow, clock,
     audit: (r, now) => recordStaffAction(db, { actor: r.actor, action: `webinar.${r.action}`, subject: r.webinarId, detail: r.detail }, now),
   }));
+  // Crisis contacts: the shipped defaults on an install's first start, then the admins' list, held in memory.
+  seedCrisisContacts(db);
+  const crisis = new CrisisDirectory(db);
+  api.route('/', crisisRoutes({
+    directory: crisis, clock,
+    audit: (r, now) => recordStaffAction(db, { actor: r.actor, action: `crisis.${r.action}`, subject: r.contactId, detail: r.detail }, now),
+  }));
   api.route('/', knowledgeRoutes({ db, pepper, pow, clock, policy: { flagThreshold: config.FLAG_THRESHOLD }, afterErase: () => checkpoint(db), onActivity: countKnowledge(counter) }));
   api.route('/', knowledgeStaffRoutes({ db, pepper, clock, afterErase: () => checkpoint(db), onActivity: countKnowledge(counter) }));
   api.route('/', impactRoutes({ db, impact, renderView: renderImpactView }));
@@ -257,6 +266,7 @@ export function buildApp(deps: AppDeps) {
   app.route('/', webRoutes({
     assets: deps.assets,
     demo: deps.demo ?? false,
+    crisis: crisisSource(crisis),
     impact: (month) => impact.publicMonth(month),
     knowledge: {
       tags: () => listTags(db),

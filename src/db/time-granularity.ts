@@ -48,6 +48,7 @@ export const TIME_COLUMNS = {
   'pii_words.created_at': hour('An admin\'s act; nothing reads it finer.'),
   'webinars.starts_at': minute('A public start time staff announce, entered to the minute; registrations write no time at all.'),
   'impact_counts.day': dayNumbered('Daily aggregate counts: the day is the unit of the report, and the row names no one.'),
+  'crisis_contacts.verified_at': ms('An admin confirms a public service\'s number; tied to no asker.'),
   '__drizzle_migrations.created_at': ms('When the migration was written (drizzle\'s journal): the same in every install, no one\'s act.'),
 } as const satisfies Record<string, TimeColumn>;
 

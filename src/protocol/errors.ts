@@ -46,6 +46,8 @@ export const ERROR_STATUS = {
   thread_not_assigned: 409,
   webinar_not_found: 404,
   webinar_state: 409,
+  crisis_contact_not_found: 404,
+  crisis_order_mismatch: 409,
   registration_closed: 409,
 } as const;
 
@@ -97,6 +99,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   webinar_not_found: 'No such webinar.',
   webinar_state: 'This is not possible in the webinar\'s current state (draft, published, cancelled; figures only once it has started).',
   registration_closed: 'Registration for this webinar is closed: it was cancelled or has ended.',
+  crisis_contact_not_found: 'No such crisis contact.',
+  crisis_order_mismatch: 'The new order must name every contact of that language exactly once.',
 };
 
 /** The JSON body of every error response. `issues` lists failing paths, never submitted values. */

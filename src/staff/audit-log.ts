@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'invite_created', 'disabled', 'enabled', 'removed', 'updated', 'reset_invite_created', 'reset_accepted', 'logged_out_everywhere',
   // Staff acts on webinars (webinars/service.ts), passed in by app.ts: the same who / what / when, subject the webinar id.
   'webinar.created', 'webinar.updated', 'webinar.published', 'webinar.cancelled', 'webinar.deleted', 'webinar.figures',
+  'crisis.created', 'crisis.updated', 'crisis.deleted', 'crisis.reordered', 'crisis.verified',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

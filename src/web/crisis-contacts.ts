@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Lang } from './i18n/index.js';
+import { CRISIS_AUDIENCES, type CrisisAudience } from '../protocol/api/crisis.js';
 import file from './crisis-contacts.json' with { type: 'json' };
 
 // Crisis contacts (DESIGN.md §7): the one list, in crisis-contacts.json, validated here when it is
@@ -11,8 +12,10 @@ import file from './crisis-contacts.json' with { type: 'json' };
 // number is not known yet is a placeholder (`phone: null`): listed, never a tel: link, never in
 // the compact line at the top.
 
-export const AUDIENCES = ['everyone', 'adults', 'young', 'key-populations'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+// The audiences are the API's (protocol/api/crisis.ts): admins manage the list now (src/crisis/),
+// seeded from this file on an install's first start.
+export const AUDIENCES = CRISIS_AUDIENCES;
+export type Audience = CrisisAudience;
 
 const localised = (max: number) => z.object({ ru: z.string().min(1).max(max), kk: z.string().min(1).max(max), en: z.string().min(1).max(max) }).strict();
 
@@ -51,6 +54,14 @@ export interface LocalContact {
   audiences: Audience[];
   compact: boolean;
   verified: boolean;
+  /** When the service answers, as the admins wrote it (empty: not given). */
+  hours?: string;
+}
+
+/** Where the pages take the current list from (the admins' directory; app.ts): `version` changes with every edit. */
+export interface CrisisSource {
+  version: () => number;
+  contacts: (lang: Lang) => readonly LocalContact[];
 }
 
 export function crisisContacts(lang: Lang, contacts: readonly CrisisContact[] = CRISIS_CONTACTS): LocalContact[] {

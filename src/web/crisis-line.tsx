@@ -1,4 +1,4 @@
-import { AUDIENCES, CRISIS_CONTACTS, crisisContacts, type CrisisContact, type LocalContact } from './crisis-contacts.js';
+import { AUDIENCES, CRISIS_CONTACTS, crisisContacts, type LocalContact } from './crisis-contacts.js';
 import type { Lang, Translate } from './i18n/index.js';
 
 // Crisis help on every page (issue 12 point 5): a compact line at the very top, one tap per
@@ -12,12 +12,12 @@ const callName = (c: LocalContact): string => `${c.phone} ${c.short} — ${c.lab
 export interface CrisisProps {
   lang: Lang;
   t: Translate;
-  /** The list to show: the data file's unless given (issue 14 will pass the admins' list). */
-  contacts?: readonly CrisisContact[];
+  /** The list to show, in this language: the admins' (app.ts) or, unless given, the shipped file's. */
+  contacts?: readonly LocalContact[] | undefined;
 }
 
-export function CrisisLine({ lang, t, contacts: list = CRISIS_CONTACTS }: CrisisProps) {
-  const contacts = crisisContacts(lang, list).filter((c) => c.compact && c.href !== null);
+export function CrisisLine({ lang, t, contacts: list }: CrisisProps) {
+  const contacts = (list ?? crisisContacts(lang, CRISIS_CONTACTS)).filter((c) => c.compact && c.href !== null);
   return (
     <aside class="crisis-line" aria-labelledby="crisis-line-title">
       <p>
@@ -34,8 +34,8 @@ export function CrisisLine({ lang, t, contacts: list = CRISIS_CONTACTS }: Crisis
   );
 }
 
-export function CrisisList({ lang, t, contacts: list = CRISIS_CONTACTS }: CrisisProps) {
-  const contacts = crisisContacts(lang, list);
+export function CrisisList({ lang, t, contacts: list }: CrisisProps) {
+  const contacts = list ?? crisisContacts(lang, CRISIS_CONTACTS);
   return (
     <section class="crisis" id="crisis" aria-labelledby="crisis-title">
       <h2 id="crisis-title">{t('crisis.title')}</h2>
@@ -49,9 +49,10 @@ export function CrisisList({ lang, t, contacts: list = CRISIS_CONTACTS }: Crisis
             <ul>
               {group.map((c) => (
                 <li data-contact={c.id}>
-                  {c.href ? <a class="call" href={c.href} aria-label={`${c.phone} — ${c.label}`}>{c.phone}</a> : <span class="no-number" aria-hidden="true">—</span>}
+                  {c.href ? <a class="call" href={c.href} aria-label={`${c.phone ?? c.short} — ${c.label}`}>{c.phone ?? c.short}</a> : <span class="no-number" aria-hidden="true">—</span>}
                   <span>
                     {c.label}
+                    {c.hours ? <> <span class="hours">({c.hours})</span></> : null}
                     {c.href ? null : <> <span class="placeholder">({t('crisis.placeholder')})</span></>}
                     {c.verified ? null : <> <span class="unverified">({t('crisis.unverifiedMark')})</span></>}
                   </span>

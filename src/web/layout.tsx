@@ -4,6 +4,7 @@ import { escapeToBuffer } from 'hono/utils/html';
 import type { Assets } from './assets.js';
 import { AppScripts } from './app-scripts.js';
 import { CrisisLine, CrisisList } from './crisis-line.js';
+import type { CrisisSource } from './crisis-contacts.js';
 import { CATALOGS, LANGS, translator, type Lang } from './i18n/index.js';
 
 // The frame of every page. The title is always "Tynys" and the icon a plain shape: the tab
@@ -21,6 +22,8 @@ export interface PageProps {
   script?: 'asker.js' | 'staff.js' | 'webinar.js';
   /** A demo organisation is pinned (staff/demo-organisation.ts): a banner says so on every page. */
   demo?: boolean;
+  /** The admins' crisis contacts (the shipped file's when absent); the cached frame follows its version. */
+  crisis?: CrisisSource | undefined;
   children: Child;
 }
 
@@ -31,18 +34,31 @@ export interface PageProps {
 // is escaped, and the content goes in the one gap cut for it.
 const PATH_MARK = '\u0000tynys-path\u0000';
 const CONTENT_MARK = '\u0000tynys-content\u0000';
+// The crisis contacts are in the frame: an admin's edit bumps their version, and the frames of an
+// older version are dropped, so the next page shows the edit.
 const frames = new WeakMap<Assets, Map<string, { parts: string[]; content: number }>>();
+const crisisFrames = new WeakMap<CrisisSource, WeakMap<Assets, { version: number; byKey: Map<string, { parts: string[]; content: number }> }>>();
 
-function frameOf(lang: Lang, assets: Assets, script: PageProps['script'], demo: boolean): { parts: string[]; content: number } {
-  let byKey = frames.get(assets);
-  if (!byKey) {
-    byKey = new Map();
-    frames.set(assets, byKey);
+function framesFor(assets: Assets, crisis: CrisisSource | undefined): Map<string, { parts: string[]; content: number }> {
+  if (!crisis) {
+    let byKey = frames.get(assets);
+    if (!byKey) frames.set(assets, byKey = new Map());
+    return byKey;
   }
+  let byAssets = crisisFrames.get(crisis);
+  if (!byAssets) crisisFrames.set(crisis, byAssets = new WeakMap());
+  const version = crisis.version();
+  let held = byAssets.get(assets);
+  if (!held || held.version !== version) byAssets.set(assets, held = { version, byKey: new Map() });
+  return held.byKey;
+}
+
+function frameOf(lang: Lang, assets: Assets, script: PageProps['script'], demo: boolean, crisis: CrisisSource | undefined): { parts: string[]; content: number } {
+  const byKey = framesFor(assets, crisis);
   const key = `${lang} ${script ?? ''} ${demo ? 'demo' : ''}`;
   let frame = byKey.get(key);
   if (!frame) {
-    const html = String(<Frame lang={lang} path={PATH_MARK} assets={assets} demo={demo} {...(script ? { script } : {})}>{raw(CONTENT_MARK)}</Frame>);
+    const html = String(<Frame lang={lang} path={PATH_MARK} assets={assets} demo={demo} crisis={crisis} {...(script ? { script } : {})}>{raw(CONTENT_MARK)}</Frame>);
     const [before, after] = html.split(CONTENT_MARK) as [string, string];
     const head = before.split(PATH_MARK);
     frame = { parts: [...head, ...after.split(PATH_MARK)], content: head.length };
@@ -57,8 +73,8 @@ function escapeAttribute(value: string): string {
   return buffer[0];
 }
 
-export function Page({ lang, path, assets, script, demo, children }: PageProps) {
-  const { parts, content } = frameOf(lang, assets, script, demo ?? false);
+export function Page({ lang, path, assets, script, demo, crisis, children }: PageProps) {
+  const { parts, content } = frameOf(lang, assets, script, demo ?? false, crisis);
   const body = String(<>{children}</>);
   const escapedPath = escapeAttribute(path);
   let html = parts[0]!;
@@ -84,8 +100,9 @@ export function SiteHead({ assets, children }: { assets: Assets; children?: Chil
 }
 
 /** The frame rendered in full; `Page` renders it once per language and fills it in (the tests compare the two). */
-export function Frame({ lang, path, assets, script, demo, children }: PageProps) {
+export function Frame({ lang, path, assets, script, demo, crisis, children }: PageProps) {
   const t = translator(lang);
+  const contacts = crisis?.contacts(lang);
   const exit = assets.get('quick-exit.js');
   return (
     <html lang={lang}>
@@ -95,7 +112,7 @@ export function Frame({ lang, path, assets, script, demo, children }: PageProps)
       </SiteHead>
       <body>
         <a class="skip" href="#main">{t('nav.skip')}</a>
-        <CrisisLine lang={lang} t={t} />
+        <CrisisLine lang={lang} t={t} contacts={contacts} />
         {demo ? <p class="demo-banner" role="note">{t('demo.banner')}</p> : null}
         <header class="site">
           <a class="brand" href={`/${lang}/`}>Tynys</a>
@@ -119,7 +136,7 @@ export function Frame({ lang, path, assets, script, demo, children }: PageProps)
         </header>
         <main id="main">{children}</main>
         <footer class="site">
-          <CrisisList lang={lang} t={t} />
+          <CrisisList lang={lang} t={t} contacts={contacts} />
           <p class="small">{t('footer.privacy')}</p>
           <p class="small"><a href={`/${lang}/staff`}>{t('nav.staff')}</a></p>
         </footer>

@@ -8,6 +8,7 @@ import type { PublicEntry, searchQuery, searchResponse, Tag } from '../protocol/
 import type { Assets } from './assets.js';
 import { DEFAULT_LANG, isLang, translator, type Lang } from './i18n/index.js';
 import { Page, type PageProps } from './layout.js';
+import type { CrisisSource } from './crisis-contacts.js';
 import { AppShell, BrowsePage, EntryPage, HomePage, NotFoundPage, SearchPage } from './pages/public.js';
 import { webinarPages, type PageRender, type WebinarReader } from './webinar-pages.js';
 import { ImpactPublicPage, type PublicImpact } from './pages/impact.js';
@@ -32,6 +33,8 @@ export interface WebDeps {
   webinars: WebinarReader;
   /** The public impact page's month (app.ts asks the impact domain): null when the admin has it off or the month is not on offer. */
   impact?: (month: string | undefined) => PublicImpact | null;
+  /** The admins' crisis contacts, in every page's frame (the shipped file's when absent). */
+  crisis?: CrisisSource;
 }
 
 const PAGE_SIZE = 20;
@@ -47,7 +50,7 @@ export function webRoutes(deps: WebDeps): Hono<AppEnv> {
     const url = new URL(c.req.url);
     const path = url.pathname.slice(3) + url.search;
     c.header('Cache-Control', options.private ? 'no-store' : 'public, max-age=60');
-    const page = <Page lang={lang} path={path || '/'} assets={assets} demo={demo} {...(options.script ? { script: options.script } : {})}>{body}</Page>;
+    const page = <Page lang={lang} path={path || '/'} assets={assets} demo={demo} crisis={deps.crisis} {...(options.script ? { script: options.script } : {})}>{body}</Page>;
     return c.html(`<!doctype html>${page.toString()}`, options.status ?? 200);
   };
   const langOf = (c: Context<AppEnv>): Lang | null => {

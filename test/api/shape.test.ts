@@ -30,12 +30,14 @@ describe('API shape', () => {
     // Paths are relative to the one server entry: the API is mounted under /api.
     expect(res.body.servers).toEqual([{ url: '/api' }]);
     expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/admin/crisis-contacts', '/admin/crisis-contacts/order', '/admin/crisis-contacts/{id}', '/admin/crisis-contacts/{id}/verify',
       '/admin/impact/report', '/admin/impact/report/csv', '/admin/impact/report/html', '/admin/impact/settings',
       '/admin/pii-words',
       '/admin/staff', '/admin/staff-audit', '/admin/staff/{id}', '/admin/staff/{id}/disable', '/admin/staff/{id}/enable', '/admin/staff/{id}/logout', '/admin/staff/{id}/reset',
       '/admin/tags', '/admin/tags/{slug}', '/admin/tags/{slug}/merge',
       '/admin/webinars', '/admin/webinars/{id}', '/admin/webinars/{id}/cancel', '/admin/webinars/{id}/figures', '/admin/webinars/{id}/publish',
       '/articles', '/articles/{id}', '/articles/{id}/submit',
+      '/crisis-contacts',
       '/directory', '/directory/history', '/identities', '/identities/me', '/identities/me/sessions', '/identities/sessions',
       '/kb/entries', '/kb/entries/{id}', '/kb/entries/{id}/flags', '/kb/entries/{id}/helpful',
       '/kb/questions', '/kb/questions/mine', '/kb/questions/{id}', '/kb/search', '/kb/tags',

@@ -69,7 +69,8 @@ describe('crisis help', () => {
     await page.click('.crisis-line a.more');
     expect(await page.evaluate(() => window.location.hash)).toBe('#crisis');
     expect(await page.locator('#crisis .unverified').first().isVisible()).toBe(true);
-    expect(await page.locator('#crisis').textContent()).toContain(CATALOGS.ru['crisis.placeholder']);
+    // The admins' list (issue 14) holds only entries one can reach: the file's placeholders are not seeded.
+    expect(await page.locator('#crisis').textContent()).not.toContain(CATALOGS.ru['crisis.placeholder']);
     await ctx.close();
   });
 

@@ -123,6 +123,11 @@ describe('time columns', () => {
       title: 'Тревога у подростков', speaker: 'Сапарова А.', localStart: '2027-01-14T15:00', timeZone: 'Asia/Almaty', durationMinutes: 90, language: 'ru', audience: ['psychologists'],
     } })).status).toBe(201);
 
+    // A crisis contact confirmed by the admin (crisis_contacts.verified_at).
+    tick();
+    const contact = (await t.call('GET', '/api/admin/crisis-contacts?language=ru', { token: admin.token })).body.contacts[0];
+    expect((await t.call('POST', `/api/admin/crisis-contacts/${contact.id}/verify`, { token: admin.token })).status).toBe(200);
+
     // A later hour: sessions record their new last use.
     t.clock.now += 2 * HOUR + 1_001;
     await a!.myQuestions();

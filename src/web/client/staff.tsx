@@ -3,6 +3,7 @@ import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
 import { StaffWebinars } from './staff-webinars.js';
+import { StaffCrisis } from './staff-crisis.js';
 import { ImpactReport } from './staff-impact.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { DutyQueue } from './duty-queue.js';
@@ -438,7 +439,7 @@ function KeyStatus({ client }: { client: StaffClient }) {
   );
 }
 
-type Tab = 'queue' | 'cases' | 'moderation' | 'answers' | 'admin' | 'webinars';
+type Tab = 'queue' | 'cases' | 'moderation' | 'answers' | 'admin' | 'webinars' | 'crisis';
 
 function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) {
   const has = (...r: StaffRole[]) => r.some((x) => client.roles.includes(x));
@@ -449,6 +450,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
     ...(has('psychologist') ? ['answers' as const] : []),
     ...(has('admin') ? ['admin' as const] : []),
     ...(has('admin', 'supervisor') ? ['webinars' as const] : []),
+    ...(has('admin') ? ['crisis' as const] : []),
   ];
   const [tab, setTab] = useState<Tab>(tabs[0] ?? 'queue');
   return (
@@ -466,6 +468,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
       {tab === 'admin' ? <Admin client={client} /> : null}
       {tab === 'webinars' ? <StaffWebinars client={client} t={t} lang={lang} /> : null}
+      {tab === 'crisis' ? <StaffCrisis client={client} t={t} lang={lang} /> : null}
     </div>
   );
 }
