@@ -122,11 +122,12 @@ function planQuery(db: Db, words: readonly string[], dict: SynonymDictionary, la
   });
 }
 
+/** A slot's alternatives, each a phrase of stems (of one stem, for a word). */
 interface Alternatives {
-  /** The slot's own words (as a phrase), and a correction of them. */
-  literal: string[];
+  /** The slot's own words, and a correction of them. */
+  literal: string[][];
   /** The literal ones and its synonym groups' terms, at most MAX_ALTERNATIVES. */
-  all: string[];
+  all: string[][];
 }
 
 /**
@@ -141,12 +142,13 @@ function expansions(slot: Slot, dict: SynonymDictionary, languages: readonly Lan
 
 /** A slot as FTS5 alternatives for entries in `languages`. */
 function alternatives(slot: Slot, dict: SynonymDictionary, languages: readonly Language[]): Alternatives {
-  const literal = new Set<string>();
-  for (const l of languages) literal.add(phrase(slot.words.map((w) => stem(w, l))));
-  for (const l of languages) if (slot.correction) literal.add(quote(stem(slot.correction, l)));
-  const all = new Set(literal);
-  for (const term of expansions(slot, dict, languages)) all.add(phrase(term.stems));
-  return { literal: [...literal], all: [...all].slice(0, MAX_ALTERNATIVES) };
+  const literal = new Map<string, string[]>();
+  const put = (into: Map<string, string[]>, stems: readonly string[]): void => { into.set(stems.join(' '), [...stems]); };
+  for (const l of languages) put(literal, slot.words.map((w) => stem(w, l)));
+  for (const l of languages) if (slot.correction) put(literal, [stem(slot.correction, l)]);
+  const all = new Map(literal);
+  for (const term of expansions(slot, dict, languages)) put(all, term.stems);
+  return { literal: [...literal.values()], all: [...all.values()].slice(0, MAX_ALTERNATIVES) };
 }
 
 const any = (alts: readonly string[]): string => (alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`);
@@ -194,6 +196,36 @@ function wordsContaining(db: Db, part: string): string[] {
     .slice(0, 20);
 }
 
+/** Whether `phrase` occurs in `stems` as a run. */
+function containsPhrase(stems: readonly string[], phrase: readonly string[]): boolean {
+  for (let i = 0; i + phrase.length <= stems.length; i++) if (phrase.every((s, k) => stems[i + k] === s)) return true;
+  return false;
+}
+
+/**
+ * Full matches reordered by their titles: those whose title names more of what was asked come
+ * first, then those that name it in the query's own words, then those whose title holds more of
+ * its terms ("Сон и бессонница" above "Бессонница с тех пор…" for "не могу спать"); bm25 order
+ * otherwise. Only titles are read, and only of the matches shown (`want`), so it costs one
+ * lookup by primary key.
+ */
+function byTitle(db: Db, nums: readonly number[], slots: readonly Alternatives[]): number[] {
+  if (nums.length < 2) return [...nums];
+  const rows = prepared(db, 'SELECT num, title, language FROM kb_entries WHERE num IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(nums)) as { num: number; title: string; language: Language }[];
+  const key = new Map(rows.map((r) => {
+    const stems = searchWords(r.title).map((w) => stem(w, r.language));
+    const hits = slots.map((a) => ({ literal: a.literal.some((p) => containsPhrase(stems, p)), all: a.all.filter((p) => containsPhrase(stems, p)).length }));
+    return [r.num, [hits.filter((h) => h.all > 0).length, hits.filter((h) => h.literal).length, hits.reduce((n, h) => n + h.all, 0)]];
+  }));
+  const rank = (n: number): number[] => key.get(n) ?? [0, 0, 0];
+  return nums.map((n, i) => ({ n, i })).sort((a, b) => {
+    const ka = rank(a.n);
+    const kb = rank(b.n);
+    return kb[0]! - ka[0]! || kb[1]! - ka[1]! || kb[2]! - ka[2]! || a.i - b.i;
+  }).map((x) => x.n);
+}
+
 interface MutableMatcher { stems: Set<string>; prefixes: string[]; substrings: string[] }
 
 interface TierResult {
@@ -223,7 +255,7 @@ function searchTier(db: Db, slots: readonly Slot[], dict: SynonymDictionary, lan
   // A slot no entry here matches (a word only the other language has, a word nobody wrote) would
   // make every AND fail: it is left out, unless it is all there is.
   const probed = slots.map((s) => ({ slot: s, alts: alternatives(s, dict, languages) }));
-  const live = probed.filter((p) => matchesAny(db, p.alts.all, languages, tags));
+  const live = probed.filter((p) => matchesAny(db, p.alts.all.map(phrase), languages, tags));
   const used = live.length > 0 ? live : probed;
   for (const { slot: s } of used) {
     for (const l of languages) {
@@ -232,14 +264,15 @@ function searchTier(db: Db, slots: readonly Slot[], dict: SynonymDictionary, lan
     }
     for (const term of expansions(s, dict, languages)) term.words.forEach((w, k) => { if (!isStopWord(w)) matcher.stems.add(term.stems[k]!); });
   }
-  const alts = used.map((p) => p.alts.all);
+  const alts = used.map((p) => p.alts.all.map(phrase));
 
   // The query's own words first: an entry that says "мазасыздық" in its title ranks above one
   // that says "уайым" and "қорқыныш" many times; then its synonyms.
-  add(rankedMatches(db, used.map((p) => any(p.alts.literal)).join(' AND '), languages, tags, want), 'exact');
+  add(rankedMatches(db, used.map((p) => any(p.alts.literal.map(phrase))).join(' AND '), languages, tags, want), 'exact');
   if (seen.size < want && used.some((p) => p.alts.all.length > p.alts.literal.length)) {
     add(rankedMatches(db, alts.map(any).join(' AND '), languages, tags, want), 'exact');
   }
+  found.strict = byTitle(db, found.strict, used.map((p) => p.alts));
   if (seen.size < want && used.length > 1) add(rankedMatches(db, alts.map(any).join(' OR '), languages, tags, want), 'loose');
   if (!options.full) return found;
 

@@ -243,6 +243,6 @@ export const synonymGroupSchema = z.object({
   terms: z.object({ ru: z.array(z.string()), kk: z.array(z.string()), en: z.array(z.string()) }),
 }).meta({ id: 'SynonymGroup' });
 export type SynonymGroup = z.infer<typeof synonymGroupSchema>;
-export const synonymGroupIdParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
+export const synonymGroupIdParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 export const synonymListQuery = z.object({ language: languageSchema.optional() });
 export const synonymListResponse = z.object({ groups: z.array(synonymGroupSchema) }).meta({ id: 'SynonymGroups' });
