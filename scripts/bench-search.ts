@@ -1,6 +1,7 @@
-// Search benchmark (issue 3): builds a knowledge base of generated ru/en entries, then times
-// searches through the real route, against a baseline in the same run (a LIKE scan, what
-// search costs without the FTS5 indexes). Writes the figures into BENCHMARKS.md.
+// Search benchmark (issues 3 and 12): builds a knowledge base of generated ru/en/kk entries, then
+// times searches through the real route, against baselines in the same run: a LIKE scan (what
+// search costs without the FTS5 indexes), and, for queries as people type them, the same search
+// with no synonym groups (what the curated synonyms cost). Writes the figures into BENCHMARKS.md.
 //
 //   npm run bench:search [-- --entries 100000 --out BENCHMARKS.md]
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,17 @@ import { CANDIDATES } from '../src/knowledge/search-query.js';
 import { ensureDefaultTags } from '../src/knowledge/tags.js';
 import { tokenize } from '../src/knowledge/text.js';
 import { publicSearch } from '../src/knowledge/public-search.js';
+import { EMPTY_DICTIONARY, type SynonymDictionary } from '../src/knowledge/synonym-dictionary.js';
+import { defaultSynonymGroups, ensureDefaultSynonyms, synonymDictionary } from '../src/knowledge/synonyms.js';
+import type { Language } from '../src/protocol/api/common.js';
+import { NATURAL_QUERIES } from '../test/knowledge/natural-queries.js';
 import { searchQuery } from '../src/protocol/api/knowledge.js';
-import { indexCorpus, insertCorpus, pick, rand } from './bench/corpus.js';
+import { indexCorpus, insertCorpus, pick, rand, type LanguageMix } from './bench/corpus.js';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '100000' }, out: { type: 'string', default: 'BENCHMARKS.md' }, keep: { type: 'string' } } });
 const N = Number(values.entries);
+// Kazakh entries too: a Kazakh query with few Kazakh matches also searches the Russian ones.
+const MIX: LanguageMix = [['ru', 0.5], ['en', 0.3], ['kk', 0.2]];
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -28,11 +35,12 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'tynys-bench-'));
   const db: Db = openDatabase(databaseFile(dir));
   ensureDefaultTags(db);
+  ensureDefaultSynonyms(db);
   const tagSlugs = db.$client.prepare('SELECT slug FROM kb_tags').all().map((r) => (r as { slug: string }).slug);
 
   // 1. Rows only (baseline for build time), then the indexes over the same rows.
   const t0 = performance.now();
-  const docs = insertCorpus(db, N);
+  const docs = insertCorpus(db, N, MIX);
   const rowsMs = performance.now() - t0;
   checkpoint(db);
   const rowsBytes = statSync(databaseFile(dir)).size;
@@ -44,14 +52,21 @@ function main(): void {
   const totalBytes = statSync(databaseFile(dir)).size;
 
   // 2. Queries through the real route, in process.
-  const run = (query: string): string => {
+  const run = (query: string, synonyms: SynonymDictionary = synonymDictionary(db)): string => {
     const [text, filters] = query.split(/&(.*)/s);
     const params = new URLSearchParams(`q=${encodeURIComponent(text!)}${filters ? `&${filters}` : ''}`);
     const q = searchQuery.parse(Object.fromEntries(params));
-    return JSON.stringify(publicSearch(db, q, params.getAll('tag')));
+    return JSON.stringify(publicSearch(db, q, params.getAll('tag'), synonyms));
   };
   const freq = new Map<string, number>();
-  for (const d of docs.slice(0, 5000)) for (const t of tokenize(d.title + ' ' + d.body)) if (t.word.length >= 4) freq.set(t.word, (freq.get(t.word) ?? 0) + 1);
+  const freqIn: Record<Language, Map<string, number>> = { ru: new Map(), en: new Map(), kk: new Map() };
+  for (const d of docs.slice(0, 5000)) {
+    for (const t of tokenize(d.title + ' ' + d.body)) {
+      if (t.word.length < 4) continue;
+      freq.set(t.word, (freq.get(t.word) ?? 0) + 1);
+      freqIn[d.language].set(t.word, (freqIn[d.language].get(t.word) ?? 0) + 1);
+    }
+  }
   // The server holds no copy of the corpus in memory; neither should the timed part (a heap of
   // 100,000 texts makes each major garbage collection pause the queries for ~100 ms).
   const removed = docs.slice(0, 100);
@@ -95,6 +110,52 @@ function main(): void {
     rows.push(`| ${name} | ${queries.length} | ${fmt(percentile(single, 50))} | ${fmt(percentile(single, 95))} | ${fmt(percentile(single, 99))} | ${fmt(single[single.length - 1]!)} | ${fmt(percentile(medians, 50))} | ${fmt(percentile(medians, 99))} |`);
   }
 
+  // 2b. Issue 12: queries as people type them, each searched in its language (as the site does),
+  // with the curated synonym groups and, as the baseline, with none; the two alternate per query.
+  const mediumIn = (l: Language): string[] => [...freqIn[l].entries()].sort((a, b) => b[1] - a[1]).slice(50, 350).map(([w]) => w);
+  const med = { ru: mediumIn('ru'), en: mediumIn('en'), kk: mediumIn('kk') };
+  const terms = defaultSynonymGroups().flatMap((g) => (['ru', 'kk', 'en'] as const).flatMap((l) => g[l].map((term) => ({ term, l }))));
+  const ruTerms = terms.filter((x) => x.l === 'ru');
+  const natural = NATURAL_QUERIES.map((x) => `${x.q}&language=${x.language}`);
+  const stopPhrase: Record<Language, (w: string) => string> = { ru: (w) => `не могу ${w}`, en: (w) => `i cant ${w}`, kk: (w) => `${w} алмаймын` };
+  const anyLanguage = (): Language => pick(['ru', 'en', 'kk'] as const);
+  const peopleClasses: Record<string, string[]> = {
+    'labelled natural queries (test set)': Array.from({ length: 300 }, (_, i) => natural[i % natural.length]!),
+    'stop words and a word': Array.from({ length: 300 }, () => { const l = anyLanguage(); return `${stopPhrase[l](pick(med[l]))}&language=${l}`; }),
+    'a synonym term': Array.from({ length: 300 }, () => { const x = pick(terms); return `${x.term}&language=${x.l}`; }),
+    'Kazakh query, Russian second tier': Array.from({ length: 150 }, () => `${pick(ruTerms).term}&language=kk`),
+    'typo (5+ letters) in a language': Array.from({ length: 150 }, () => { const l = anyLanguage(); return `${typo(pick(med[l].filter((w) => w.length >= 7)))}&language=${l}`; }),
+  };
+  for (const x of natural.slice(0, 50)) run(x); // warm-up
+  const peopleRows: string[] = [];
+  const people = { withSynonyms: [] as number[], without: [] as number[] };
+  let peopleWorst = { ms: 0, query: '' };
+  for (const [name, queries] of Object.entries(peopleClasses)) {
+    const times = { on: [] as number[], off: [] as number[], onMedian: [] as number[] };
+    queries.forEach((q, i) => {
+      const on: number[] = [];
+      const off: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        // Alternate which goes first, so neither always finds the other's pages in the cache.
+        for (const mode of (i + r) % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
+          const s = performance.now();
+          run(q, mode === 'on' ? synonymDictionary(db) : EMPTY_DICTIONARY);
+          (mode === 'on' ? on : off).push(performance.now() - s);
+        }
+      }
+      times.on.push(on[0]!);
+      times.off.push(off[0]!);
+      times.onMedian.push([...on].sort((a, b) => a - b)[1]!);
+      if (Math.max(...on) > peopleWorst.ms) peopleWorst = { ms: Math.max(...on), query: q };
+    });
+    people.withSynonyms.push(...times.on);
+    people.without.push(...times.off);
+    for (const list of Object.values(times)) list.sort((a, b) => a - b);
+    peopleRows.push(`| ${name} | ${queries.length} | ${fmt(percentile(times.on, 50))} | ${fmt(percentile(times.on, 95))} | ${fmt(percentile(times.on, 99))} | ${fmt(times.on[times.on.length - 1]!)} | ${fmt(percentile(times.onMedian, 99))} | ${fmt(percentile(times.off, 50))} | ${fmt(percentile(times.off, 99))} |`);
+  }
+  people.withSynonyms.sort((a, b) => a - b);
+  people.without.sort((a, b) => a - b);
+
   // 3. Baseline: the same one-word queries as a LIKE scan over the rows (no index can help it).
   const like = db.$client.prepare("SELECT num FROM kb_entries WHERE status = 'published' AND (title LIKE ? OR body LIKE ? OR answer LIKE ?) ORDER BY num DESC LIMIT 10");
   const ftsTimes: number[] = [];
@@ -131,8 +192,8 @@ function main(): void {
   const section = `## Search (issue 3)
 
 Command: \`npm run bench:search -- --entries ${N}\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}).
-Corpus: ${N.toLocaleString('en')} published entries generated from the demo content's word bigrams (60 % ru, 40 % en;
-title 5–12 words, question 25–80, answer 60–160), two random tags each. Latency is the work of one search request
+Corpus: ${N.toLocaleString('en')} published entries generated from the demo content's word bigrams (${MIX.map(([l, share]) => `${share * 100} % ${l}`).join(', ')};
+title 5–12 words, question 25–80, answer 60–160), two random tags each, and the curated synonym groups. Latency is the work of one search request
 in process (query validation, up to four search passes, loading the page of entries, snippets, JSON), in milliseconds.
 
 | query class | queries | p50 | p95 | p99 | max | p50 (median of 3) | p99 (median of 3) |
@@ -157,11 +218,30 @@ after removals (FTS5 \`optimize\` of both indexes, so removed stems leave the fi
 (${(compactMs / indexMs * 100).toFixed(0)} % of the index build), run only when something was removed since the last one
 (a purge with nothing removed: ${fmt(idleMs)} ms).
 `;
+  const groups = defaultSynonymGroups();
+  const peopleSection = `## Search as people ask (issue 12)
+
+Same run and corpus as "Search (issue 3)" above (\`npm run bench:search -- --entries ${N}\`, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu}).
+Queries as people type them, each searched in its language as the site does (\`language=ru|kk|en\`), through the same
+in-process route. Each query runs three times with the curated synonym groups (${groups.length} groups,
+${groups.reduce((n, g) => n + g.ru.length + g.kk.length + g.en.length, 0)} terms) and three times with none (the baseline: stop words, typos
+and the Kazakh second tier still on), alternating, in milliseconds.
+
+| query class | queries | p50 | p95 | p99 | max | p99 (median of 3) | p50, no synonyms | p99, no synonyms |
+|---|---|---|---|---|---|---|---|---|
+${peopleRows.join('\n')}
+
+All ${people.withSynonyms.length} queries: p50 ${fmt(percentile(people.withSynonyms, 50))} ms, p99 ${fmt(percentile(people.withSynonyms, 99))} ms with the synonyms;
+p50 ${fmt(percentile(people.without, 50))} ms, p99 ${fmt(percentile(people.without, 99))} ms without. Slowest single run: ${fmt(peopleWorst.ms)} ms (\`${peopleWorst.query.replace(/`/g, '')}\`).
+`;
   const file = values.out!;
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nFigures from scripts in `scripts/`, each run on one machine against a baseline in the same run.\n\n';
-  const next = current.includes('## Search (issue 3)') ? current.replace(/## Search \(issue 3\)[\s\S]*?(?=\n## |$)/, section) : `${current.trimEnd()}\n\n${section}`;
+  const withIssue3 = current.includes('## Search (issue 3)') ? current.replace(/## Search \(issue 3\)[\s\S]*?(?=\n## |$)/, section) : `${current.trimEnd()}\n\n${section}`;
+  const next = withIssue3.includes('## Search as people ask (issue 12)')
+    ? withIssue3.replace(/## Search as people ask \(issue 12\)[\s\S]*?(?=\n## |$)/, () => peopleSection)
+    : withIssue3.replace(/(## Search \(issue 3\)[\s\S]*?)(?=\n## |$)/, (issue3) => `${issue3}\n${peopleSection}`);
   writeFileSync(file, next);
-  process.stdout.write(section);
+  process.stdout.write(section + '\n' + peopleSection);
   db.$client.close();
   // --keep DIR leaves the built database there, for profiling against it.
   if (values.keep) renameSync(databaseFile(dir), values.keep);

@@ -4,8 +4,8 @@ import type { Language } from '../protocol/api/common.js';
 import { stemText, tokenize } from './text.js';
 
 // The search indexes over published entries (DESIGN.md §6), kept by the knowledge service:
-//   kb_stems           an FTS5 index of every word's stem, in the stemmer of the entry's language,
-//                      with the language and tags as tokens of a `meta` column (filters);
+//   kb_stems           an FTS5 index of every word's stem, in the stemmer of the entry's language
+//                      and marked with it, with the tags as tokens of a `meta` column (filters);
 //   kb_terms           the vocabulary: every word form of 4+ letters, with how many entries use it;
 //   kb_terms_trigrams  a trigram index over the vocabulary, for part-words and typos.
 // Searching them is search-query.ts. Substrings and typos go through the vocabulary, which is
@@ -36,7 +36,7 @@ export interface IndexedText {
  * A filter value as one index token: hex, so that any slug is one word for both tokenizers,
  * and closed by 'z' (not a hex digit), so that no token is a substring of another.
  */
-export function metaToken(kind: 'l' | 't', value: string): string {
+export function metaToken(kind: 't', value: string): string {
   return kind + Array.from(new TextEncoder().encode(value), (b) => b.toString(16).padStart(2, '0')).join('') + 'z';
 }
 
@@ -45,9 +45,24 @@ function vocabularyWords(doc: IndexedText): Set<string> {
   return new Set(tokenize(`${doc.title} ${doc.body}`).map((t) => t.word).filter((w) => w.length >= 4));
 }
 
+// Every indexed stem carries its entry's language as a first letter ("rсон", "kуйк", "esleep"):
+// a language filter is then the terms themselves, not a token shared by half the entries, whose
+// doclist bm25 would read in full on every search; and one language's stems never match
+// another's. A stem is letters and digits, so the mark cannot be confused with part of one.
+const LANGUAGE_MARK: Readonly<Record<Language, string>> = { ru: 'r', kk: 'k', en: 'e' };
+
+/** A stem as the index holds it for entries in `language`. */
+export function indexTerm(stem: string, language: Language): string {
+  return LANGUAGE_MARK[language] + stem;
+}
+
+function indexedStems(text: string, language: Language): string {
+  return stemText(text, language).split(' ').filter(Boolean).map((s) => indexTerm(s, language)).join(' ');
+}
+
 function insertStems(db: Db, doc: IndexedText): void {
-  const meta = [metaToken('l', doc.language), ...doc.tags.map((t) => metaToken('t', t))].join(' ');
-  prepared(db, 'INSERT INTO kb_stems(rowid, title, body, meta) VALUES (?, ?, ?, ?)').run(doc.num, stemText(doc.title, doc.language), stemText(doc.body, doc.language), meta);
+  const meta = doc.tags.map((t) => metaToken('t', t)).join(' ');
+  prepared(db, 'INSERT INTO kb_stems(rowid, title, body, meta) VALUES (?, ?, ?, ?)').run(doc.num, indexedStems(doc.title, doc.language), indexedStems(doc.body, doc.language), meta);
 }
 
 /** Adds a published entry to the indexes. An earlier version must have been removed first (unindexEntry). */
@@ -91,7 +106,8 @@ export function retagEntry(db: Db, doc: IndexedText): void {
 
 /**
  * Bump when the indexed form changes (tokenizer, stemmer, vocabulary): the next start rebuilds.
- * 2: Kazakh entries stemmed by kazakh-stem.ts, no longer by the Russian stemmer.
+ * 2: Kazakh entries stemmed by kazakh-stem.ts, no longer by the Russian stemmer; stems marked
+ * with their language, which is no longer a meta token.
  */
 export const INDEX_VERSION = 2;
 

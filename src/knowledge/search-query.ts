@@ -1,30 +1,36 @@
 import type { Db } from '../db/connection.js';
 import type { Language } from '../protocol/api/common.js';
-import { metaToken, prepared } from './search-index.js';
+import { indexTerm, metaToken, prepared } from './search-index.js';
 import type { Matcher } from './snippet.js';
 import { isStopWord } from './stop-words.js';
 import {
-  EMPTY_DICTIONARY, matchSynonyms, misspeltSynonyms, searchWords, typoBudget, TYPO_MIN_LENGTH, type CompiledTerm, type GroupHit, type SynonymDictionary,
+  closestSynonymWord, EMPTY_DICTIONARY, matchSynonyms, searchWords, startsATerm, typoBudget, TYPO_MIN_LENGTH,
+  type CompiledTerm, type GroupHit, type SynonymDictionary,
 } from './synonym-dictionary.js';
 import { editDistance, loosePrefix, stem } from './text.js';
 
 // A query as people type it ("не могу спать", "ұйқым келмейді", "homesick", "бесонница"),
 // searched over the stem index (search-index.ts). First the query becomes slots, one for each
 // thing the person asks about:
-//   - a synonym term it contains ("не могу спать") is one slot, which also matches every other
-//     term of that group in the entries' language ("бессонница", "сон", "не спится");
+//   - a word of 5+ letters that no entry contains is read as a typo of the closest synonym
+//     term or vocabulary word (one edit, two from eight letters on): "panick" → "panic";
+//   - a synonym term the query contains ("не могу спать") is one slot, which also matches the
+//     other terms of its group in the entries' language ("бессонница", "сон", "не спится");
 //   - stop words ("не", "могу", "how", "алмаймын") are dropped, unless nothing else is left;
-//   - every other word is a slot of its own; a word of 5+ letters that no entry contains is
-//     looked up as a typo (within one edit, two for long words) in the vocabulary and the synonyms.
-// Then passes, each run only when the ones before found fewer than the page needs:
-//   1. exact      entries matching every slot;
-//   2. loose      entries matching any slot; then also a shorter stem prefix (anxious ~ anxiety)
-//                 and the last word as a prefix (it may still be being typed);
+//   - every other word is a slot of its own.
+// In the index a slot is a set of alternatives, stop words left out ("не спится" is searched as
+// "спится"): a phrase with "не" in it costs FTS5 a walk through nearly every entry, and the stop
+// words were needed only to recognise the phrase in the query. Then passes, each run only when
+// the ones before found too few:
+//   1. exact      entries matching every slot, ordered by their titles, then bm25;
+//   2. loose      entries matching any slot; then, when still fewer than LOOSE_FEW, also a
+//                 shorter stem prefix (anxious ~ anxiety) and the last word as a prefix;
 //   3. substring  each word looked up as a substring in the vocabulary's trigram index (part-
-//                 words, Kazakh forms no stemmer conflates), then searched by stem.
+//                 words, Kazakh forms the light stemmer leaves apart), then searched by stem.
 // Each pass reads at most CANDIDATES matches, newest first, and ranks those by bm25 (title
 // weighted above body): a query matching half the corpus costs the same as a rare one, and for
-// any query with fewer matches the ranking is exact.
+// any query with fewer matches the ranking is exact. bm25 reads the whole doclist of every
+// alternative to weigh it, which is what a pass costs; hence few passes and few alternatives.
 //
 // Kazakh: people in Kazakhstan mix Kazakh and Russian, and there are fewer Kazakh entries. When
 // fewer than KAZAKH_FEW Kazakh entries match a Kazakh query fully, Russian entries found by its
@@ -34,7 +40,11 @@ export const CANDIDATES = 200;
 // Title over body in bm25: 10 ranked the labelled queries (test/knowledge) best of 5, 10 and 20, by a little.
 const TITLE_WEIGHT = 10;
 /** Alternatives per slot at most (the query's own words first): each one is a doclist FTS5 reads. */
-const MAX_ALTERNATIVES = 16;
+const MAX_ALTERNATIVES = 12;
+/** Full matches whose titles are compared (byTitle): a few more than a page. */
+const TITLE_REORDER = 20;
+/** The prefix and substring passes run only while fewer than this were found. */
+const LOOSE_FEW = 3;
 const KAZAKH_LETTERS = /[әғқңөұүһі]/iu;
 export const KAZAKH_FEW = 5;
 
@@ -60,24 +70,49 @@ export interface SearchOutcome {
 
 /** One thing the query asks about. */
 interface Slot {
-  /** The query's words it stands for, normalised. */
+  /** The query's words it stands for, normalised, typos corrected. */
   words: readonly string[];
-  /** Synonym groups its words are a term of (or, for a typo, a term of within the budget). */
+  /** The same words as typed. */
+  typed: readonly string[];
+  /** Synonym groups its words are a term of. */
   groups: readonly GroupHit[];
-  /** For one word no entry contains: the closest word form of the vocabulary. */
-  correction: string | null;
+}
+
+interface Plan {
+  slots: Slot[];
+  /** The query's words with typos corrected, when any was. */
+  corrected: string | null;
+}
+
+/** One way a slot can match: stems in one language's entries, in a run, or near each other once stop words were left out. */
+interface Alternative {
+  language: Language;
+  stems: readonly string[];
+  /** How many words may come between them (0: a run, an FTS5 phrase). */
+  gap: number;
+}
+
+interface Alternatives {
+  /** The slot's own words (stop words left out). */
+  literal: Alternative[];
+  /** The literal ones and its synonym groups' terms, at most MAX_ALTERNATIVES. */
+  all: Alternative[];
 }
 
 const quote = (term: string): string => `"${term}"`;
 // Stems are letters and digits only (the tokenizer's words), so quoting needs no escaping; a
 // quoted run of several stems is an FTS5 phrase.
-const phrase = (stems: readonly string[]): string => quote(stems.join(' '));
+const fts = (a: Alternative): string => {
+  const terms = a.stems.map((s) => indexTerm(s, a.language));
+  return a.gap === 0 ? quote(terms.join(' ')) : `NEAR(${terms.map(quote).join(' ')}, ${a.gap})`;
+};
+const any = (alts: readonly string[]): string => (alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`);
 
 /** Whether an entry in `languages` contains `word` (as a form of 4+ letters, or by its stem). */
 function isKnown(db: Db, word: string, languages: readonly Language[]): boolean {
   if (prepared(db, 'SELECT 1 FROM kb_terms WHERE term = ?').get(word)) return true;
-  const stems = [...new Set(languages.map((l) => stem(word, l)))];
-  return prepared(db, 'SELECT 1 FROM kb_stems WHERE kb_stems MATCH ? LIMIT 1').get(`{title body}: (${stems.map(quote).join(' OR ')})`) !== undefined;
+  return prepared(db, 'SELECT 1 FROM kb_stems WHERE kb_stems MATCH ? LIMIT 1')
+    .get(`{title body}: ${any(languages.map((l) => fts({ language: l, stems: [stem(word, l)], gap: 0 })))}`) !== undefined;
 }
 
 /** The indexed word form closest to `word` within its typo budget, or null. */
@@ -98,36 +133,34 @@ function closestTerm(db: Db, word: string): string | null {
 }
 
 /** The query's slots (see the top of this file). `languages`: those whose entries are searched. */
-function planQuery(db: Db, words: readonly string[], dict: SynonymDictionary, languages: readonly Language[]): Slot[] {
+function planQuery(db: Db, typed: readonly string[], dict: SynonymDictionary, languages: readonly Language[]): Plan {
+  // A Kazakh query is read as Russian too; a word of one language is otherwise not read as another's.
   const matchable: Language[] = languages.includes('kk') && !languages.includes('ru') ? [...languages, 'ru'] : [...languages];
+  const corrections = typed.map((w) => {
+    if (w.length < TYPO_MIN_LENGTH || isStopWord(w) || startsATerm(w, dict, matchable) || isKnown(db, w, languages)) return null;
+    return closestSynonymWord(w, dict, matchable) ?? closestTerm(db, w);
+  });
+  const words = typed.map((w, i) => corrections[i] ?? w);
   const slots: Slot[] = [];
   const matches = matchSynonyms(words, dict, matchable);
   for (let i = 0, m = 0; i < words.length;) {
-    const match = matches[m];
-    if (match && match.start === i) {
-      slots.push({ words: words.slice(match.start, match.end), groups: match.groups, correction: null });
-      i = match.end;
-      m++;
-    } else {
-      slots.push({ words: [words[i]!], groups: [], correction: null });
-      i++;
-    }
+    const match = matches[m]?.start === i ? matches[m++] : undefined;
+    const end = match?.end ?? i + 1;
+    slots.push({ words: words.slice(i, end), typed: typed.slice(i, end), groups: match?.groups ?? [] });
+    i = end;
   }
   const content = slots.filter((s) => s.groups.length > 0 || !s.words.every(isStopWord));
-  if (content.length === 0) return slots;
-  return content.map((s) => {
-    const word = s.words[0]!;
-    if (s.groups.length > 0 || s.words.length > 1 || word.length < TYPO_MIN_LENGTH || isKnown(db, word, languages)) return s;
-    return { ...s, groups: misspeltSynonyms(word, dict, matchable), correction: closestTerm(db, word) };
-  });
+  return { slots: content.length > 0 ? content : slots, corrected: corrections.some((c) => c !== null) ? words.join(' ') : null };
 }
 
-/** A slot's alternatives, each a phrase of stems (of one stem, for a word). */
-interface Alternatives {
-  /** The slot's own words, and a correction of them. */
-  literal: string[][];
-  /** The literal ones and its synonym groups' terms, at most MAX_ALTERNATIVES. */
-  all: string[][];
+/**
+ * Stems of `words` in `language` with the stop words left out (unless that leaves none), and
+ * how many were left out: "ничего не радует" is searched as «нич» near «рад».
+ */
+function withoutStopWords(words: readonly string[], language: Language): Alternative | null {
+  const content = words.filter((w) => !isStopWord(w));
+  if (content.length === 0) return null;
+  return { language, stems: content.map((w) => stem(w, language)), gap: content.length > 1 ? words.length - content.length : 0 };
 }
 
 /**
@@ -142,16 +175,28 @@ function expansions(slot: Slot, dict: SynonymDictionary, languages: readonly Lan
 
 /** A slot as FTS5 alternatives for entries in `languages`. */
 function alternatives(slot: Slot, dict: SynonymDictionary, languages: readonly Language[]): Alternatives {
-  const literal = new Map<string, string[]>();
-  const put = (into: Map<string, string[]>, stems: readonly string[]): void => { into.set(stems.join(' '), [...stems]); };
-  for (const l of languages) put(literal, slot.words.map((w) => stem(w, l)));
-  for (const l of languages) if (slot.correction) put(literal, [stem(slot.correction, l)]);
+  const literal = new Map<string, Alternative>();
+  const put = (into: Map<string, Alternative>, a: Alternative): void => { into.set(fts(a), a); };
+  for (const language of languages) put(literal, withoutStopWords(slot.words, language) ?? { language, stems: slot.words.map((w) => stem(w, language)), gap: 0 });
   const all = new Map(literal);
-  for (const term of expansions(slot, dict, languages)) put(all, term.stems);
+  for (const term of expansions(slot, dict, languages)) {
+    const a = withoutStopWords(term.words, term.language);
+    if (a) put(all, a);
+  }
   return { literal: [...literal.values()], all: [...all.values()].slice(0, MAX_ALTERNATIVES) };
 }
 
-const any = (alts: readonly string[]): string => (alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`);
+/** The tag filters as FTS5 conditions on the meta column (the language is in every term already). */
+function tagFilter(tags: readonly string[]): string {
+  // Filters are tokens of the meta column: FTS5 intersects their doclists with the query's, so
+  // a narrow filter makes the search cheaper, not dearer.
+  return tags.map((t) => ` AND meta:${quote(metaToken('t', t))}`).join('');
+}
+
+/** Whether any entry within the tags matches any of `alts` (stops at the first). */
+function matchesAny(db: Db, alts: readonly Alternative[], tags: readonly string[]): boolean {
+  return prepared(db, 'SELECT 1 FROM kb_stems WHERE kb_stems MATCH ? LIMIT 1').get(`{title body}: ${any(alts.map(fts))}${tagFilter(tags)}`) !== undefined;
+}
 
 interface Ranked {
   /** The best `want` matches, best first. */
@@ -160,21 +205,7 @@ interface Ranked {
   count: number;
 }
 
-/** The filters as FTS5 conditions on the meta column. */
-function metaFilter(languages: readonly Language[], tags: readonly string[]): string {
-  // Filters are tokens of the meta column: FTS5 intersects their doclists with the query's, so
-  // a narrow filter makes the search cheaper, not dearer.
-  const language = languages.length === 1 ? ` AND meta:${quote(metaToken('l', languages[0]!))}` : '';
-  return language + tags.map((t) => ` AND meta:${quote(metaToken('t', t))}`).join('');
-}
-
-/** Whether any entry within the filters matches any of `alts` (stops at the first). */
-function matchesAny(db: Db, alts: readonly string[], languages: readonly Language[], tags: readonly string[]): boolean {
-  return prepared(db, 'SELECT 1 FROM kb_stems WHERE kb_stems MATCH ? LIMIT 1').get(`{title body}: (${alts.join(' OR ')})${metaFilter(languages, tags)}`) !== undefined;
-}
-
-function rankedMatches(db: Db, match: string, languages: readonly Language[], tags: readonly string[], want: number): Ranked {
-  const meta = metaFilter(languages, tags);
+function rankedMatches(db: Db, match: string, tags: readonly string[], want: number): Ranked {
   // Inner: the newest CANDIDATES matches (FTS5 walks its doclists in rowid order and stops).
   // Outer: the best `want` of them by bm25 (lower is better; meta weighs nothing), and how many there were.
   const rows = prepared(db, `
@@ -182,7 +213,7 @@ function rankedMatches(db: Db, match: string, languages: readonly Language[], ta
       SELECT rowid AS num, bm25(kb_stems, ${TITLE_WEIGHT}, 1, 0) AS score
       FROM kb_stems WHERE kb_stems MATCH ?
       ORDER BY rowid DESC LIMIT ${CANDIDATES}
-    ) ORDER BY score, num DESC LIMIT ?`).all(`{title body}: (${match})${meta}`, want) as { num: number; total: number }[];
+    ) ORDER BY score, num DESC LIMIT ?`).all(`{title body}: (${match})${tagFilter(tags)}`, want) as { num: number; total: number }[];
   return { nums: rows.map((r) => r.num), count: rows[0]?.total ?? 0 };
 }
 
@@ -196,9 +227,9 @@ function wordsContaining(db: Db, part: string): string[] {
     .slice(0, 20);
 }
 
-/** Whether `phrase` occurs in `stems` as a run. */
-function containsPhrase(stems: readonly string[], phrase: readonly string[]): boolean {
-  for (let i = 0; i + phrase.length <= stems.length; i++) if (phrase.every((s, k) => stems[i + k] === s)) return true;
+/** Whether `run` occurs in `stems` as a run. */
+function containsRun(stems: readonly string[], run: readonly string[]): boolean {
+  for (let i = 0; i + run.length <= stems.length; i++) if (run.every((s, k) => stems[i + k] === s)) return true;
   return false;
 }
 
@@ -206,8 +237,7 @@ function containsPhrase(stems: readonly string[], phrase: readonly string[]): bo
  * Full matches reordered by their titles: those whose title names more of what was asked come
  * first, then those that name it in the query's own words, then those whose title holds more of
  * its terms ("Сон и бессонница" above "Бессонница с тех пор…" for "не могу спать"); bm25 order
- * otherwise. Only titles are read, and only of the matches shown (`want`), so it costs one
- * lookup by primary key.
+ * otherwise. Only titles are read, and only of the best TITLE_REORDER by bm25: one lookup by key.
  */
 function byTitle(db: Db, nums: readonly number[], slots: readonly Alternatives[]): number[] {
   if (nums.length < 2) return [...nums];
@@ -215,7 +245,9 @@ function byTitle(db: Db, nums: readonly number[], slots: readonly Alternatives[]
     .all(JSON.stringify(nums)) as { num: number; title: string; language: Language }[];
   const key = new Map(rows.map((r) => {
     const stems = searchWords(r.title).map((w) => stem(w, r.language));
-    const hits = slots.map((a) => ({ literal: a.literal.some((p) => containsPhrase(stems, p)), all: a.all.filter((p) => containsPhrase(stems, p)).length }));
+    // A title is a few words: stems left near each other are found by being there at all.
+    const found = (a: Alternative): boolean => a.language === r.language && (a.gap === 0 ? containsRun(stems, a.stems) : a.stems.every((s) => stems.includes(s)));
+    const hits = slots.map((s) => ({ literal: s.literal.some(found), all: s.all.filter(found).length }));
     return [r.num, [hits.filter((h) => h.all > 0).length, hits.filter((h) => h.literal).length, hits.reduce((n, h) => n + h.all, 0)]];
   }));
   const rank = (n: number): number[] => key.get(n) ?? [0, 0, 0];
@@ -254,56 +286,51 @@ function searchTier(db: Db, slots: readonly Slot[], dict: SynonymDictionary, lan
   };
   // A slot no entry here matches (a word only the other language has, a word nobody wrote) would
   // make every AND fail: it is left out, unless it is all there is.
-  const probed = slots.map((s) => ({ slot: s, alts: alternatives(s, dict, languages) }));
-  const live = probed.filter((p) => matchesAny(db, p.alts.all.map(phrase), languages, tags));
-  const used = live.length > 0 ? live : probed;
-  for (const { slot: s } of used) {
-    for (const l of languages) {
-      for (const w of s.words) if (!isStopWord(w) || used.length === 1) matcher.stems.add(stem(w, l));
-      if (s.correction) matcher.stems.add(stem(s.correction, l));
-    }
-    for (const term of expansions(s, dict, languages)) term.words.forEach((w, k) => { if (!isStopWord(w)) matcher.stems.add(term.stems[k]!); });
-  }
-  const alts = used.map((p) => p.alts.all.map(phrase));
+  const planned = slots.map((slot) => ({ slot, alts: alternatives(slot, dict, languages) }));
+  const live = planned.length === 1 ? planned : planned.filter((p) => matchesAny(db, p.alts.all, tags));
+  const used = live.length > 0 ? live : planned;
+  for (const { alts } of used) for (const a of alts.all) for (const s of a.stems) matcher.stems.add(s);
+  const alts = used.map((p) => p.alts.all.map(fts));
 
-  // The query's own words first: an entry that says "мазасыздық" in its title ranks above one
-  // that says "уайым" and "қорқыныш" many times; then its synonyms.
-  add(rankedMatches(db, used.map((p) => any(p.alts.literal.map(phrase))).join(' AND '), languages, tags, want), 'exact');
-  if (seen.size < want && used.some((p) => p.alts.all.length > p.alts.literal.length)) {
-    add(rankedMatches(db, alts.map(any).join(' AND '), languages, tags, want), 'exact');
-  }
-  found.strict = byTitle(db, found.strict, used.map((p) => p.alts));
-  if (seen.size < want && used.length > 1) add(rankedMatches(db, alts.map(any).join(' OR '), languages, tags, want), 'loose');
+  // The best TITLE_REORDER by bm25 are reordered by title, then cut to `want`.
+  const strict = rankedMatches(db, alts.map(any).join(' AND '), tags, Math.max(want, TITLE_REORDER));
+  add({ nums: byTitle(db, strict.nums, used.map((p) => p.alts)).slice(0, want), count: strict.count }, 'exact');
+  if (seen.size < want && used.length > 1) add(rankedMatches(db, alts.map(any).join(' OR '), tags, want), 'loose');
   if (!options.full) return found;
 
-  if (seen.size < want) {
+  if (seen.size < Math.min(want, LOOSE_FEW)) {
     // Prefixes merge many terms' doclists: the dearest stem query, so only when stems found too little.
     const prefixes: string[] = [];
-    const loose = used.map(({ slot: s }, i) => {
-      if (s.words.length > 1 || s.groups.length > 0) return alts[i]!;
-      const extra = languages.map((l) => stem(s.words[0]!, l)).map((st) => loosePrefix(st) ?? (i === used.length - 1 && st.length >= 3 ? st : null))
-        .filter((p): p is string => p !== null);
-      prefixes.push(...extra);
-      return [...alts[i]!, ...[...new Set(extra)].map((p) => `${quote(p)}*`)];
+    const loose = used.map(({ slot, alts: a }, i) => {
+      const literal = a.literal.map(fts);
+      if (slot.words.length > 1 || slot.groups.length > 0) return literal;
+      const extra = a.literal.map((x) => ({ language: x.language, stem: x.stems[0]! }))
+        .map((x) => ({ ...x, prefix: loosePrefix(x.stem) ?? (i === used.length - 1 && x.stem.length >= 3 ? x.stem : null) }))
+        .filter((x): x is { language: Language; stem: string; prefix: string } => x.prefix !== null);
+      prefixes.push(...extra.map((x) => x.prefix));
+      return [...literal, ...extra.map((x) => `${quote(indexTerm(x.prefix, x.language))}*`)];
     });
     if (prefixes.length > 0) {
       matcher.prefixes.push(...prefixes);
-      add(rankedMatches(db, loose.map(any).join(' OR '), languages, tags, want), 'loose');
+      add(rankedMatches(db, loose.map(any).join(' OR '), tags, want), 'loose');
     }
   }
 
   // Substrings when nothing was found yet, or for Kazakh, whose forms the light stemmer leaves
   // apart: the looser passes already found near matches, and this pass costs the most.
-  const long = used.flatMap((p) => p.slot.words).filter((w) => w.length >= 3 && !isStopWord(w));
-  const kazakh = languages.includes('kk') && used.some((p) => p.slot.words.some((w) => KAZAKH_LETTERS.test(w)));
-  if (seen.size < want && long.length > 0 && (seen.size === 0 || kazakh)) {
+  const long = used.flatMap((p) => p.slot.typed).filter((w) => w.length >= 3 && !isStopWord(w));
+  const kazakh = languages.includes('kk') && used.some((p) => p.slot.typed.some((w) => KAZAKH_LETTERS.test(w)));
+  if (seen.size < Math.min(want, LOOSE_FEW) && long.length > 0 && (seen.size === 0 || kazakh)) {
     matcher.substrings.push(...long);
     // Each word: any vocabulary word containing it, by stem. All words if possible, else any.
-    const groups = long.map((w) => [...new Set(wordsContaining(db, w).flatMap((v) => languages.map((l) => stem(v, l))))]).filter((g) => g.length > 0);
-    const clauses = groups.map((g) => any(g.map(quote)));
+    const groups = long.map((w) => {
+      const forms = wordsContaining(db, w);
+      return [...new Set(forms.flatMap((v) => languages.map((language) => fts({ language, stems: [stem(v, language)], gap: 0 }))))];
+    }).filter((g) => g.length > 0);
+    const clauses = groups.map(any);
     if (clauses.length > 0) {
-      const all = rankedMatches(db, clauses.join(' AND '), languages, tags, want);
-      add(all.nums.length > 0 || clauses.length === 1 ? all : rankedMatches(db, clauses.join(' OR '), languages, tags, want), 'substring');
+      const all = rankedMatches(db, clauses.join(' AND '), tags, want);
+      add(all.nums.length > 0 || clauses.length === 1 ? all : rankedMatches(db, clauses.join(' OR '), tags, want), 'substring');
     }
   }
   return found;
@@ -311,7 +338,7 @@ function searchTier(db: Db, slots: readonly Slot[], dict: SynonymDictionary, lan
 
 /**
  * Searches published entries. `want` is how many results the caller will show (page × size):
- * looser passes run only while fewer than that were found.
+ * looser passes run only while fewer than that were found. `dict`: the synonym groups (none by default).
  */
 export function searchEntries(db: Db, q: string, filters: SearchFilters, want: number, dict: SynonymDictionary = EMPTY_DICTIONARY): SearchOutcome {
   const words = searchWords(q);
@@ -321,7 +348,7 @@ export function searchEntries(db: Db, q: string, filters: SearchFilters, want: n
 
   const tags = filters.tags ?? [];
   const languages: readonly Language[] = filters.language ? [filters.language] : ['ru', 'kk', 'en'];
-  const slots = planQuery(db, words, dict, languages);
+  const { slots, corrected } = planQuery(db, words, dict, languages);
   const first = searchTier(db, slots, dict, languages, tags, want, matcher, { full: true });
   let nums = [...first.strict, ...first.rest];
   let total = first.total;
@@ -335,10 +362,9 @@ export function searchEntries(db: Db, q: string, filters: SearchFilters, want: n
     outcome.pass ??= second.pass;
   }
 
-  const corrections = new Map(slots.filter((s) => s.correction !== null).map((s) => [s.words[0]!, s.correction!]));
-  if (nums.length > 0 && corrections.size > 0) {
+  if (nums.length > 0 && corrected !== null) {
     outcome.pass = 'corrected';
-    outcome.corrected = words.map((w) => corrections.get(w) ?? w).join(' ');
+    outcome.corrected = corrected;
   }
   outcome.nums = nums.slice(0, want);
   outcome.total = total;

@@ -118,14 +118,23 @@ export function matchSynonyms(words: readonly string[], dict: SynonymDictionary,
   return matches;
 }
 
-/** Groups whose single-word term is within the typo budget of `word` (which matched no term as typed). */
-export function misspeltSynonyms(word: string, dict: SynonymDictionary, languages: readonly Language[]): GroupHit[] {
-  if (word.length < TYPO_MIN_LENGTH) return [];
+/**
+ * The single-word term closest to `word` within its typo budget ("panick" → "panic"), in one of
+ * `languages`, or null. The dictionary is small (hundreds of words): a scan costs microseconds.
+ */
+export function closestSynonymWord(word: string, dict: SynonymDictionary, languages: readonly Language[]): string | null {
+  if (word.length < TYPO_MIN_LENGTH) return null;
   const cap = typoBudget(word);
-  const hits = new Map<string, GroupHit>();
+  let best: { word: string; d: number } | null = null;
   for (const term of dict.words) {
-    const hit = { group: term.group, via: term.language };
-    if (languages.includes(term.language) && editDistance(word, term.words[0]!, cap) <= cap) hits.set(hitKey(hit), hit);
+    if (!languages.includes(term.language)) continue;
+    const d = editDistance(word, term.words[0]!, cap);
+    if (d <= cap && (!best || d < best.d)) best = { word: term.words[0]!, d };
   }
-  return [...hits.values()];
+  return best?.word ?? null;
+}
+
+/** Whether some term of `languages` starts with `word` (by stem): a word the dictionary knows is no typo. */
+export function startsATerm(word: string, dict: SynonymDictionary, languages: readonly Language[]): boolean {
+  return languages.some((l) => (dict.byFirstStem.get(stem(word, l)) ?? []).some((t) => t.language === l));
 }
