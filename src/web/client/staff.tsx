@@ -2,6 +2,7 @@ import './no-eval.js';
 import { MessageList } from './message-list.js';
 import { useLive } from './use-live.js';
 import { AuditLog, StaffAccounts } from './staff-admin.js';
+import { SearchSynonyms } from './staff-synonyms.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
 import { render } from 'hono/jsx/dom';
@@ -457,6 +458,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
       {tab === 'answers' ? <Moderation client={client} answers={true} /> : null}
       {tab === 'admin' ? <Admin client={client} /> : null}
+      {tab === 'moderation' || tab === 'admin' ? <SearchSynonyms client={client} t={t} /> : null}
     </div>
   );
 }
