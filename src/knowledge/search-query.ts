@@ -361,7 +361,7 @@ export function searchEntries(db: Db, q: string, filters: SearchFilters, want: n
   let total = first.total;
   outcome.pass = first.pass;
 
-  if (filters.language === 'kk' && first.strict.length < KAZAKH_FEW) {
+  if (filters.language === 'kk' && first.strict.length < Math.min(KAZAKH_FEW, want)) {
     // Russian entries follow those matching every slot, ahead of Kazakh entries matching less.
     const second = searchTier(db, slots, dict, ['ru'], tags, want, matcher, { full: false });
     nums = [...first.strict, ...second.strict, ...first.rest, ...second.rest];
