@@ -42,6 +42,7 @@ describe('API shape', () => {
       '/moderation/entries/{id}/reject', '/moderation/entries/{id}/retire', '/moderation/entries/{id}/return',
       '/moderation/entries/{id}/revision', '/moderation/entries/{id}/revision/decision', '/moderation/entries/{id}/tags',
       '/moderation/log', '/moderation/queue',
+      '/moderation/synonyms', '/moderation/synonyms/{id}',
       '/pow/challenges', '/queue', '/sessions/current', '/staff/accept', '/staff/invites', '/staff/me',
       '/staff/me/sessions',
       '/staff/prelogin',
