@@ -87,6 +87,7 @@ function main(): void {
     'with language and tag filter': Array.from({ length: 150 }, () => `${pick(medium)}&language=ru&tag=${pick(tagSlugs)}`),
   };
   for (let i = 0; i < 50; i++) run(pick(medium)); // warm-up
+  const loadStart = loadavg()[0]!;
 
   // Each query runs three times: the single runs give the tail a user may meet on this (shared,
   // virtual) machine; the median of the three per query shows the query's own cost.
@@ -213,7 +214,8 @@ in process (query validation, up to four search passes, loading the page of entr
 ${rows.join('\n')}
 
 Slowest single run of any query: ${fmt(worst.ms)} ms (its three runs: ${worst.runs.map(fmt).join(', ')} ms). Each pass reads at most ${CANDIDATES} candidates (\`CANDIDATES\` in
-\`src/knowledge/search-index.ts\`): beyond that, broad queries rank the newest ${CANDIDATES} matches.
+\`src/knowledge/search-query.ts\`): beyond that, broad queries rank the newest ${CANDIDATES} matches. Load average (1 min) of the
+machine when these runs began: ${loadStart.toFixed(1)} (${cpus().length} cores; above ${cpus().length}, runs waited for a core).
 
 | build | time | size |
 |---|---|---|
