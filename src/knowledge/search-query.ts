@@ -289,19 +289,35 @@ function searchTier(db: Db, slots: readonly Slot[], dict: SynonymDictionary, lan
     // Passes overlap; the largest is a lower bound of their union.
     found.total = Math.max(found.total, ranked.count, seen.size);
   };
-  // A slot no entry here matches (a word only the other language has, a word nobody wrote) would
-  // make every AND fail: it is left out, unless it is all there is.
   const planned = slots.map((slot) => ({ slot, alts: alternatives(slot, dict, languages) }));
-  const live = planned.length === 1 ? planned : planned.filter((p) => matchesAny(db, p.alts.all, tags));
-  const used = live.length > 0 ? live : planned;
-  const share = Math.min(SLOT_ALTERNATIVES.most, Math.max(SLOT_ALTERNATIVES.least, Math.floor(ALTERNATIVES / used.length)));
-  for (const p of used) p.alts.all = p.alts.all.slice(0, share);
+  const ration = (ps: typeof planned): typeof planned => {
+    const share = Math.min(SLOT_ALTERNATIVES.most, Math.max(SLOT_ALTERNATIVES.least, Math.floor(ALTERNATIVES / ps.length)));
+    return ps.map((p) => ({ ...p, alts: { ...p.alts, all: p.alts.all.slice(0, share) } }));
+  };
+  // The best TITLE_REORDER by bm25 are reordered by title, then cut to `want`.
+  const exact = (ps: typeof planned): Ranked => {
+    const strict = rankedMatches(db, ps.map((p) => any(p.alts.all.map(fts))).join(' AND '), tags, Math.max(want, TITLE_REORDER));
+    return { nums: byTitle(db, strict.nums, ps.map((p) => p.alts)).slice(0, want), count: strict.count };
+  };
+  // A slot no entry here matches (a word only the other language has, a word nobody wrote) makes
+  // every AND fail: it is left out, unless it is all there is. Probing each slot costs a lookup,
+  // so in the query's own language, where such words are rare, only after the AND found nothing.
+  const live = (): typeof planned => {
+    const found = planned.filter((p) => matchesAny(db, p.alts.all, tags));
+    return found.length > 0 ? found : planned;
+  };
+  let used = ration(options.full || planned.length === 1 ? planned : live());
+  let strict = exact(used);
+  if (strict.nums.length === 0 && options.full && planned.length > 1) {
+    const fewer = ration(live());
+    if (fewer.length < used.length) {
+      used = fewer;
+      strict = exact(used);
+    }
+  }
+  add(strict, 'exact');
   for (const { alts } of used) for (const a of alts.all) for (const s of a.stems) matcher.stems.add(s);
   const alts = used.map((p) => p.alts.all.map(fts));
-
-  // The best TITLE_REORDER by bm25 are reordered by title, then cut to `want`.
-  const strict = rankedMatches(db, alts.map(any).join(' AND '), tags, Math.max(want, TITLE_REORDER));
-  add({ nums: byTitle(db, strict.nums, used.map((p) => p.alts)).slice(0, want), count: strict.count }, 'exact');
   if (seen.size < want && used.length > 1) add(rankedMatches(db, alts.map((a) => any(a.slice(0, SLOT_ALTERNATIVES.loose))).join(' OR '), tags, want), 'loose');
   if (!options.full) return found;
 
