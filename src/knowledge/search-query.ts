@@ -41,11 +41,11 @@ export const CANDIDATES = 200;
 const TITLE_WEIGHT = 10;
 // Each alternative is a doclist bm25 reads in full, so they are rationed, the query's own words
 // first, then its groups' terms in the order moderators listed them: in the exact pass
-// ALTERNATIVES shared by the slots, eight at most and never fewer than four a slot (a query is a
-// few slots); four a slot in the loose pass, whose matches come after the exact ones anyway.
-// Measured on the labelled queries: 24 and 12 a slot ranked them no better, and cost more.
-const ALTERNATIVES = 16;
-const SLOT_ALTERNATIVES = { most: 8, least: 4, loose: 4 };
+// ALTERNATIVES shared by the slots, six at most and never fewer than three a slot (a query is a
+// few slots); three a slot in the loose pass, whose matches come after the exact ones anyway.
+// Measured on the labelled queries: 8, 12 and 16 a slot ranked them no better, and cost more.
+const ALTERNATIVES = 12;
+const SLOT_ALTERNATIVES = { most: 6, least: 3, loose: 3 };
 /** Full matches whose titles are compared (byTitle): a few more than a page. */
 const TITLE_REORDER = 20;
 /** The prefix and substring passes run only while fewer than this were found. */
