@@ -342,3 +342,16 @@ export const crisisContacts = sqliteTable('crisis_contacts', {
   index('crisis_contacts_order').on(t.language, t.position),
   check('crisis_contacts_reachable', sql`${t.phone} IS NOT NULL OR ${t.link} IS NOT NULL`),
 ]);
+
+/**
+ * Search synonyms moderators keep (src/knowledge/synonyms.ts): words and phrases, per language,
+ * that people use for one thing. AUTOINCREMENT: a removed group's id is never reused, so an edit
+ * sent from a stale console cannot land on another group; and that SQLite remembers the table
+ * ever held a row tells the start-up seeding that the curated set was already loaded.
+ */
+export const kbSynonymGroups = sqliteTable('kb_synonym_groups', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  termsRu: text('terms_ru', { mode: 'json' }).$type<string[]>().notNull(),
+  termsKk: text('terms_kk', { mode: 'json' }).$type<string[]>().notNull(),
+  termsEn: text('terms_en', { mode: 'json' }).$type<string[]>().notNull(),
+});

@@ -58,7 +58,7 @@ export interface FixtureOptions {
 function corpusDatabase(entries: number, log: (line: string) => void): string {
   const hash = createHash('sha256');
   for (const f of readdirSync(join(ROOT, 'db/migrations')).filter((f) => f.endsWith('.sql')).sort()) hash.update(readFileSync(join(ROOT, 'db/migrations', f)));
-  for (const f of ['scripts/bench/corpus.ts', 'src/knowledge/search-index.ts', 'src/knowledge/text.ts', 'src/knowledge/tags.ts']) hash.update(readFileSync(join(ROOT, f)));
+  for (const f of ['scripts/bench/corpus.ts', 'src/knowledge/search-index.ts', 'src/knowledge/text.ts', 'src/knowledge/kazakh-stem.ts', 'src/knowledge/tags.ts']) hash.update(readFileSync(join(ROOT, f)));
   const file = join(tmpdir(), `tynys-bench-corpus-${entries}-${hash.digest('hex').slice(0, 12)}.db`);
   if (existsSync(file)) return file;
   log(`generating ${entries.toLocaleString('en')} entries and their search index (once; cached in ${file})`);

@@ -412,6 +412,62 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
     tags: ['plhiv', 'partners-families', 'adherence', 'relationships', 'stigma'],
   },
 
+  {
+    key: 'ru-homesick-far-from-home',
+    kind: 'question',
+    language: 'ru',
+    title: `Уехал на заработки и так скучаю по дому, что ничего не могу делать`,
+    body: `Полгода назад уехал работать в другую страну, чтобы помогать семье. Работа есть, жильё есть, но каждый вечер накатывает тоска по дому: по маме, по младшим, по нашей еде и разговорам. Стыдно жаловаться, ведь я сам решил уехать. Иногда думаю всё бросить и вернуться, но тогда подведу родных. Это пройдёт?`,
+    answer: `Тоска по дому — одно из самых частых переживаний у людей, которые переехали ради работы или учёбы, и она не говорит о том, что вы слабый или сделали неправильный выбор. Вы потеряли сразу многое привычное: близких рядом, язык, еду, ритм дня. Психике нужно время, чтобы к этому приспособиться, и у многих самые тяжёлые — первые месяцы.
+
+Что обычно помогает. Договоритесь с семьёй о постоянных звонках, например в определённые дни и часы: поддерживает и сам разговор, и ожидание его. Принесите «кусочек дома» в своё жильё: фотографии, музыку, блюда, которые готовили дома. Ищите земляков и людей, которые говорят на вашем языке: общины, спортивные или религиозные встречи, группы поддержки для мигрантов. Постарайтесь выстроить распорядок с маленькими радостями: прогулка, любимая еда в выходной, занятие, которое у вас получается.
+
+Тоска часто усиливается, когда человек очень устаёт и плохо спит. Берегите отдых и сон: истощение делает любую грусть тяжелее.
+
+Решение вернуться или остаться лучше принимать не в самый тяжёлый вечер. Запишите, ради чего вы уехали и что уже получилось, и обсудите это с близкими: часто семья больше рада вам самому, чем деньгам.
+
+Если тоска не отпускает неделями, пропал интерес ко всему, появились мысли, что жить незачем, — это может быть уже не только тоска по дому, а депрессия, с которой можно и нужно работать. Поговорить анонимно можно с психологом Tynys. Если становится совсем тяжело, воспользуйтесь кризисными контактами на этой странице.`,
+    tags: ['migrants', 'isolation', 'depression'],
+  },
+  {
+    key: 'ru-domestic-abuse-husband',
+    kind: 'question',
+    language: 'ru',
+    title: `Муж поднимает на меня руку, а уйти страшно`,
+    body: `Мы женаты несколько лет. Когда муж злится, он кричит, толкает меня, уже не раз ударил. Потом извиняется и говорит, что я сама его довожу. Он знает о моём ВИЧ-статусе и грозится рассказать всем, если я уйду. Родные говорят терпеть. Я уже не понимаю, нормально ли это.`,
+    answer: `То, что вы описываете, — домашнее насилие: толчки, удары, крики, угрозы раскрыть ваш статус и перекладывание вины на вас. Это не нормально, и вы не виноваты в том, что с вами так обращаются. Ответственность за насилие всегда лежит на том, кто его совершает, а не на том, кто якобы «довёл».
+
+Насилие в семье обычно повторяется по кругу: напряжение растёт, случается вспышка, потом извинения и затишье, а затем напряжение снова нарастает. Извинения не означают, что это не повторится, а угрозы раскрыть диагноз — тоже способ контроля.
+
+Прежде всего подумайте о безопасности. Составьте план на случай, если станет опасно: куда вы можете уйти (к подруге, родственникам, в кризисный центр или приют для пострадавших), где будут лежать документы, лекарства, немного денег и запасной телефон. Договоритесь с человеком, которому доверяете, о кодовом слове, по которому он поймёт, что вам нужна помощь. При непосредственной угрозе звоните в экстренные службы.
+
+Не обязательно решать всё сразу. Кризисные центры для женщин, пострадавших от насилия, и общественные организации помогают анонимно и бесплатно: выслушают, помогут составить план безопасности, подскажут, как зафиксировать побои и куда обратиться. Ваш ВИЧ-статус — медицинская тайна; если его раскрыли без вашего согласия, защитить ваши права поможет юрист.
+
+Поговорить о том, что происходит и как быть дальше, можно с психологом Tynys — анонимно. Если вам угрожает опасность прямо сейчас, воспользуйтесь кризисными контактами на этой странице.`,
+    tags: ['partners-families', 'plhiv', 'violence', 'relationships'],
+  },
+  {
+    key: 'ru-article-apathy',
+    kind: 'article',
+    language: 'ru',
+    title: `Апатия: когда нет сил и ничего не хочется`,
+    body: `Апатия — это состояние, когда пропадают и желания, и силы: не хочется ни встречаться с людьми, ни заниматься тем, что раньше нравилось, а простые дела вроде душа или ответа на сообщение кажутся непосильными. Многие описывают это словами «пустота», «всё равно», «опустились руки». Человек в апатии часто ругает себя за лень, и от этого становится только тяжелее.
+
+Апатия бывает после долгого стресса и перегрузки, после потери или тяжёлой новости, например диагноза, при выгорании, недосыпе и истощении, при употреблении алкоголя и других веществ, а ещё она бывает одним из признаков депрессии. Иногда за ней стоят телесные причины, поэтому при долгой апатии стоит показаться врачу.
+
+Что может помочь сдвинуться с места.
+
+Маленькие шаги вместо больших планов. Не «наведу порядок в жизни», а «встану и выпью воды», «выйду на десять минут на улицу». Действие часто идёт раньше желания: сначала делаешь чуть-чуть, потом появляется немного сил.
+
+Базовая забота о теле. Сон в одно и то же время, простая еда, дневной свет и немного движения — не мелочи, а то, на чём держится энергия.
+
+Один контакт в день. Написать другу, позвонить родным, прийти в группу взаимопомощи. Изоляция усиливает апатию, а даже короткий разговор её ослабляет.
+
+Меньше самокритики. Апатия — не черта характера и не лень, а сигнал, что ресурсы на исходе. Отмечайте каждый сделанный шаг, даже самый маленький.
+
+Если апатия длится больше двух недель, сопровождается подавленным настроением, нарушениями сна и аппетита или мыслями, что жить незачем, это повод обратиться к специалисту. Психолог Tynys на приватной консультации поможет разобраться, что стоит за вашим состоянием. Если появились мысли причинить себе вред, сразу воспользуйтесь кризисными контактами на этой странице.`,
+    tags: ['young-people', 'plhiv', 'depression'],
+  },
   // ---------------------------------------------------------------- English
   {
     key: 'en-tell-partner-hiv-status',
@@ -733,6 +789,86 @@ If loneliness has turned into lasting sadness, hopelessness or depression, you d
     tags: ['migrants', 'prisoners', 'isolation', 'depression'],
   },
 
+  {
+    key: 'en-homesick-working-abroad',
+    kind: 'question',
+    language: 'en',
+    title: `I moved abroad for work and I'm so homesick I can barely get through the day`,
+    body: `I came here to work and send money home. The job is fine, but every evening I miss my family, our food, even the noise of our street. I cry on the phone with my mum and then feel guilty for worrying her. Part of me wants to give up and go home, but my family counts on me. Will this ever get easier?`,
+    answer: `Homesickness is one of the most common experiences for people who move for work or study, and it doesn't mean you are weak or that you made the wrong choice. You lost many familiar things at once: the people close to you, your language, your food, the rhythm of your days. It takes time to adjust, and for many people the first months are the hardest.
+
+What usually helps. Agree on regular calls with your family, for example on set days and times: having a call to look forward to supports you as much as the call itself. Bring a little of home into where you live now: photos, music, the dishes you cooked at home. Look for people from your country or who speak your language: community groups, sport or faith gatherings, support groups for migrants. Build a routine with small good things in it: a walk, a favourite meal at the weekend, something you are good at.
+
+Missing home often gets worse when you are exhausted and sleeping badly. Protect your rest and sleep: tiredness makes any sadness heavier.
+
+Try not to decide whether to stay or go back on your worst evening. Write down why you came and what has already worked out, and talk it over with your family: often they are gladder to have you than the money.
+
+If the sadness doesn't lift for weeks, you lose interest in everything, or you start to feel there is no point in living, this may be more than homesickness: it may be depression, which can be treated. You can talk anonymously with a Tynys psychologist. If it becomes too much, use the crisis contacts on this page.`,
+    tags: ['migrants', 'isolation', 'depression'],
+  },
+  {
+    key: 'en-domestic-abuse-partner',
+    kind: 'question',
+    language: 'en',
+    title: `My partner hits me and says it's my fault. Is this abuse?`,
+    body: `We've lived together for a few years. When he gets angry he shouts, shoves me, and he has hit me more than once. Afterwards he apologises and says I provoke him. He knows I'm living with HIV and threatens to tell everyone if I leave. My family says every couple fights. I don't know what's normal anymore.`,
+    answer: `What you describe is domestic abuse: pushing, hitting, shouting, threatening to disclose your status, and blaming you for it. It is not normal, and it is not your fault. Responsibility for violence always lies with the person who is violent, never with the person who supposedly "provoked" it.
+
+Abuse in a relationship often runs in a cycle: tension builds, there is an outburst, then apologies and a calm spell, and then the tension builds again. An apology does not mean it won't happen again, and threatening to reveal your diagnosis is a way of controlling you too.
+
+Think about your safety first. Make a plan for when things get dangerous: where you could go (a friend, relatives, a crisis centre or a shelter), and where your documents, medication, some money and a spare phone will be. Agree a code word with someone you trust, so they know when you need help. If you are in immediate danger, call the emergency services.
+
+You don't have to decide everything at once. Crisis centres for survivors of domestic violence and community organisations help confidentially and free of charge: they listen, help you make a safety plan, and explain how to record injuries and where to turn. Your HIV status is confidential medical information; if someone discloses it without your consent, a lawyer can help you defend your rights.
+
+You can talk through what is happening and what to do next with a Tynys psychologist, anonymously. If you are in danger right now, use the crisis contacts on this page.`,
+    tags: ['partners-families', 'plhiv', 'violence', 'relationships'],
+  },
+  {
+    key: 'en-article-apathy',
+    kind: 'article',
+    language: 'en',
+    title: `Apathy: when you can't find the energy to care about anything`,
+    body: `Apathy is a state in which both wanting and energy seem to disappear: you don't feel like seeing people or doing what you used to enjoy, and simple things like showering or answering a message feel impossible. People describe it as feeling empty, numb, or "what's the point". Someone with apathy often calls themselves lazy, which only makes it heavier.
+
+Apathy can follow long stress and overload, a loss or hard news such as a diagnosis, burnout, lack of sleep and exhaustion, or alcohol and drug use, and it can be one of the signs of depression. Sometimes there is a physical cause, so if it lasts, see a doctor.
+
+What can help you get moving again.
+
+Small steps instead of big plans. Not "sort my life out" but "get up and drink a glass of water", "go outside for ten minutes". Action often comes before motivation: you do a little, and then a little energy follows.
+
+Basic care for your body. Sleeping at the same time, simple meals, daylight and some movement are not small things: your energy rests on them.
+
+One contact a day. Text a friend, call family, go to a peer support group. Isolation feeds apathy, and even a short conversation eases it.
+
+Less self-criticism. Apathy is not a character flaw or laziness but a sign that your reserves are running low. Notice every step you take, however small.
+
+If apathy lasts more than two weeks, or comes with low mood, changes in sleep and appetite, or thoughts that life has no point, it is a reason to see a specialist. A Tynys psychologist can help you work out what lies behind it in a private consultation. If you have thoughts of harming yourself, use the crisis contacts on this page straight away.`,
+    tags: ['young-people', 'plhiv', 'depression'],
+  },
+  {
+    key: 'en-article-sleep-hygiene',
+    kind: 'article',
+    language: 'en',
+    title: `Sleep and insomnia: sleep hygiene in plain words`,
+    body: `Sleep is one of the first things stress takes away. Insomnia often follows hard news, comes with anxiety and low mood, with shift work, or in a new place. For migrants, people recently diagnosed and those living somewhere unsafe, poor sleep can feel almost normal. But a few simple habits, often called sleep hygiene, can make a real difference.
+
+A steady routine. Go to bed and get up at about the same time, weekends included: your body finds it easier to fall asleep when it knows the schedule.
+
+Bed is for sleep. Try not to work, eat or scroll in bed. If you can't fall asleep within about twenty minutes, get up, do something calm in dim light, and go back when you feel sleepy.
+
+An evening without screens. Bright light and worrying news wake you up. An hour before bed, dim the lights, put the phone away and choose something quiet: a shower, a book, gentle stretching.
+
+What you drink and eat. Coffee, strong tea and energy drinks after lunch make it harder to fall asleep. Alcohol helps you "switch off" but makes sleep broken and shallow. A heavy meal late in the evening gets in the way too; a light snack doesn't.
+
+Your day shapes your night. Morning light, movement and a short walk help your body clock. A long nap during the day, on the other hand, can throw the night off.
+
+A place for worries. If thoughts keep you awake, set aside time during the day to write down your worries and possible next steps. At night, remind yourself: "I'll think about it tomorrow."
+
+If the room is crowded or noisy, earplugs, a sleep mask and a thick curtain help.
+
+If insomnia lasts more than a month, or comes with strong tiredness during the day or low mood, see a doctor and don't take sleeping pills without a prescription. A Tynys psychologist can help with the thoughts that keep you awake in a private consultation. If the night becomes unbearable, use the crisis contacts on this page.`,
+    tags: ['plhiv', 'migrants', 'sleep'],
+  },
   // ---------------------------------------------------------------- Kazakh
   {
     key: 'kk-tell-partner-status',
@@ -860,7 +996,7 @@ Tynys психологымен аты-жөніңізді айтпай, жасы�
     title: `Стигма және өзін-өзі стигмалау: өзіңізге қалай мейірімді болуға болады`,
     body: `Стигма — белгілі бір топқа жататын адамдарға қатысты теріс көзқарас пен кемсітушілік. АИТВ-мен өмір сүретін адамдар, ерлермен жыныстық қатынасқа түсетін ерлер, трансгендер адамдар, есірткі қолданатын адамдар, бұрын сотталған адамдар стигмаға жиі тап болады. Стигма тек сырттан келмейді: уақыт өте келе адам қоғамның теріс пікірлерін өзіне қабылдап, өзін-өзі кінәлай бастайды. Мұны өзін-өзі стигмалау деп атайды.
 
-Өзін-өзі стигмалау ұят, кінә, «мен басқалардан төменмін» деген ойлар арқылы көрінеді. Адам достарынан алшақтайды, көмек сұрамайды, емделуге немесе тексерілуге бармайды, өз құқықтарын қорғаудан бас тартады. Ұзақ уақыт бойы бұл жалғыздыққа және депрессияға әкелуі мүмкін.
+Өзін-өзі стигмалау ұят, кінә, «мен басқалардан төменмін» деген ойлар арқылы көрінеді. Мысалы, диагнозын білген адам оған ұялып, ешкімге айтпай жүреді. Адам достарынан алшақтайды, көмек сұрамайды, емделуге немесе тексерілуге бармайды, өз құқықтарын қорғаудан бас тартады. Ұзақ уақыт бойы бұл жалғыздыққа және депрессияға әкелуі мүмкін.
 
 Не көмектеседі?
 
@@ -876,5 +1012,115 @@ Tynys психологымен аты-жөніңізді айтпай, жасы�
 
 Ұят пен өзін-өзі кінәлау күнделікті өмірге кедергі келтірсе, Tynys психологының жеке кеңесіне жазылыңыз немесе ЖИТС-тің алдын алу орталығының психологына жүгініңіз. Өзіңізге зиян келтіру туралы ойлар пайда болса, бірден әр беттегі дағдарыс байланыстарын пайдаланыңыз.`,
     tags: ['plhiv', 'msm', 'trans-people', 'stigma', 'depression', 'isolation'],
+  },
+  {
+    key: 'kk-homesick-studying-abroad',
+    kind: 'question',
+    language: 'kk',
+    title: `Оқуға шетелге кеттім, үйді қатты сағындым`,
+    body: `Биыл шетелдегі университетке түстім. Оқу жаман емес, бірақ кешке бөлмеде жалғыз қалғанда үйді, анамды, інілерімді қатты сағынамын. Анаммен телефонда сөйлесіп отырып жылап жіберемін, сосын оны уайымдатқаныма ұяламын. Кейде бәрін тастап, үйге қайтқым келеді. Бұл сағыныш басыла ма?`,
+    answer: `Үйді сағыну — оқу немесе жұмыс үшін басқа жаққа көшкен адамдардың ең жиі басынан кешіретін күйлерінің бірі. Бұл сіздің әлсіз екеніңізді немесе қате шешім қабылдағаныңызды білдірмейді. Сіз бір мезгілде көп нәрседен алыстадыңыз: жақындарыңыздан, ана тіліңізден, үйреншікті тамақ пен күн тәртібінен. Психикаға бейімделу үшін уақыт керек, көп адамға алғашқы айлар ең ауыр болады.
+
+Әдетте мына нәрселер көмектеседі. Отбасыңызбен тұрақты хабарласуға келісіңіз, мысалы, белгілі бір күндері мен сағаттарда: әңгімені күтудің өзі күш береді. Бөлмеңізге «үйдің бір бөлшегін» әкеліңіз: суреттер, әуендер, үйде пісіретін тағамдар. Жерлестеріңізді және ана тіліңізде сөйлейтін адамдарды іздеңіз: студенттер қауымдастығы, спорт үйірмелері, қолдау топтары. Күніңізге кішкентай қуаныштарды қосыңыз: серуен, демалыс күнгі сүйікті тамақ, жақсы шығатын іс.
+
+Сағыныш адам қатты шаршап, нашар ұйықтағанда күшейе түседі. Демалыс пен ұйқыға көңіл бөліңіз: шаршау кез келген мұңды ауырлатады.
+
+Қайту не қалу туралы шешімді ең ауыр кешіңізде қабылдамаңыз. Не үшін кеткеніңізді және не істей алғаныңызды қағазға жазып, жақындарыңызбен ақылдасыңыз.
+
+Сағыныш бірнеше апта бойы басылмаса, ештеңеге қызығушылық қалмаса немесе өмірдің мәні жоқ деген ойлар пайда болса, бұл жай сағыныш емес, депрессия болуы мүмкін, ал онымен жұмыс істеуге болады. Tynys психологымен жасырын сөйлесуге болады. Қатты ауыр болса, осы беттегі дағдарыс байланыстарын пайдаланыңыз.`,
+    tags: ['young-people', 'migrants', 'isolation'],
+  },
+  {
+    key: 'kk-domestic-abuse-husband',
+    kind: 'question',
+    language: 'kk',
+    title: `Күйеуім маған қол көтереді, бірақ кетуге қорқамын`,
+    body: `Үйленгенімізге бірнеше жыл болды. Ашуланғанда күйеуім айқайлайды, итеріп жібереді, бірнеше рет ұрды. Кейін кешірім сұрап, өзің кінәлісің дейді. Ол менің АИТВ статусымды біледі және кетсем, бәріне айтамын деп қорқытады. Туыстарым шыда дейді. Бұл қалыпты ма, жоқ па, түсінбей қалдым.`,
+    answer: `Сіз сипаттап отырған жағдай — тұрмыстық зорлық-зомбылық: итеру, ұру, айқайлау, статусыңызды жария етемін деп қорқыту және кінәні сізге аудару. Бұл қалыпты емес, және сіз кінәлі емессіз. Зорлық-зомбылық үшін жауапкершілік әрдайым оны жасаған адамда, «ашуландырды» делінген адамда емес.
+
+Отбасылық зорлық-зомбылық әдетте шеңбер бойымен қайталанады: шиеленіс өседі, ашу жарылады, сосын кешірім мен тыныштық келеді, одан кейін шиеленіс қайтадан өседі. Кешірім сұрау мұның қайталанбайтынын білдірмейді, ал диагнозыңызды жариялаймын деп қорқыту да сізді бақылаудың бір тәсілі.
+
+Алдымен қауіпсіздігіңізді ойлаңыз. Қауіп төнген жағдайға жоспар құрыңыз: қайда бара аласыз (досыңызға, туыстарыңызға, дағдарыс орталығына немесе баспанаға), құжаттарыңыз, дәріңіз, аздап ақша мен қосалқы телефон қайда тұрады. Сенімді адаммен көмек керек екенін білдіретін құпия сөзге келісіп қойыңыз. Тікелей қауіп төнсе, шұғыл қызметтерге қоңырау шалыңыз.
+
+Бәрін бірден шешудің қажеті жоқ. Зорлық-зомбылықтан зардап шеккен әйелдерге арналған дағдарыс орталықтары мен қоғамдық ұйымдар жасырын әрі тегін көмектеседі: тыңдайды, қауіпсіздік жоспарын құруға көмектеседі, соққының ізін қалай тіркеуге және қайда жүгінуге болатынын түсіндіреді. АИТВ статусыңыз — медициналық құпия; оны келісіміңізсіз жария етсе, құқығыңызды заңгер қорғай алады.
+
+Не болып жатқанын және әрі қарай не істеу керегін Tynys психологымен жасырын талқылауға болады. Дәл қазір қауіп төніп тұрса, осы беттегі дағдарыс байланыстарын пайдаланыңыз.`,
+    tags: ['partners-families', 'plhiv', 'violence', 'relationships'],
+  },
+  {
+    key: 'kk-article-apathy',
+    kind: 'article',
+    language: 'kk',
+    title: `Апатия: күш те, құлық та жоқ болғанда`,
+    body: `Апатия — қалау да, күш те жоғалып кететін күй: адамдармен кездескің келмейді, ештеңеге құлқың жоқ, бұрын ұнаған істер де қызықтырмайды, ал душқа түсу немесе хабарламаға жауап беру сияқты қарапайым нәрселер ауыр жүк болып көрінеді. Көп адам мұны «ішім бос», «бәрібір», «қолым салбырап кетті» деп сипаттайды. Апатиядағы адам өзін жалқаусың деп жиі сөгеді, ал бұдан тек ауырлай түседі.
+
+Апатия ұзақ күйзеліс пен шамадан тыс жүктемеден кейін, қаралы жағдайдан немесе ауыр жаңалықтан кейін, мысалы, диагноздан соң, күйіп кету кезінде, ұйқы жетіспегенде және қажығанда, алкоголь мен басқа заттарды қолданғанда пайда болады, ол депрессияның бір белгісі де болуы мүмкін. Кейде оның артында дене себептері тұрады, сондықтан апатия ұзаққа созылса, дәрігерге қаралған жөн.
+
+Орныңыздан қозғалуға не көмектеседі?
+
+Үлкен жоспардың орнына кішкентай қадамдар. «Өмірімді ретке келтіремін» емес, «тұрып, бір стақан су ішемін», «он минутқа далаға шығамын». Әрекет көбіне қалаудан бұрын келеді: алдымен аздап істейсіз, сосын аздап күш пайда болады.
+
+Денеге қарапайым қамқорлық. Бір уақытта ұйықтау, қарапайым тамақ, күндізгі жарық және аздап қозғалыс — ұсақ-түйек емес, күш-қуатыңыз соларға сүйенеді.
+
+Күніне бір байланыс. Досыңызға хат жазыңыз, туыстарыңызға қоңырау шалыңыз, өзара көмек тобына барыңыз. Оқшаулану апатияны күшейтеді, ал қысқа әңгіменің өзі оны әлсіретеді.
+
+Өзіңізді азырақ сынаңыз. Апатия — мінездің кемшілігі де, жалқаулық та емес, күш-қуаттың таусылып бара жатқанының белгісі. Жасаған әр қадамыңызды, тіпті ең кішкентайын да, байқап жүріңіз.
+
+Апатия екі аптадан ұзаққа созылса, оған көңіл-күйдің түсуі, ұйқы мен тәбеттің бұзылуы немесе өмірдің мәні жоқ деген ойлар қосылса, маманға жүгіну керек. Tynys психологы жеке кеңесте күйіңіздің артында не тұрғанын түсінуге көмектеседі. Өзіңізге зиян келтіру туралы ойлар пайда болса, бірден осы беттегі дағдарыс байланыстарын пайдаланыңыз.`,
+    tags: ['young-people', 'plhiv', 'depression'],
+  },
+  {
+    key: 'kk-article-sleep-hygiene',
+    kind: 'article',
+    language: 'kk',
+    title: `Ұйқысыздық: жақсы ұйықтауға көмектесетін қарапайым әдеттер`,
+    body: `Ұйқы — күйзеліс кезінде ең алдымен зардап шегетін нәрселердің бірі. Ұйқысыздық ауыр жаңалықтан кейін, мазасыздық пен көңіл-күй түскенде, ауысымдық жұмыста, жаңа жерге көшкенде жиі кездеседі. Мигранттар, диагнозын жақында білген адамдар және қауіпті жағдайда тұратындар үшін нашар ұйқы үйреншікті нәрсеге айналады. Бірақ ұйқы гигиенасы деп аталатын бірнеше қарапайым әдет айтарлықтай көмектеседі.
+
+Тұрақты тәртіп. Демалыс күндері де шамамен бір уақытта жатып, бір уақытта тұрыңыз: ағза тәртібін білгенде, ұйықтау оңайырақ.
+
+Төсек — ұйқы үшін. Төсекте жұмыс істемеуге, тамақ ішпеуге және телефон ақтармауға тырысыңыз. Жиырма минуттай ұйықтай алмасаңыз, тұрып, күңгірт жарықта тыныш бір іспен айналысыңыз да, ұйқыңыз келгенде қайта жатыңыз.
+
+Кеш экрансыз өтсін. Жарқын жарық пен мазасыз жаңалықтар сергітеді. Ұйықтардан бір сағат бұрын жарықты бәсеңдетіп, телефонды қойып, тыныш іспен айналысыңыз: душ, кітап, жеңіл жаттығу.
+
+Не ішіп-жеген дұрыс. Түстен кейінгі кофе, қою шай мен энергетикалық сусындар ұйықтауға кедергі келтіреді. Алкоголь ұйықтатқандай болғанымен, ұйқыны үзік-үзік етеді.
+
+Күндіз түнге әсер етеді. Таңертеңгі жарық, қозғалыс, қысқа серуен ағзаның ішкі сағатына көмектеседі. Күндіз ұзақ ұйықтау, керісінше, түнгі ұйқыны бұзуы мүмкін.
+
+Уайымға арналған уақыт. Ойлар ұйықтатпаса, күндіз уайымдарыңыз бен мүмкін қадамдарды жазып қоюға уақыт бөліңіз. Түнде өзіңізге: «Бұл туралы ертең ойлаймын», — деп еске салыңыз.
+
+Ұйқысыздық бір айдан ұзаққа созылса, күндіз қатты шаршатса немесе көңіл-күйді түсірсе, дәрігерге жүгініңіз және ұйықтататын дәріні тағайындаусыз ішпеңіз. Ұйықтатпай жүрген ойларды Tynys психологымен жеке кеңесте талқылауға болады. Түн төзгісіз болса, осы беттегі дағдарыс байланыстарын пайдаланыңыз.`,
+    tags: ['plhiv', 'migrants', 'sleep'],
+  },
+  {
+    key: 'kk-panic-attacks',
+    kind: 'question',
+    language: 'kk',
+    title: `Автобуста кенеттен дүрбелең басады: жүрегім дүрсілдеп, тұншығып бара жатқандаймын`,
+    body: `Соңғы айларда автобуста немесе адам көп жерде кенеттен жүрегім қатты соғып, ауа жетпей, қазір өліп қаламын деп қорқамын. Дәрігерлер жүрегімде ақау жоқ дейді. Енді көлікке отыруға қорқамын. Бұл не және не істеуге болады?`,
+    answer: `Сіз сипаттаған күй дүрбелең шабуылына (паникалық шабуылға) өте ұқсас: жүрек қатты соғады, ауа жетпейтін сияқты, бас айналады, өліп қаламын немесе есімнен айырыламын деген қорқыныш пайда болады. Бұл өте қорқынышты, бірақ қауіпті емес: дүрбелең шабуылы әдетте бірнеше минутта шегіне жетіп, сосын басылады. Дәрігерлердің жүрегіңізді тексергені дұрыс болған.
+
+Шабуыл кезінде не көмектеседі. Өзіңізге: «Бұл дүрбелең, ол өтеді», — деп айтыңыз. Демді баяу алып, одан да баяу шығарыңыз: дем шығару дем алудан ұзағырақ болсын. Аяғыңыздың еденге тигенін сезініп, айналадағы бес затты атаңыз. Шабуылмен күреспеңіз: оның толқын сияқты келіп, кетуіне мүмкіндік беріңіз.
+
+Ең бастысы — көліктен және адам көп жерлерден қашпау. Қашу қысқа уақытқа жеңілдік береді, бірақ қорқынышты күшейтеді. Шағын қадамдармен қайта үйреніңіз: алдымен бір аялдамаға дейін жүріңіз, сосын екі аялдамаға дейін.
+
+Дүрбелең шабуылдарымен когнитивтік-мінез-құлықтық терапия жақсы жұмыс істейді. Tynys психологымен жеке кеңесте сөйлесуге болады. Шабуылдан кейін өзіңізге зиян келтіру туралы ойлар пайда болса, осы беттегі дағдарыс байланыстарын пайдаланыңыз.`,
+    tags: ['young-people', 'anxiety'],
+  },
+  {
+    key: 'kk-missing-pills-adherence',
+    kind: 'question',
+    language: 'kk',
+    title: `АРТ дәрісін ішуді жиі ұмытып кетемін, емделуге құлқым жоқ`,
+    body: `Бірнеше жылдан бері ем қабылдаймын. Соңғы кезде дәріні ішуді жиі ұмытып кетемін, кейде әдейі ішпеймін: шаршадым, күн сайын диагнозымды еске салатындай. Дәрігерге айтуға ұяламын. Өзімді қайтадан тұрақты ішуге қалай көндіруге болады?`,
+    answer: `Ұзақ уақыт ем қабылдап жүрген адамдардың көбі бір кезде шаршайды: күн сайынғы дәрі диагнозды еске салады, ал жақсы сезінгенде ем қажет емес сияқты көрінеді. Бұл сізді нашар пациент етпейді, бұл — жиі кездесетін жағдай, және оны шешуге болады.
+
+Алдымен себебін анықтаңыз. Ұмытып кетесіз бе, әлде дәріні ішкіңіз келмей ме? Ұмытшақтыққа ескертулер көмектеседі: телефондағы еске салғыш, дәріні тіс щеткасының жанына қою, апталық таблетка қорабы, дәріні таңғы шай сияқты күнделікті әдетпен байланыстыру. Ал құлықтың болмауы шаршаудың, ұяттың немесе көңіл-күйдің түсуінің белгісі болуы мүмкін, мұны талқылаған жөн.
+
+Емнің не үшін керек екенін еске түсіріңіз. Тұрақты ем вирусты бақылауда ұстайды, ал вирустық жүктеме анықталмайтын болса, АИТВ жыныстық жолмен берілмейді. Дозаларды жиі өткізіп алу дәрінің әсерін әлсіретуі мүмкін, сондықтан дәрігерден жасырмаған дұрыс: ол сізді сөгу үшін емес, емді сізге ыңғайлы ету үшін бар. Кейде басқа схемаға ауысуға болады.
+
+Өзара көмек топтарындағы тең кеңесшілер дәл осындай кезеңнен өткен, олар сізді түсінеді және тәжірибесімен бөліседі.
+
+Емге деген шаршау мен көңіл-күйдің түсуін Tynys психологымен жеке кеңесте талқылауға болады. Қатты ауыр болса, осы беттегі дағдарыс байланыстарын пайдаланыңыз.`,
+    tags: ['plhiv', 'adherence', 'depression'],
   },
 ];

@@ -13,6 +13,7 @@ import type {
 import type { Language } from '../protocol/api/common.js';
 import { detectPersonalData, type PiiSpan } from '../protocol/pii.js';
 import { compactSearchIndex, indexEntry, rebuildIndexIfStale, retagEntry, unindexEntry, type IndexedText } from './search-index.js';
+import { ensureDefaultSynonyms } from './synonyms.js';
 import { allEntryTags, assertTagsExist, mergeTag, setEntryTags, tagsOf } from './tags.js';
 import { ANSWER_WRITERS, transition, type Action, type Actor } from './workflow.js';
 
@@ -57,7 +58,7 @@ const isPublic = (r: Pick<EntryRow, 'status' | 'hidden'>): boolean => r.status =
 
 /** The text the search indexes hold for an entry. */
 export function indexedText(row: EntryRow, tags: readonly string[]): IndexedText {
-  return { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body, language: row.language, tags };
+  return { num: row.num, title: row.title, body: row.answer ? `${row.body}\n${row.answer}` : row.body, language: row.language as Language, tags };
 }
 
 /**
@@ -511,11 +512,12 @@ export function purgeDecidedQuestions(db: Db, retentionDays: number, now: number
 }
 
 /**
- * At start: rebuilds the search indexes if their format changed, and unlinks questions
+ * At start: loads the curated search synonyms into a new install, rebuilds the search indexes if their format changed, and unlinks questions
  * published before published questions stopped naming their asker (asker_id → asker_ref).
  */
 export function prepareKnowledgeBase(db: Db, pepper: Pepper): { reindexed: boolean; unlinked: number } {
   return db.transaction(() => {
+    ensureDefaultSynonyms(db);
     const reindexed = rebuildIndexIfStale(db, () => {
       const rows = db.select().from(kbEntries).where(and(eq(kbEntries.status, 'published'), eq(kbEntries.hidden, false))).all();
       const tags = allEntryTags(db);

@@ -1,3 +1,4 @@
+import type { Language } from '../protocol/api/common.js';
 import { stem, tokenize, type Token } from './text.js';
 
 // Snippets are cut from the original text in TypeScript rather than by FTS5's snippet(): the
@@ -9,7 +10,7 @@ export interface SnippetSegment {
   mark: boolean;
 }
 
-/** What counts as a hit in the text: the query's stems, prefixes of stems, and substrings. */
+/** What counts as a hit in a text: stems (in the text's language's stemmer), prefixes of stems, and substrings. */
 export interface Matcher {
   stems: ReadonlySet<string>;
   prefixes: readonly string[];
@@ -21,14 +22,14 @@ export interface Matcher {
  * request, so a word is stemmed only when it could match: a Snowball stem keeps at least the
  * first three letters of its word (English may change later ones: anxiety → anxieti).
  */
-function hitTest(matcher: Matcher): (token: Token) => boolean {
+function hitTest(matcher: Matcher, language: Language): (token: Token) => boolean {
   const all = [...matcher.stems, ...matcher.prefixes];
   const heads = new Set(all.map((s) => s.slice(0, 3)));
   const short = all.filter((s) => s.length < 3);
   return (token) => {
     if (matcher.substrings.some((sub) => token.word.includes(sub))) return true;
     if (!heads.has(token.word.slice(0, 3)) && !short.some((h) => token.word.startsWith(h))) return false;
-    const s = stem(token.word);
+    const s = stem(token.word, language);
     return matcher.stems.has(s) || matcher.prefixes.some((p) => s.startsWith(p) || token.word.startsWith(p));
   };
 }
@@ -46,19 +47,19 @@ function segmentsOf(text: string, from: number, to: number, hits: readonly Token
   return out;
 }
 
-/** The whole text with hits marked (titles). */
-export function highlight(text: string, matcher: Matcher): SnippetSegment[] {
-  return segmentsOf(text, 0, text.length, tokenize(text).filter(hitTest(matcher)));
+/** The whole text, in `language`, with hits marked (titles). */
+export function highlight(text: string, matcher: Matcher, language: Language): SnippetSegment[] {
+  return segmentsOf(text, 0, text.length, tokenize(text).filter(hitTest(matcher, language)));
 }
 
 /**
  * About `maxChars` of `text` around its densest run of hits, cut at word boundaries, with an
  * ellipsis where the text goes on. Without a hit, the beginning of the text.
  */
-export function snippet(text: string, matcher: Matcher, options: { maxChars?: number } = {}): SnippetSegment[] {
+export function snippet(text: string, matcher: Matcher, language: Language, options: { maxChars?: number } = {}): SnippetSegment[] {
   const maxChars = options.maxChars ?? 200;
   const tokens = tokenize(text);
-  const hits = tokens.filter(hitTest(matcher));
+  const hits = tokens.filter(hitTest(matcher, language));
   let best = { start: 0, count: 0 };
   for (let i = 0, j = 0; i < hits.length; i++) {
     while (hits[j]!.start < hits[i]!.end - maxChars) j++;

@@ -17,6 +17,7 @@ import {
   mergeTags, placeWords, proposeRevision, publishEntry, rejectQuestion, retireEntry, returnEntry, staffView, submitArticle, tagEntry, updateArticle,
   type Decision, type EntryRow,
 } from './service.js';
+import { synonymRoutes } from './synonym-routes.js';
 import { createTag, renameTag } from './tags.js';
 import { ARTICLE_WRITERS, EDIT_REVIEWERS } from './workflow.js';
 import type { KnowledgeActivityListener } from './activity.js';
@@ -247,5 +248,6 @@ export function knowledgeStaffRoutes(deps: KnowledgeStaffDeps): OpenAPIHono<AppE
     .openapi(addPiiWordsRoute, (c) => {
       decision(c, ['admin']);
       return c.json({ words: addPlaceWords(db, c.req.valid('json').words, clock()) }, 200);
-    });
+    })
+    .route('/', synonymRoutes({ db }));
 }

@@ -1,9 +1,12 @@
 import { stemmer as stemEnglish } from '@orama/stemmers/english';
 import { stemmer as stemRussian } from '@orama/stemmers/russian';
+import type { Language } from '../protocol/api/common.js';
+import { stemKazakh } from './kazakh-stem.js';
 
 // Text processing shared by indexing and querying, so that both sides see the same terms.
 // Snowball stemmers (compiled from the Snowball project, packaged by Orama) for Russian and
-// English; Kazakh has no maintained Snowball stemmer, so it is served by the trigram index.
+// English; Kazakh has no maintained Snowball stemmer: Kazakh entries go through a light
+// inflection stripper (kazakh-stem.ts), and part-words through the trigram index.
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
@@ -41,16 +44,20 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/** The search term of a normalised word: its Snowball stem in Russian or English, else the word. */
-export function stem(word: string): string {
-  if (CYRILLIC.test(word)) return stemRussian(word);
+/**
+ * The search term of a normalised word in a text of `language`: Latin words by the English
+ * stemmer, Cyrillic ones by the Kazakh stemmer in Kazakh text (Russian words in it included, so
+ * that index and query agree) and by the Russian one elsewhere; anything else as it is.
+ */
+export function stem(word: string, language: Language = 'ru'): string {
+  if (CYRILLIC.test(word)) return language === 'kk' ? stemKazakh(word) : stemRussian(word);
   if (LATIN.test(word)) return stemEnglish(word);
   return word;
 }
 
 /** The stems of a text, space-separated: what the stem index stores. */
-export function stemText(text: string): string {
-  return tokenize(text).map((t) => stem(t.word)).join(' ');
+export function stemText(text: string, language: Language = 'ru'): string {
+  return tokenize(text).map((t) => stem(t.word, language)).join(' ');
 }
 
 /**

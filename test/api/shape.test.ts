@@ -46,6 +46,7 @@ describe('API shape', () => {
       '/moderation/entries/{id}/reject', '/moderation/entries/{id}/retire', '/moderation/entries/{id}/return',
       '/moderation/entries/{id}/revision', '/moderation/entries/{id}/revision/decision', '/moderation/entries/{id}/tags',
       '/moderation/log', '/moderation/queue',
+      '/moderation/synonyms', '/moderation/synonyms/{id}',
       '/my-threads/events',
       '/pow/challenges', '/queue', '/queue/events', '/sessions/current', '/staff/accept', '/staff/invites', '/staff/me',
       '/staff/me/sessions',

@@ -9,7 +9,7 @@ describe('search text processing', () => {
   });
 
   it('gives one stem to the forms of a Russian or English word', () => {
-    expect(new Set(['консультация', 'консультации', 'консультаций', 'консультацию'].map(stem)).size).toBe(1);
+    expect(new Set(['консультация', 'консультации', 'консультаций', 'консультацию'].map((w) => stem(w))).size).toBe(1);
     expect(stem('тревога')).toBe(stem('тревоги'));
     expect(stem('sleeping')).toBe(stem('sleep'));
     expect(stem('relationships')).toBe(stem('relationship'));
@@ -41,14 +41,14 @@ describe('snippets', () => {
   const matcher: Matcher = { stems: new Set([stem('тревога')]), prefixes: [], substrings: [] };
 
   it('marks every form of the query word and keeps the text intact', () => {
-    const segments = highlight('Тревога и снова тревоги.', matcher);
+    const segments = highlight('Тревога и снова тревоги.', matcher, 'ru');
     expect(segments.filter((s) => s.mark).map((s) => s.text)).toEqual(['Тревога', 'тревоги']);
     expect(segments.map((s) => s.text).join('')).toBe('Тревога и снова тревоги.');
   });
 
   it('cuts a window around the hits, at word boundaries, with ellipses', () => {
     const text = `${'Длинное вступление без нужного слова. '.repeat(10)}Здесь говорится про тревогу ночью. ${'И ещё много текста после. '.repeat(10)}`;
-    const segments = snippet(text, matcher, { maxChars: 120 });
+    const segments = snippet(text, matcher, 'ru', { maxChars: 120 });
     const joined = segments.map((s) => s.text).join('');
     expect(joined.startsWith('… ')).toBe(true);
     expect(joined.endsWith(' …')).toBe(true);
@@ -58,8 +58,8 @@ describe('snippets', () => {
   });
 
   it('falls back to the beginning without a hit, and marks substrings', () => {
-    expect(snippet('Короткий текст.', matcher)).toEqual([{ text: 'Короткий текст.', mark: false }]);
-    const sub = highlight('Серіктесіме айттым', { stems: new Set(), prefixes: [], substrings: ['серіктес'] });
+    expect(snippet('Короткий текст.', matcher, 'ru')).toEqual([{ text: 'Короткий текст.', mark: false }]);
+    const sub = highlight('Серіктесіме айттым', { stems: new Set(), prefixes: [], substrings: ['серіктес'] }, 'kk');
     expect(sub[0]).toEqual({ text: 'Серіктесіме', mark: true });
   });
 });

@@ -222,3 +222,27 @@ export const logResponse = z.object({ log: z.array(logEntrySchema) }).meta({ id:
 
 export const piiWordsRequest = z.object({ words: z.array(z.string().trim().min(2).max(60)).min(1).max(200) }).meta({ id: 'PlaceWordsRequest' });
 export const piiWordsResponse = z.object({ words: z.array(z.string()) }).meta({ id: 'PlaceWords' });
+
+// ---- search synonyms ----
+/**
+ * One word or a short phrase as people type it ("не спится", "домашнее насилие", "can't sleep").
+ * Stored trimmed, in lower case, with single spaces; it needs a letter or digit to be searchable.
+ */
+export const synonymTermSchema = z.string()
+  .transform((s) => s.trim().replace(/\s+/g, ' ').toLowerCase())
+  .pipe(z.string().min(2).max(60).regex(/[\p{L}\p{N}]/u, 'needs a letter or a digit'));
+const termList = z.array(synonymTermSchema).max(30)
+  .refine((terms) => new Set(terms).size === terms.length, 'duplicate term').meta({ uniqueItems: true });
+/** A group's words and phrases in each language, as a moderator sends them: all mean the same to a person searching. */
+export const synonymTermsSchema = z.object({ ru: termList, kk: termList, en: termList })
+  .refine((t) => t.ru.length + t.kk.length + t.en.length >= 2, 'a group needs at least two terms');
+export type SynonymTerms = z.output<typeof synonymTermsSchema>;
+export const synonymGroupRequest = z.object({ terms: synonymTermsSchema }).meta({ id: 'SynonymGroupRequest' });
+export const synonymGroupSchema = z.object({
+  id: z.number().int().positive(),
+  terms: z.object({ ru: z.array(z.string()), kk: z.array(z.string()), en: z.array(z.string()) }),
+}).meta({ id: 'SynonymGroup' });
+export type SynonymGroup = z.infer<typeof synonymGroupSchema>;
+export const synonymGroupIdParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+export const synonymListQuery = z.object({ language: languageSchema.optional() });
+export const synonymListResponse = z.object({ groups: z.array(synonymGroupSchema) }).meta({ id: 'SynonymGroups' });

@@ -5,6 +5,7 @@ import { AuditLog, StaffAccounts } from './staff-admin.js';
 import { StaffWebinars } from './staff-webinars.js';
 import { StaffCrisis } from './staff-crisis.js';
 import { ImpactReport } from './staff-impact.js';
+import { SearchSynonyms } from './staff-synonyms.js';
 import { PersonalDataReview, unresolvedCount } from './personal-data.js';
 import { DutyQueue } from './duty-queue.js';
 import { queueLabels, StaffCases } from './staff-cases.js';
@@ -469,6 +470,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       {tab === 'admin' ? <Admin client={client} /> : null}
       {tab === 'webinars' ? <StaffWebinars client={client} t={t} lang={lang} /> : null}
       {tab === 'crisis' ? <StaffCrisis client={client} t={t} lang={lang} /> : null}
+      {tab === 'moderation' || tab === 'admin' ? <SearchSynonyms client={client} t={t} /> : null}
     </div>
   );
 }

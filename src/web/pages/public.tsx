@@ -117,8 +117,9 @@ export function SearchPage({ t, lang, tags, q, population, topic, page, result }
           <p role="status">{result.results.length === 0 ? t('search.none') : t('search.results', { count: result.total })}</p>
           <ol class="results">
             {result.results.map((r) => (
-              <li>
+              <li lang={r.language === lang ? undefined : r.language}>
                 <h2><a href={`/${lang}/entries/${r.id}`}><Marked segments={r.titleMarked} /></a></h2>
+                {r.language === lang ? null : <p class="small" lang={lang}>{t(`search.inLanguage.${r.language}`)}</p>}
                 <p><Marked segments={r.snippet} /></p>
                 {r.sample ? <p class="small">{t('entry.sample')}</p> : null}
               </li>
