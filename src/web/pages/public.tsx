@@ -207,7 +207,7 @@ export function NotFoundPage({ t, lang }: { t: Translate; lang: Lang }) {
   return (
     <>
       <h1>{t('notFound.title')}</h1>
-      <p><a href={`/${lang}/`}>{t('nav.home')}</a></p>
+      <p><a class="standalone" href={`/${lang}/`}>{t('nav.home')}</a></p>
     </>
   );
 }
