@@ -81,6 +81,8 @@ describe('focus, touch targets and axe at 360 px', () => {
     }
     await page.goto(`${server.url}/ru/browse`);
     await page.locator('main a[href*="/entries/"]').first().click();
+    await page.waitForURL(/\/entries\//);
+    await page.waitForLoadState('load');
     await expectTargets(page, 'entry');
     await expectAccessible(page, 'entry page at 360 px');
   });
