@@ -7,7 +7,7 @@ import { en } from '../../src/web/i18n/en.js';
 import { kk } from '../../src/web/i18n/kk.js';
 import { rewriting } from '../attacks/hostile.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { enterWithNewCode, launch, newContext, newRecorder, shots, type Recorder } from './support.js';
+import { expectAccessible, enterWithNewCode, launch, newContext, newRecorder, shots, type Recorder } from './support.js';
 
 // The asker's thread screen in Chromium (issue 12 point 3): the status follows the thread live as
 // a psychologist (driven through the SDK) claims, replies and closes; every message shows its
@@ -79,6 +79,7 @@ describe('the asker\'s thread', () => {
     await page.click('#send');
     await page.locator('#thread-status[data-stage=taken]').waitFor({ timeout: 10_000 });
     await shots(page, 'asker-thread-stages');
+    await expectAccessible(page, 'asker-thread-stages');
 
     // Erase sits well below Send, apart from it.
     const send = (await page.locator('#send').boundingBox())!;
@@ -99,6 +100,7 @@ describe('the asker\'s thread', () => {
     await page.locator('#erase-confirm').waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 2_000 }).toBe('erase-thread-cancel');
     await shots(page, 'asker-thread-erase-confirm');
+    await expectAccessible(page, 'asker-thread-erase-confirm');
     await page.click('#erase-thread-cancel');
     await page.locator('#erase-confirm').waitFor({ state: 'detached' });
     // The focus moves in an effect after the render: on a loaded machine a moment after the question closes.
@@ -144,6 +146,7 @@ describe('the asker\'s thread', () => {
     expect(await page.locator('#messages li', { hasText: 'He came back home' }).locator('.not-seen').textContent()).toBe(en['app.thread.notSeen']);
     expect(await page.locator('#messages li', { hasText: 'Hello' }).locator('.not-seen').count()).toBe(0);
     await shots(page, 'asker-thread-not-seen');
+    await expectAccessible(page, 'asker-thread-not-seen');
 
     // The asker comes back to the thread while the server holds back from this page the live
     // stream and anything after item 4, and the psychologist (who read everything) replies.
@@ -200,6 +203,7 @@ describe('the asker\'s thread', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('hreflang'))).toBe('kk');
     expect(await page.locator('#send').textContent()).toBe(kk['app.thread.send']);
     await shots(page, 'asker-thread-kk');
+    await expectAccessible(page, 'asker-thread-kk');
 
     // Still the same session and live: a reply arrives, and nothing was kept on the device for the switch.
     await psy.send(id, 'Сәлем');

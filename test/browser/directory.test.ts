@@ -5,7 +5,7 @@ import { directoryManifests } from '../../db/schema.js';
 import { en } from '../../src/web/i18n/en.js';
 import { installManifest, servedVersion } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { choosePin, launch, newContext, newRecorder, type Recorder } from './support.js';
+import { expectAccessible, choosePin, launch, newContext, newRecorder, type Recorder } from './support.js';
 
 // The signed staff manifest in the browser apps (issue 11 point 1): the asker app keeps the
 // newest version seen for the tab's life (and with a remembered code), the staff console for the
@@ -66,6 +66,7 @@ describe('the asker app', () => {
     expect(servedVersion(server.db)).toBe(newest - 1);
     const before = openings();
     expect(await startConsultation(page)).toBe(en['app.directory.unverified']);
+    await expectAccessible(page, 'asker: consultation refused, directory unverified');
     // A reload of the tab (the code typed again): the tab still remembers the version it saw.
     await page.reload();
     await page.click('#have-code');
@@ -147,6 +148,7 @@ describe('the staff console', () => {
     const row = server.db.select().from(directoryManifests).where(eq(directoryManifests.version, newest)).get()!;
     withdraw(newest);
     expect(await login()).toContain(en['staff.directory.reason.manifest_rollback']);
+    await expectAccessible(page, 'staff: directory refused');
     server.db.insert(directoryManifests).values(row).run();
     const version = servedVersion(server.db) + 1;
     expired();

@@ -2,7 +2,7 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGS } from '../../src/web/i18n/index.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, shots, type Recorder } from './support.js';
+import { expectAccessible, launch, newContext, newRecorder, shots, type Recorder } from './support.js';
 
 // The asker's first screen in Chromium (issue 12 point 2): it is there before any script and
 // without JavaScript; it answers before the app has arrived, on the 50 KB of script it is
@@ -84,6 +84,7 @@ describe('the asker\'s first screen', () => {
     // The proof of work started on the tap, while the app is still held.
     await expect.poll(() => challenges(before)).toBe(1);
     await shots(page, 'asker-first-screen-preparing');
+    await expectAccessible(page, 'asker-first-screen-preparing');
 
     app.release();
     const code = (await page.locator('#recovery-code').textContent())!.trim();
@@ -117,6 +118,7 @@ describe('the asker\'s first screen', () => {
     expect(await alert.textContent()).toBe(CATALOGS.kk['app.loadFailed']);
     expect(await page.locator('#new-code').textContent()).toBe(CATALOGS.kk['app.start.new']);
     await shots(page, 'asker-first-screen-load-failed');
+    await expectAccessible(page, 'asker-first-screen-load-failed');
     failing = false;
     await page.click('#new-code');
     await page.locator('#recovery-code').waitFor();

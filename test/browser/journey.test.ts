@@ -7,7 +7,7 @@ import { createInvite } from '../../src/staff/service.js';
 import { installManifest } from '../support/manifest.js';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { choosePin, launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder, enterWithNewCode } from './support.js';
+import { expectAccessible, choosePin, launch, newContext, newRecorder, QUICK_EXIT, shots, type Recorder, enterWithNewCode } from './support.js';
 
 // The whole service in real Chromium, as its people use it: an asker and a psychologist in two
 // browser contexts, a question through moderation to search, quick exit, languages, no-JS pages.
@@ -52,6 +52,7 @@ describe('consultation journey', () => {
     const psy = await staffCtx.newPage();
     await staffJoins(psy, ['psychologist'], 'aigerim');
     await shots(psy, 'staff-console');
+    await expectAccessible(psy, 'staff-console');
 
     const askerCtx = await newContext(browser, server, rec, { width: 360 });
     const asker = await askerCtx.newPage();
@@ -60,6 +61,7 @@ describe('consultation journey', () => {
     const code = (await asker.locator('#recovery-code').textContent())!.trim();
     expect(code).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
     await shots(asker, 'asker-code');
+    await expectAccessible(asker, 'asker-code');
     expect(await asker.isChecked('#remember')).toBe(false);
     expect(await asker.getAttribute('#confirm-code', 'autocomplete')).toBe('off');
     await asker.fill('#confirm-code', 'ZZZZ');
@@ -97,6 +99,7 @@ describe('consultation journey', () => {
     // Live, without reloading.
     await asker.locator('#messages li', { hasText: REPLY }).waitFor({ timeout: 10_000 });
     await shots(asker, 'asker-thread');
+    await expectAccessible(asker, 'asker-thread');
     // "Remember me" was off: no cookie and nothing in the origin's storage outlives the tab.
     expect(await askerCtx.storageState()).toMatchObject({ cookies: [], origins: [] });
     await askerCtx.close();
@@ -117,6 +120,7 @@ describe('consultation journey', () => {
     await back.locator('#go-consult').waitFor();
     expect(await back.locator('#my-threads').count()).toBe(0);
     await shots(back, 'asker-home');
+    await expectAccessible(back, 'asker-home');
     await again.close();
     await staffCtx.close();
 
@@ -229,6 +233,7 @@ describe('staff administration and hand-over', () => {
     const code = (await admin.locator('#invite-code').textContent())!.trim();
     expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/);
     await shots(admin, 'staff-admin');
+    await expectAccessible(admin, 'staff-admin');
 
     const aCtx = await newContext(browser, server, rec);
     const a = await aCtx.newPage();
@@ -249,6 +254,7 @@ describe('staff administration and hand-over', () => {
     expect(await b.locator('#my-fingerprint').textContent()).toBe(shortFingerprint(new Uint8Array(row.boxPublicKey), new Uint8Array(row.signPublicKey)));
     await b.locator('#key-status[data-state=notListed]').waitFor();
     await shots(b, 'staff-key-not-listed');
+    await expectAccessible(b, 'staff-key-not-listed');
     installManifest(server);
 
     const askerCtx = await newContext(browser, server, rec);
@@ -309,6 +315,7 @@ describe('a public question', () => {
     const card = mod.locator('article.card', { hasText: title });
     await card.locator('mark.pii').first().waitFor();
     if (lang === 'ru') await shots(mod, 'moderation-pii');
+    if (lang === 'ru') await expectAccessible(mod, 'moderation-pii');
     await card.locator('.redact-body').fill(body.replace(/\+7[\d ]+/, '[…]'));
     await card.locator('input[value=sleep]').check();
     await card.locator('button.accept').click();
@@ -369,6 +376,7 @@ describe('languages and pages without JavaScript', () => {
     const page = await ctx.newPage();
     await page.goto(`${server.url}/ru/search?q=${encodeURIComponent('сон')}`);
     await shots(page, 'public-search');
+    await expectAccessible(page, 'public-search');
     await page.click('nav.langs a[hreflang=kk]');
     await page.waitForURL(/\/kk\/search\?q=/);
     expect(await page.getAttribute('html', 'lang')).toBe('kk');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../src/staff/service.js';
 import { installManifest } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, shots, type Recorder, enterWithNewCode } from './support.js';
+import { expectAccessible, launch, newContext, newRecorder, shots, type Recorder, enterWithNewCode } from './support.js';
 
 // The staff lifecycle in real Chromium: an admin disables the psychologist holding a
 // consultation (the asker's page says so live, and sending closes), enables them again and
@@ -72,6 +72,7 @@ describe('staff lifecycle in the console', () => {
     await asker.locator('#holder-revoked').waitFor({ timeout: 10_000 });
     expect(await asker.locator('#send').count()).toBe(0);
     await shots(asker, 'asker-holder-revoked');
+    await expectAccessible(asker, 'asker-holder-revoked');
     await expect(psy.listThreads()).rejects.toMatchObject({ status: 401 });
 
     // The organisation's next manifest leaves the disabled psychologist out; the asker passes the
@@ -103,6 +104,7 @@ describe('staff lifecycle in the console', () => {
     expect(resetCode).toMatch(new RegExp(`^${psy.id}\\.[A-Za-z0-9_-]{32}$`));
     expect(await admin.locator('#staff-accounts .notice').textContent()).toContain('подписанный справочник');
     await shots(admin, 'staff-admin-accounts');
+    await expectAccessible(admin, 'staff-admin-accounts');
 
     const psyCtx = await newContext(browser, server, rec);
     const page = await psyCtx.newPage();

@@ -6,7 +6,7 @@ import { AskerClient } from '../../src/client/index.js';
 import { createInvite } from '../../src/staff/service.js';
 import { installManifest } from '../support/manifest.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, shots, type Recorder, enterWithNewCode } from './support.js';
+import { expectAccessible, launch, newContext, newRecorder, shots, type Recorder, enterWithNewCode } from './support.js';
 
 // Issue 13 point 4 in real Chromium: the asker is warned while typing, in their language, with
 // each match highlighted and why it matters, before anything is sent; the moderator sees every
@@ -58,6 +58,7 @@ describe('personal data in a question', () => {
     const reasons = await warning.locator('li').allTextContents();
     expect(reasons).toContain('телефон нөмірі: оқыған кез келген адам сізге қоңырау шалып немесе нөмірді іздеп таба алады');
     await shots(asker, 'asker-pii-warning');
+    await expectAccessible(asker, 'asker-pii-warning');
     // Typing more updates it; removing the data removes it.
     await asker.fill('#ask-body', 'Түнде ұйықтай алмаймын, не істеймін?');
     await warning.waitFor({ state: 'detached' });
@@ -84,6 +85,7 @@ describe('personal data in a question', () => {
     const accept = card.locator('button.accept');
     expect(await accept.isDisabled()).toBe(true);
     await shots(mod, 'moderation-pii-kinds');
+    await expectAccessible(mod, 'moderation-pii-kinds');
 
     // The moderator judges the clinic not identifying here and confirms it; the rest still blocks.
     await card.locator('.pii-review li', { hasText: 'ГЦ СПИД' }).locator('button.not-personal').click();

@@ -6,7 +6,7 @@ import { toBase64Url } from '../../src/protocol/encoding.js';
 import { parseRecoveryCode } from '../../src/protocol/recovery-code.js';
 import { en } from '../../src/web/i18n/en.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { choosePin, launch, newContext, newRecorder, shots, type Recorder } from './support.js';
+import { expectAccessible, choosePin, launch, newContext, newRecorder, shots, type Recorder } from './support.js';
 
 // "Remember me, safely" in Chromium (issue 12 point 4): the code is kept on the device only sealed
 // under a PIN the person chooses; a reload, a quick exit or a new visit opens the PIN screen and
@@ -75,6 +75,7 @@ describe('remember me with a PIN', () => {
     await page.click('#pin-save');
     expect(await page.locator('#pin-setup .error').textContent()).toBe(en['app.pin.mismatch']);
     await shots(page, 'asker-pin-setup');
+    await expectAccessible(page, 'asker-pin-setup');
     await choosePin(page, '2580');
     await page.locator('#go-ask').waitFor();
     await expectNoCode(page, code);
@@ -88,6 +89,7 @@ describe('remember me with a PIN', () => {
     expect(await page.locator('#go-ask, #my-threads, #leave').count()).toBe(0);
     expect(logins()).toBe(before);
     await shots(page, 'asker-pin-unlock');
+    await expectAccessible(page, 'asker-pin-unlock');
 
     // Wrong PINs count down, and a reload does not give them back.
     await tryPin(page, '1111');
@@ -99,6 +101,7 @@ describe('remember me with a PIN', () => {
     await tryPin(page, '3333');
     await page.locator('#pin-note', { hasText: wrongPinNote(2) }).waitFor();
     await shots(page, 'asker-pin-wrong');
+    await expectAccessible(page, 'asker-pin-wrong');
     expect(logins()).toBe(before);
     await tryPin(page, '2580');
     await page.locator('#go-ask').waitFor();
@@ -147,6 +150,7 @@ describe('remember me with a PIN', () => {
     expect(await page.locator('#pin-setup h2').textContent()).toBe(en['app.pin.migrateTitle']);
     expect(await storageText(page)).toBe('');
     await shots(page, 'asker-pin-migrate');
+    await expectAccessible(page, 'asker-pin-migrate');
     await choosePin(page, '4816');
     await page.locator('#go-ask').waitFor();
     await expectNoCode(page, recoveryCode);

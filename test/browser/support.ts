@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,4 +88,15 @@ export async function choosePin(page: Page, pin: string): Promise<void> {
   await page.fill('#pin-new', pin);
   await page.fill('#pin-repeat', pin);
   await page.click('#pin-save');
+}
+
+/**
+ * axe-core over the whole page in its current state (WCAG 2.0/2.1 A and AA), failing with one
+ * readable line per violation: its rule, impact, and the elements with axe's summary. Called once
+ * per page state the browser tests reach (an axe run takes 0.3–1 s: never in a loop).
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const lines = result.violations.map((v) => `${v.id} (${v.impact ?? '?'}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`).join('\n')}`);
+  if (lines.length) throw new Error(`axe violations at "${label}" (${page.url()}):\n  ${lines.join('\n  ')}`);
 }

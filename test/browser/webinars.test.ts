@@ -1,11 +1,10 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffWebinarList, staffWebinarSchema } from '../../src/protocol/api/webinars.js';
 import { localTimeOf } from '../../src/protocol/time-zone.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launch, newContext, newRecorder, shots, type Recorder } from './support.js';
+import { expectAccessible, launch, newContext, newRecorder, shots, type Recorder } from './support.js';
 
 // Webinars in real Chromium at 360 px: a supervisor creates an event in the console (a wrong
 // link is named by field first), publishes it; someone on a phone finds it on the public
@@ -84,8 +83,7 @@ describe('webinars', () => {
     const { id } = (await supervisor.api(staffWebinarList, 'GET', '/api/admin/webinars')).webinars[0]!;
     const countOf = () => server.db.$client.prepare('SELECT registrations FROM webinars WHERE id = ?').pluck().get(id);
     expect(countOf()).toBe(0);
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
-    expect(axe.violations.map((v) => v.id)).toEqual([]);
+    await expectAccessible(page, 'webinar page before registering');
     await page.click('#register');
     await page.locator('#register-status', { hasText: 'Вы зарегистрированы' }).waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('register-status');

@@ -7,7 +7,8 @@ import { PinSetup, PinUnlock, takeLegacyCode, type PinOutcome } from './asker-re
 import { Thread } from './asker-thread.js';
 import { mountOverFirstScreen, takeFirstScreenProof } from './first-screen-handoff.js';
 import { UrgentCrisisNote } from './urgent-crisis-note.js';
-import { useEffect, useState } from 'hono/jsx';
+import { useEffect, useRef, useState } from 'hono/jsx';
+import { focusScreenHeading } from './screen-focus.js';
 import { render } from 'hono/jsx/dom';
 import {
   AskerClient, inMemoryManifestMemory, layeredManifestMemory, PinVault, storageManifestMemory,
@@ -88,6 +89,7 @@ function NewCode({ code, onDone }: { code: string; onDone: (remember: boolean) =
       if (typed.trim().toUpperCase() !== lastGroup) return setError(t('app.code.mismatch'));
       onDone(remember);
     }}>
+      <h2>{t('app.code.label')}</h2>
       <p>{t('app.code.shown')}</p>
       <p class="code" id="recovery-code" aria-label={t('app.code.label')}>{code}</p>
       <label for="confirm-code">{t('app.code.confirmLabel')}</label>
@@ -105,6 +107,7 @@ function Restore({ onRestore, busy, error }: { onRestore: (code: string, remembe
   const [remember, setRemember] = useState(false);
   return (
     <form onSubmit={(e: Event) => { e.preventDefault(); onRestore(code, remember); }}>
+      <h2>{t('app.start.have')}</h2>
       <label for="restore-code">{t('app.code.enter')}</label>
       <input id="restore-code" class="code" value={code} onInput={(e: Event) => setCode((e.target as HTMLInputElement).value)} autocomplete="off" autocapitalize="characters" spellcheck={false} />
       <p><label><input type="checkbox" checked={remember} onChange={(e: Event) => setRemember((e.target as HTMLInputElement).checked)} />{t('app.code.remember')}</label></p>
@@ -282,6 +285,12 @@ function App() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<MessageKey | null>(null);
   const [, setShownLang] = useState<Lang>(lang);
+  // Not on the first paint (the page's own order holds then); on every change of screen after it.
+  const shown = useRef(false);
+  useEffect(() => {
+    if (shown.current) focusScreenHeading(root);
+    shown.current = true;
+  }, [screen.name, client === null]);
 
   // Another language, same space: every screen re-renders with the new translator.
   useEffect(() => keepSpaceOnLanguageSwitch((next) => {

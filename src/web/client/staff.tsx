@@ -12,6 +12,7 @@ import { queueLabels, StaffCases } from './staff-cases.js';
 import { forgetForTab, keepForTab, resumeFromTab } from './staff-tab-session.js';
 import { tabVault } from './tab-vault.js';
 import { useEffect, useRef, useState } from 'hono/jsx';
+import { focusScreenHeading } from './screen-focus.js';
 import { render } from 'hono/jsx/dom';
 import {
   ApiError, inMemoryManifestMemory, isDirectoryRefusal, layeredManifestMemory, ProtocolError, StaffClient, storageManifestMemory,
@@ -454,6 +455,9 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
     ...(has('admin') ? ['crisis' as const] : []),
   ];
   const [tab, setTab] = useState<Tab>(tabs[0] ?? 'queue');
+  // In after login (or a reload), and on each tab: focus the tab's heading (screen-focus.ts).
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => focusScreenHeading(panel.current), [tab]);
   return (
     <div>
       <div class="tabs" role="toolbar">
@@ -463,6 +467,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       </div>
       <p class="small" id="tab-session">{t('staff.tabSession')}</p>
       <KeyStatus client={client} />
+      <div ref={panel}>
       {tab === 'queue' ? <Consultations client={client} onSessionEnded={onOut} /> : null}
       {tab === 'cases' ? <StaffCases client={client} t={t} lang={lang} onSessionEnded={onOut} /> : null}
       {tab === 'moderation' ? <Moderation client={client} answers={false} /> : null}
@@ -471,6 +476,7 @@ function Console({ client, onOut }: { client: StaffClient; onOut: () => void }) 
       {tab === 'webinars' ? <StaffWebinars client={client} t={t} lang={lang} /> : null}
       {tab === 'crisis' ? <StaffCrisis client={client} t={t} lang={lang} /> : null}
       {tab === 'moderation' || tab === 'admin' ? <SearchSynonyms client={client} t={t} /> : null}
+      </div>
     </div>
   );
 }

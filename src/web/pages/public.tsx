@@ -198,7 +198,7 @@ export function AppShell({ t, lang, kind }: { t: Translate; lang: Lang; kind: 'a
     <>
       <h1>{kind === 'asker' ? t('app.title') : t('staff.title')}</h1>
       {kind === 'asker' ? <p class="lead">{t('app.lead')}</p> : null}
-      <div id="app" data-lang={lang} data-kind={kind} aria-live="polite">{kind === 'asker' ? <AskerFirstScreen t={t} /> : null}</div>
+      <div id="app" data-lang={lang} data-kind={kind}>{kind === 'asker' ? <AskerFirstScreen t={t} /> : null}</div>
       <noscript><p class="notice">{t('noscript.app')}</p></noscript>
     </>
   );
@@ -208,7 +208,7 @@ export function NotFoundPage({ t, lang }: { t: Translate; lang: Lang }) {
   return (
     <>
       <h1>{t('notFound.title')}</h1>
-      <p><a href={`/${lang}/`}>{t('nav.home')}</a></p>
+      <p><a class="standalone" href={`/${lang}/`}>{t('nav.home')}</a></p>
     </>
   );
 }
