@@ -1,3 +1,4 @@
+import { AskerClient } from '../../src/client/index.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoContent } from '../../src/knowledge/seed.js';
@@ -148,5 +149,16 @@ describe('focus, touch targets and axe at 360 px', () => {
     }
     await page.click('#tab-admin');
     await expectAccessible(page, 'staff: admin tab at 360 px');
+    // A conversation opened from the queue is a screen of its own; so is the login form after logging out.
+    const { client: asker } = await AskerClient.create(server.clientOptions);
+    await asker.openConsultation({ topic: 'anxiety', language: 'ru', urgency: 'soon' });
+    await page.click('#tab-queue');
+    await page.locator('#queue .claim').first().click();
+    await page.locator('#reply').waitFor();
+    await expectHeadingFocused(page, 'conversation');
+    await expectTargets(page, 'conversation');
+    await page.click('#logout');
+    await page.locator('#s-login').waitFor();
+    await expectHeadingFocused(page, 'login after logout');
   });
 });

@@ -161,6 +161,9 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
   const [refused, setRefused] = useState<string | null>(null);
   const [verified, setVerified] = useState<ThreadSummary>(thread);
   const seen = useRef<Set<number>>(new Set());
+  const screen = useRef<HTMLDivElement>(null);
+  // A conversation is a screen of its own: focus to its heading when it opens (issue 12 point 6).
+  useEffect(() => focusScreenHeading(screen.current), []);
   const append = (m: PlainMessage) => {
     if (seen.current!.has(m.seq)) return;
     seen.current!.add(m.seq);
@@ -195,8 +198,9 @@ function Conversation({ client, thread, back }: { client: StaffClient; thread: T
     );
   }
   return (
-    <div>
-      <p class="small">{verified.kind === 'case' ? <><span class="kind-case">{t('staff.kind.case')}</span> · </> : null}{t(`topic.${verified.topic}`)} · {t(`urgency.${verified.urgency}`)} · {verified.language}</p>
+    <div ref={screen}>
+      <h2>{t(`topic.${verified.topic}`)}</h2>
+      <p class="small">{verified.kind === 'case' ? <><span class="kind-case">{t('staff.kind.case')}</span> · </> : null}{t(`urgency.${verified.urgency}`)} · {verified.language}</p>
       <MessageList messages={messages} lang={lang} you={t('app.thread.you')} other={t(verified.kind === 'case' ? 'staff.case.colleague' : 'staff.thread.other')} former={t('staff.thread.former')}
         intake={(card) => <IntakeCardView intake={card} />} unseen={(seqs) => t('staff.thread.unseen', { seqs })} />
       <form onSubmit={(e: Event) => {
@@ -496,6 +500,7 @@ function App() {
     void forgetForTab(vault).catch(() => undefined);
     client?.forgetKeys();
     setClient(null);
+    focusScreenHeading(null); // back on the login screen: focus to the page's heading
   };
   return client ? <Console client={client} onOut={out} /> : <Login onIn={signIn} />;
 }
