@@ -163,6 +163,8 @@ describe('on duty', () => {
     const context = await dutyContext();
     const page = await context.newPage();
     await logIn(page);
+    // The console seals what it keeps just after login, without holding the login up: wait for it.
+    await expect.poll(async () => (await kept(page)).session.length, { timeout: 5_000 }).toBe(2);
     const kept1 = await kept(page);
     expect(kept1.session.sort()).toEqual(['tynys.vault.sealed.staff', 'tynys.vault.tab']);
     expect(kept1.keys).toBe(1);
@@ -195,7 +197,7 @@ describe('on duty', () => {
     const before = rec.requests.length;
     await page.reload();
     await page.locator('#s-login').waitFor();
-    expect(await kept(page)).toEqual({ session: [], keys: 0 });
+    await expect.poll(() => kept(page), { timeout: 5_000 }).toEqual({ session: [], keys: 0 }); // forgotten just after the logout
     // ...and ends that session, so that nothing a disk or the restored tab kept is still worth it.
     await expect.poll(() => rec.requests.slice(before).some((r) => r.url.endsWith('/api/sessions/current'))).toBe(true);
     expect((await fetch(`${server.url}/api/staff/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
@@ -252,7 +254,7 @@ describe('on duty', () => {
     const elsewhere = await StaffClient.login(server.clientOptions, 'duty-psy', PASS);
     await elsewhere.logoutEverywhere();
     await page.locator('#s-login').waitFor({ timeout: 10_000 });
-    expect(await kept(page)).toEqual({ session: [], keys: 0 });
+    await expect.poll(() => kept(page), { timeout: 5_000 }).toEqual({ session: [], keys: 0 }); // forgotten just after the logout
     await page.reload();
     await page.locator('#s-login').waitFor();
     await context.close();
