@@ -245,6 +245,20 @@ describe('public webinars', () => {
     expect({ ...after, webinars: null }).toEqual({ ...before, webinars: null });
   });
 
+  it('reaches the impact report: events held, registrations and attendance per language, small counts shown as <5', async () => {
+    const w = await create(admin.token); // 3 December, 15:00 in Almaty (10:00 UTC), 90 minutes, in Russian
+    await publish(w.id);
+    await register(w.id, await pow());
+    at(Date.UTC(2026, 11, 3, 18, 0));
+    await t.call('PUT', `/api/admin/webinars/${w.id}/figures`, { token: admin.token, json: { attendance: 37, recordingViews: null } });
+    const res = await t.call('GET', '/api/admin/impact/report?from=2026-12-01&to=2026-12-03', { token: admin.token });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const table = (metric: string) => (res.body.metrics as { metric: string; table: { totals: Record<string, unknown> } }[]).find((m) => m.metric === metric)!.table;
+    expect(table('webinar_attendance').totals).toEqual({ ru: 37, kk: 0, en: 0 });
+    expect(table('webinars_held').totals).toEqual({ ru: '<5', kk: 0, en: 0 });
+    expect(table('webinar_registrations').totals).toEqual({ ru: '<5', kk: 0, en: 0 });
+  });
+
   it('keeps figures of a past event after its links are removed, and shows a recording only after it', async () => {
     const w = await create(admin.token, { recordingUrl: 'https://video.example.org/rec/42' });
     await publish(w.id);

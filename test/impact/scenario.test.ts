@@ -161,7 +161,7 @@ describe('impact report: a scripted scenario', () => {
     expect(tableOf('consultations_opened').total).toBe(8);
     expect(tableOf('questions_submitted').totals).toEqual({ ru: 5, kk: '<5', en: 0 });
     expect(report.medianReply).toEqual({ ru: 'lt1h', kk: null, en: null, all: 'lt1h' });
-    expect(tableOf('webinars_held').total).toBe(0); // the stub until the webinars domain is wired in
+    expect(tableOf('webinars_held').total).toBe(0); // no webinar in this scenario (test/api/webinars.test.ts runs one through)
 
     // The CSV and the HTML carry the same published values, never a true small count.
     const csv = await t.app.request(`/api/admin/impact/report/csv?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${admin.token}` } });
